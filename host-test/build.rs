@@ -1,0 +1,63 @@
+//! Builds the daytona-tools component from the current source, so every test
+//! and the CLI run the code in this checkout. The nested cargo uses its own
+//! target directory so it never waits on the outer build's lock.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn main() {
+    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let root = manifest_dir.parent().unwrap().to_path_buf();
+    for path in ["src", "wit", "Cargo.toml", "Cargo.lock", "rust-toolchain.toml"] {
+        println!("cargo:rerun-if-changed={}", root.join(path).display());
+    }
+    println!("cargo:rerun-if-env-changed=DAYTONA_TOOLS_WASM");
+
+    // An already-built component can be supplied (e.g. to test a release artifact).
+    if let Ok(path) = std::env::var("DAYTONA_TOOLS_WASM") {
+        println!("cargo:rustc-env=DAYTONA_TOOLS_WASM={path}");
+        return;
+    }
+
+    check_target_installed();
+    let target_dir = root.join("target").join("component");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(&root)
+        .args(["build", "--release", "--target", "wasm32-wasip2", "-p", "daytona-tools"])
+        .arg("--target-dir")
+        .arg(&target_dir);
+    // The outer build's settings are for the host target; don't leak them in.
+    for (key, _) in std::env::vars() {
+        if (key.starts_with("CARGO_") && key != "CARGO_HOME" && key != "CARGO_MAKEFLAGS")
+            || key == "RUSTFLAGS"
+            || key == "RUSTC_WRAPPER"
+            || key == "RUSTC_WORKSPACE_WRAPPER"
+        {
+            cmd.env_remove(key);
+        }
+    }
+    let status = cmd.status().expect("could not run cargo to build the component");
+    if !status.success() {
+        panic!("building the daytona-tools component for wasm32-wasip2 failed (see the errors above)");
+    }
+    let wasm = target_dir.join("wasm32-wasip2/release/daytona_tools.wasm");
+    assert!(wasm.exists(), "component not found at {}", wasm.display());
+    println!("cargo:rustc-env=DAYTONA_TOOLS_WASM={}", wasm.display());
+}
+
+fn check_target_installed() {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let sysroot = Command::new(rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let lib = Path::new(&sysroot).join("lib/rustlib/wasm32-wasip2");
+    if !lib.exists() {
+        panic!(
+            "the wasm32-wasip2 target is not installed for this toolchain ({sysroot}); \
+             run `rustup target add wasm32-wasip2` and build again"
+        );
+    }
+}

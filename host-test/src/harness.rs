@@ -1,0 +1,186 @@
+//! The wasmtime host: one engine, the component compiled once, a fresh instance
+//! per call with its own environment, WASI, and `wasi:http` behind an
+//! outbound-host allowlist.
+
+use anyhow::Result;
+use std::path::Path;
+use std::sync::OnceLock;
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::{Config, Engine, Store};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
+
+use crate::host::AllowlistHooks;
+
+mod generated {
+    wasmtime::component::bindgen!({
+        path: "../wit",
+        world: "daytona-tools",
+        exports: { default: async },
+    });
+}
+
+pub use generated::DaytonaTools;
+pub use generated::exports::daytona::tools::{api_keys, ephemeral_keys, sandboxes, tools, types};
+
+/// The component this checkout builds (see build.rs).
+pub const COMPONENT_PATH: &str = env!("DAYTONA_TOOLS_WASM");
+
+/// Largest guest stderr/stdout kept per call.
+const PIPE_CAPACITY: usize = 1 << 20;
+
+/// Per-call settings: the guest's environment and the hosts it may reach.
+#[derive(Debug, Clone, Default)]
+pub struct CallConfig {
+    /// Environment variables the guest sees.
+    pub env: Vec<(String, String)>,
+    /// Authorities (`host` or `host:port`) outbound requests may go to.
+    pub allowed_hosts: Vec<String>,
+}
+
+impl CallConfig {
+    /// Add an environment variable.
+    pub fn env(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.env.push((key.to_string(), value.into()));
+        self
+    }
+    /// Allow an authority.
+    pub fn allow(mut self, authority: impl Into<String>) -> Self {
+        self.allowed_hosts.push(authority.into());
+        self
+    }
+}
+
+/// Store state of one instance.
+pub struct HostState {
+    wasi: WasiCtx,
+    http: WasiHttpCtx,
+    table: ResourceTable,
+    hooks: AllowlistHooks,
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for HostState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.hooks,
+        }
+    }
+}
+
+/// The engine and the pre-linked component; cheap to instantiate from.
+pub struct Harness {
+    engine: Engine,
+    pre: generated::DaytonaToolsPre<HostState>,
+}
+
+impl Harness {
+    /// Compile and link the component at `path`.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let config = Config::new();
+        let engine = Engine::new(&config)?;
+        let component = Component::from_file(&engine, path)
+            .map_err(|e| anyhow::anyhow!("loading the component {}: {e:?}", path.display()))?;
+        let mut linker = Linker::<HostState>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        let pre = generated::DaytonaToolsPre::new(linker.instantiate_pre(&component)?)?;
+        Ok(Harness { engine, pre })
+    }
+
+    /// The component built from this checkout, compiled once per process.
+    pub fn shared() -> &'static Harness {
+        static HARNESS: OnceLock<Harness> = OnceLock::new();
+        HARNESS.get_or_init(|| Harness::load(COMPONENT_PATH).expect("loading the component"))
+    }
+
+    /// A fresh instance with its own environment and allowlist.
+    pub async fn instance(&self, call: &CallConfig) -> Result<Instance> {
+        let stdout = MemoryOutputPipe::new(PIPE_CAPACITY);
+        let stderr = MemoryOutputPipe::new(PIPE_CAPACITY);
+        let wasi = WasiCtx::builder()
+            .envs(&call.env)
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .build();
+        let state = HostState {
+            wasi,
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            hooks: AllowlistHooks::new(call.allowed_hosts.clone()),
+        };
+        let mut store = Store::new(&self.engine, state);
+        let bindings = self.pre.instantiate_async(&mut store).await?;
+        Ok(Instance {
+            store,
+            bindings,
+            stdout,
+            stderr,
+        })
+    }
+}
+
+/// One instance of the component, with its captured output.
+pub struct Instance {
+    /// The store.
+    pub store: Store<HostState>,
+    /// The typed exports.
+    pub bindings: DaytonaTools,
+    stdout: MemoryOutputPipe,
+    stderr: MemoryOutputPipe,
+}
+
+impl Instance {
+    /// `tools.list-tools`.
+    pub async fn list_tools(&mut self) -> Result<Vec<tools::Tool>> {
+        Ok(self
+            .bindings
+            .daytona_tools_tools()
+            .call_list_tools(&mut self.store)
+            .await?)
+    }
+
+    /// `tools.call-tool`.
+    pub async fn call_tool(
+        &mut self,
+        name: &str,
+        arguments: &str,
+    ) -> Result<Result<String, types::Error>> {
+        Ok(self
+            .bindings
+            .daytona_tools_tools()
+            .call_call_tool(&mut self.store, name, arguments)
+            .await?)
+    }
+
+    /// The guest's `sandboxes` interface and the store, for typed calls.
+    pub fn sandboxes(&mut self) -> (&sandboxes::Guest, &mut Store<HostState>) {
+        (self.bindings.daytona_tools_sandboxes(), &mut self.store)
+    }
+
+    /// What the guest wrote to stdout and stderr so far.
+    pub fn output(&self) -> String {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&self.stdout.contents()),
+            String::from_utf8_lossy(&self.stderr.contents())
+        )
+    }
+
+    /// Authorities the allowlist refused during this instance's life.
+    pub fn denied(&self) -> Vec<String> {
+        self.store.data().hooks.denied()
+    }
+}

@@ -1,0 +1,146 @@
+//! A small CLI around the harness.
+//!
+//! ```text
+//! host-test demo                       run a short story against a local emulator
+//! host-test call <tool> '<json>'       call any tool against DAYTONA_API_URL
+//! host-test call --emulator <tool> '<json>'   ... against a fresh local emulator
+//! host-test tools                      list the tools and their input schemas
+//! host-test emulator                   serve the emulator until interrupted
+//! ```
+
+use anyhow::{Result, bail};
+use host_test::emulator::{Emulator, EmulatorOptions};
+use host_test::{CallConfig, Harness};
+
+const USAGE: &str = "usage: host-test demo | call [--emulator] <tool> ['<json>'] | tools | emulator";
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run(std::env::args().skip(1).collect()).await {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(args: Vec<String>) -> Result<()> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["demo"] => demo().await,
+        ["tools"] => tools().await,
+        ["emulator"] => tokio::task::spawn_blocking(|| {
+            host_test::emulator::serve_forever(EmulatorOptions::default())
+        })
+        .await?,
+        ["call", "--emulator", tool, rest @ ..] => {
+            let emu = Emulator::start(EmulatorOptions::default())?;
+            call(&emulator_config(&emu), tool, rest.first().copied()).await
+        }
+        ["call", tool, rest @ ..] => call(&env_config()?, tool, rest.first().copied()).await,
+        _ => bail!("{USAGE}"),
+    }
+}
+
+/// Guest configuration for a local emulator: its URL and master key, its host allowed.
+fn emulator_config(emu: &Emulator) -> CallConfig {
+    CallConfig::default()
+        .env("DAYTONA_API_URL", emu.api_url())
+        .env("DAYTONA_API_KEY", emu.api_key())
+        .allow(emu.addr().to_string())
+}
+
+/// Guest configuration from this process's DAYTONA_* variables; only the API host is allowed.
+fn env_config() -> Result<CallConfig> {
+    let mut config = CallConfig::default();
+    for (k, v) in std::env::vars().filter(|(k, _)| k.starts_with("DAYTONA_")) {
+        config = config.env(&k, v);
+    }
+    let url = std::env::var("DAYTONA_API_URL")
+        .unwrap_or_else(|_| "https://app.daytona.io/api".to_string());
+    let authority = url
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .filter(|a| !a.is_empty());
+    match authority {
+        Some(a) => Ok(config.allow(a)),
+        None => bail!("DAYTONA_API_URL is not a URL with a host"),
+    }
+}
+
+async fn call(config: &CallConfig, tool: &str, json: Option<&str>) -> Result<()> {
+    let mut instance = Harness::shared().instance(config).await?;
+    let outcome = instance.call_tool(tool, json.unwrap_or("{}")).await?;
+    eprint!("{}", instance.output());
+    match outcome {
+        Ok(result) => {
+            println!("{}", pretty(&result));
+            Ok(())
+        }
+        Err(e) => bail!(
+            "{:?}: {}{}",
+            e.kind,
+            e.message,
+            e.hint.map(|h| format!("\nhint: {h}")).unwrap_or_default()
+        ),
+    }
+}
+
+async fn tools() -> Result<()> {
+    let mut instance = Harness::shared().instance(&CallConfig::default()).await?;
+    for tool in instance.list_tools().await? {
+        println!("{}: {}\n  input: {}\n", tool.name, tool.title, tool.input_schema);
+    }
+    Ok(())
+}
+
+fn pretty(json: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(json)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_else(|_| json.to_string())
+}
+
+/// A short story against a local emulator, printing each step.
+async fn demo() -> Result<()> {
+    let emu = Emulator::start(EmulatorOptions::default())?;
+    let config = emulator_config(&emu);
+    println!("emulator listening at {}", emu.api_url());
+    let started = std::time::Instant::now();
+    let harness = Harness::shared();
+    println!("component {} compiled in {:?}", host_test::harness::COMPONENT_PATH, started.elapsed());
+
+    let steps: &[(&str, &str)] = &[
+        ("list_sandboxes", "{}"),
+        ("get_sandbox", r#"{"sandbox": "demo-1"}"#),
+        ("list_sandboxes", r#"{"labels": {"team": "demo"}, "limit": 1}"#),
+        ("get_sandbox", r#"{"sandbox": "no-such-sandbox"}"#),
+    ];
+    emu.add_sandbox(host_test::emulator::SandboxSeed::named("demo-1").with_labels(&[("team", "demo")]));
+    emu.add_sandbox(host_test::emulator::SandboxSeed::named("demo-2").with_labels(&[("team", "demo")]));
+    for (tool, args) in steps {
+        let mut instance = harness.instance(&config).await?;
+        let t = std::time::Instant::now();
+        let outcome = instance.call_tool(tool, args).await?;
+        println!("\n> {tool} {args}   ({:?})", t.elapsed());
+        match outcome {
+            Ok(json) => println!("{}", summarize(&json)),
+            Err(e) => println!(
+                "error {:?}: {}\n  hint: {}",
+                e.kind,
+                e.message,
+                e.hint.unwrap_or_default()
+            ),
+        }
+    }
+    Ok(())
+}
+
+/// One line per sandbox, or the JSON itself.
+fn summarize(json: &str) -> String {
+    let value: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    let line = |s: &serde_json::Value| format!("  {} {} [{}]", s["id"], s["name"], s["state"].as_str().unwrap_or("?"));
+    match value.get("sandboxes").and_then(|v| v.as_array()) {
+        Some(list) => list.iter().map(line).collect::<Vec<_>>().join("\n"),
+        None if value.get("id").is_some() => line(&value),
+        None => pretty(json),
+    }
+}

@@ -1,0 +1,93 @@
+//! The agent-facing tool catalog: one table of tools ([`specs`]) from which both
+//! the advertised JSON Schemas and the argument parser are derived, so the two
+//! cannot disagree; [`dispatch`] runs a parsed call.
+
+pub mod args;
+pub mod dispatch;
+pub mod specs;
+
+pub use args::Args;
+pub use specs::{Field, Hints, ToolSpec, Ty};
+
+use serde_json::{Map, Value, json};
+
+/// The tools offered, in catalog order.
+pub fn tools() -> &'static [ToolSpec] {
+    specs::TOOLS
+}
+
+/// Find a tool by name.
+pub fn find(name: &str) -> Option<&'static ToolSpec> {
+    tools().iter().find(|t| t.name == name)
+}
+
+impl ToolSpec {
+    /// The JSON Schema (draft 2020-12) of this tool's arguments.
+    pub fn input_schema(&self) -> Value {
+        let mut properties = Map::new();
+        for field in self.fields {
+            let mut schema = field.ty.schema();
+            schema["description"] = Value::String(field.description.to_string());
+            properties.insert(field.name.to_string(), schema);
+        }
+        let required: Vec<&str> = self
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name)
+            .collect();
+        json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": false,
+        })
+    }
+}
+
+impl Ty {
+    /// This type's JSON Schema, without a description.
+    pub fn schema(&self) -> Value {
+        match self {
+            Ty::String { min_len } => json!({ "type": "string", "minLength": min_len }),
+            Ty::Integer { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
+            Ty::Boolean => json!({ "type": "boolean" }),
+            Ty::StringList { values } => match values {
+                Some(values) => json!({ "type": "array", "items": { "type": "string", "enum": values } }),
+                None => json!({ "type": "array", "items": { "type": "string" } }),
+            },
+            Ty::StringMap => json!({ "type": "object", "additionalProperties": { "type": "string" } }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_schema_is_a_closed_object_with_described_properties() {
+        for tool in tools() {
+            let schema = tool.input_schema();
+            assert_eq!(schema["type"], "object", "{}", tool.name);
+            assert_eq!(schema["additionalProperties"], false, "{}", tool.name);
+            for (name, prop) in schema["properties"].as_object().unwrap() {
+                assert!(
+                    prop["description"].as_str().is_some_and(|d| !d.is_empty()),
+                    "{}.{name}",
+                    tool.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn tool_names_are_unique_snake_case() {
+        let mut names: Vec<_> = tools().iter().map(|t| t.name).collect();
+        assert!(names.iter().all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), tools().len());
+    }
+}

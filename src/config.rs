@@ -1,0 +1,260 @@
+//! Configuration from environment variables, with Daytona's own names.
+//!
+//! Secrets sit in [`Secret`], whose `Debug` and `Display` never show the value.
+
+use crate::error::Error;
+use std::fmt;
+use std::time::Duration;
+
+/// The default Daytona API base URL.
+pub const DEFAULT_API_URL: &str = "https://app.daytona.io/api";
+
+/// A secret string (API key, JWT, vended key). Formatting it prints `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wrap a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The value itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Which credential a request is sent with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthPreference {
+    /// Sandbox operations: the API key if set, else the JWT.
+    ApiKeyFirst,
+    /// Key management: the JWT if set, else the API key.
+    JwtFirst,
+    /// Only the API key (`GET /api-keys/current`).
+    ApiKeyOnly,
+}
+
+/// Everything the component reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The API base URL, without a trailing slash.
+    pub api_url: String,
+    /// `DAYTONA_API_KEY`.
+    pub api_key: Option<Secret>,
+    /// `DAYTONA_JWT_TOKEN`.
+    pub jwt: Option<Secret>,
+    /// `DAYTONA_ORGANIZATION_ID`.
+    pub organization_id: Option<String>,
+    /// `DAYTONA_CONNECT_TIMEOUT_MS`: bound on establishing a connection.
+    pub connect_timeout: Duration,
+}
+
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Config {
+    /// Read the configuration from `(name, value)` pairs, as `wasi:cli/environment` gives them.
+    pub fn from_env<I, K, V>(vars: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let mut api_url = None;
+        let mut api_key = None;
+        let mut jwt = None;
+        let mut organization_id = None;
+        let mut connect_timeout = DEFAULT_CONNECT_TIMEOUT;
+        for (k, v) in vars {
+            let value = v.as_ref().trim();
+            if value.is_empty() {
+                continue;
+            }
+            match k.as_ref() {
+                "DAYTONA_API_URL" => api_url = Some(parse_api_url(value)?),
+                "DAYTONA_API_KEY" => api_key = Some(parse_token("DAYTONA_API_KEY", value)?),
+                "DAYTONA_JWT_TOKEN" => jwt = Some(parse_token("DAYTONA_JWT_TOKEN", value)?),
+                "DAYTONA_ORGANIZATION_ID" => organization_id = Some(value.to_string()),
+                "DAYTONA_CONNECT_TIMEOUT_MS" => {
+                    connect_timeout = parse_millis("DAYTONA_CONNECT_TIMEOUT_MS", value)?
+                }
+                _ => {}
+            }
+        }
+        if api_key.is_none() && jwt.is_none() {
+            return Err(Error::config(
+                "no Daytona credentials: neither DAYTONA_API_KEY nor DAYTONA_JWT_TOKEN is set",
+                "set DAYTONA_API_KEY to an API key from the Daytona dashboard (or DAYTONA_JWT_TOKEN with DAYTONA_ORGANIZATION_ID)",
+            ));
+        }
+        if jwt.is_some() && organization_id.is_none() {
+            return Err(Error::config(
+                "DAYTONA_JWT_TOKEN is set but DAYTONA_ORGANIZATION_ID is not; a JWT needs an organization",
+                "set DAYTONA_ORGANIZATION_ID to the organization's ID",
+            ));
+        }
+        Ok(Config {
+            api_url: api_url.unwrap_or_else(|| DEFAULT_API_URL.to_string()),
+            api_key,
+            jwt,
+            organization_id,
+            connect_timeout,
+        })
+    }
+
+    /// Pick the credential for a request. The organization header goes with a JWT only.
+    pub fn credential(&self, pref: AuthPreference) -> Result<Credential<'_>, Error> {
+        let key = self.api_key.as_ref().map(Credential::ApiKey);
+        let jwt = self.jwt.as_ref().map(|jwt| Credential::Jwt {
+            token: jwt,
+            organization_id: self.organization_id.as_deref().unwrap_or_default(),
+        });
+        let chosen = match pref {
+            AuthPreference::ApiKeyFirst => key.or(jwt),
+            AuthPreference::JwtFirst => jwt.or(key),
+            AuthPreference::ApiKeyOnly => key,
+        };
+        chosen.ok_or_else(|| {
+            Error::config(
+                "this operation authenticates with an API key, and DAYTONA_API_KEY is not set",
+                "set DAYTONA_API_KEY",
+            )
+        })
+    }
+}
+
+/// A credential chosen for one request.
+#[derive(Debug, Clone, Copy)]
+pub enum Credential<'a> {
+    /// `Authorization: Bearer <api key>`.
+    ApiKey(&'a Secret),
+    /// `Authorization: Bearer <jwt>` plus `X-Daytona-Organization-ID`.
+    Jwt {
+        /// The JWT.
+        token: &'a Secret,
+        /// Its organization.
+        organization_id: &'a str,
+    },
+}
+
+fn parse_api_url(value: &str) -> Result<String, Error> {
+    let trimmed = value.trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    let ok = match rest {
+        Some(rest) => {
+            let host = rest.split('/').next().unwrap_or_default();
+            !host.is_empty() && !rest.contains(['?', '#', ' ']) && !host.contains('@')
+        }
+        None => false,
+    };
+    if !ok {
+        return Err(Error::config(
+            "DAYTONA_API_URL is not an http(s) URL with a host (e.g. https://app.daytona.io/api)",
+            "set DAYTONA_API_URL to the API base URL, or unset it for the default",
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+fn parse_token(name: &str, value: &str) -> Result<Secret, Error> {
+    // A token travels in a header: anything outside visible ASCII would be refused
+    // later with a less helpful error. The value itself is never echoed.
+    if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::config(
+            format!("{name} contains spaces or characters that cannot be sent in a header"),
+            format!("set {name} to the token exactly as Daytona issued it"),
+        ));
+    }
+    Ok(Secret::new(value))
+}
+
+fn parse_millis(name: &str, value: &str) -> Result<Duration, Error> {
+    match value.parse::<u64>() {
+        Ok(ms) if (1..=600_000).contains(&ms) => Ok(Duration::from_millis(ms)),
+        _ => Err(Error::config(
+            format!("{name} must be a whole number of milliseconds between 1 and 600000"),
+            format!("set {name} to e.g. 10000, or unset it for the default"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    fn env(pairs: &[(&str, &str)]) -> Result<Config, Error> {
+        Config::from_env(pairs.iter().copied())
+    }
+
+    #[test]
+    fn missing_credentials_is_a_config_error_naming_the_variable() {
+        let err = env(&[]).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Config);
+        assert!(err.message.contains("DAYTONA_API_KEY"));
+    }
+
+    #[test]
+    fn jwt_without_organization_is_refused() {
+        let err = env(&[("DAYTONA_JWT_TOKEN", "a.b.c")]).unwrap_err();
+        assert!(err.message.contains("DAYTONA_ORGANIZATION_ID"));
+    }
+
+    #[test]
+    fn malformed_url_is_refused_and_trailing_slash_trimmed() {
+        let err = env(&[("DAYTONA_API_KEY", "k"), ("DAYTONA_API_URL", "ftp://x")]).unwrap_err();
+        assert!(err.message.contains("DAYTONA_API_URL"));
+        let cfg = env(&[("DAYTONA_API_KEY", "k"), ("DAYTONA_API_URL", "http://h:1/api/")]).unwrap();
+        assert_eq!(cfg.api_url, "http://h:1/api");
+    }
+
+    #[test]
+    fn default_url_applies() {
+        assert_eq!(env(&[("DAYTONA_API_KEY", "k")]).unwrap().api_url, DEFAULT_API_URL);
+    }
+
+    #[test]
+    fn secrets_never_format() {
+        let cfg = env(&[("DAYTONA_API_KEY", "dtn_supersecret")]).unwrap();
+        let shown = format!("{cfg:?} {}", cfg.api_key.as_ref().unwrap());
+        assert!(!shown.contains("supersecret"), "{shown}");
+    }
+
+    #[test]
+    fn token_with_newline_is_refused_without_echo() {
+        let err = env(&[("DAYTONA_API_KEY", "dtn_abc\ninjected")]).unwrap_err();
+        assert!(!err.message.contains("injected"));
+    }
+
+    #[test]
+    fn credential_preference() {
+        let cfg = env(&[
+            ("DAYTONA_API_KEY", "k"),
+            ("DAYTONA_JWT_TOKEN", "j"),
+            ("DAYTONA_ORGANIZATION_ID", "o"),
+        ])
+        .unwrap();
+        assert!(matches!(cfg.credential(AuthPreference::ApiKeyFirst).unwrap(), Credential::ApiKey(_)));
+        assert!(matches!(
+            cfg.credential(AuthPreference::JwtFirst).unwrap(),
+            Credential::Jwt { organization_id: "o", .. }
+        ));
+        let jwt_only = env(&[("DAYTONA_JWT_TOKEN", "j"), ("DAYTONA_ORGANIZATION_ID", "o")]).unwrap();
+        assert!(jwt_only.credential(AuthPreference::ApiKeyOnly).is_err());
+    }
+}

@@ -1,0 +1,25 @@
+//! daytona-tools: a WebAssembly component giving agent hosts least-privilege
+//! access to Daytona sandboxes.
+//!
+//! - [`config`]: environment → configuration; secrets redacted.
+//! - [`error`]: the one error type and its mapping from HTTP answers.
+//! - [`http`]: requests, the transport seam, retries; [`wasi_http`] sends them.
+//! - [`models`]: serde types of Daytona's wire format.
+//! - [`api`]: one module per Daytona resource: build requests, parse answers.
+//! - [`catalog`]: tool descriptors, JSON Schemas and argument parsing for agents.
+//! - `guest`: the exported WIT interfaces; the only user of `bindings` (wasm32 only).
+#![deny(missing_docs)]
+
+pub mod api;
+pub mod catalog;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod models;
+pub mod wasi_http;
+
+// The exports only link as a component; natively the rest is a plain library.
+#[cfg(target_arch = "wasm32")]
+mod bindings;
+#[cfg(target_arch = "wasm32")]
+mod guest;

@@ -1,0 +1,27 @@
+//! Serde types of Daytona's wire format. Unknown fields are ignored and missing
+//! optional ones default, so newer servers never break a call.
+
+pub mod page;
+pub mod sandbox;
+pub mod snapshot;
+
+pub use page::{CursorPage, NumberedPage};
+pub use sandbox::Sandbox;
+pub use snapshot::Snapshot;
+
+use serde::{Deserialize, Deserializer};
+
+/// A non-negative count that may arrive as an integer, a float or null.
+pub(crate) fn lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = Option::<f64>::deserialize(d)?.unwrap_or(0.0);
+    Ok(if v.is_finite() && v > 0.0 {
+        v.min(u32::MAX as f64) as u32
+    } else {
+        0
+    })
+}
+
+/// A string that may be null.
+pub(crate) fn null_as_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+}

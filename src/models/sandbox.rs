@@ -1,0 +1,109 @@
+//! The Sandbox resource.
+
+use super::{lenient_u32, null_as_empty};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A sandbox as Daytona answers it (the fields an agent needs), and as the
+/// `get_sandbox` tool returns it: Daytona's own camelCase names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Sandbox {
+    /// The ID.
+    pub id: String,
+    /// The name.
+    #[serde(deserialize_with = "null_as_empty")]
+    pub name: String,
+    /// The owning organization.
+    #[serde(deserialize_with = "null_as_empty")]
+    pub organization_id: String,
+    /// The state; unknown values pass through.
+    #[serde(deserialize_with = "null_as_empty")]
+    pub state: String,
+    /// The desired state.
+    pub desired_state: Option<String>,
+    /// Why it is in error.
+    pub error_reason: Option<String>,
+    /// The snapshot it came from.
+    pub snapshot: Option<String>,
+    /// The OS user.
+    #[serde(deserialize_with = "null_as_empty")]
+    pub user: String,
+    /// The target (region).
+    #[serde(deserialize_with = "null_as_empty")]
+    pub target: String,
+    /// CPU cores.
+    #[serde(deserialize_with = "lenient_u32")]
+    pub cpu: u32,
+    /// GPU units.
+    #[serde(deserialize_with = "lenient_u32")]
+    pub gpu: u32,
+    /// Memory, GiB.
+    #[serde(deserialize_with = "lenient_u32")]
+    pub memory: u32,
+    /// Disk, GiB.
+    #[serde(deserialize_with = "lenient_u32")]
+    pub disk: u32,
+    /// Public preview.
+    pub public: bool,
+    /// Labels.
+    #[serde(deserialize_with = "labels")]
+    pub labels: BTreeMap<String, String>,
+    /// Auto-stop, minutes.
+    pub auto_stop_interval: Option<i32>,
+    /// Auto-archive, minutes.
+    pub auto_archive_interval: Option<i32>,
+    /// Auto-delete, minutes.
+    pub auto_delete_interval: Option<i32>,
+    /// All network blocked.
+    pub network_block_all: bool,
+    /// Allowed CIDRs.
+    pub network_allow_list: Option<String>,
+    /// The toolbox proxy URL.
+    pub toolbox_proxy_url: Option<String>,
+    /// Created, RFC 3339.
+    pub created_at: Option<String>,
+    /// Updated, RFC 3339.
+    pub updated_at: Option<String>,
+}
+
+/// Labels may be null; values that are not strings are skipped.
+fn labels<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    let raw = Option::<BTreeMap<String, serde_json::Value>>::deserialize(d)?.unwrap_or_default();
+    Ok(raw
+        .into_iter()
+        .filter_map(|(k, v)| match v {
+            serde_json::Value::String(s) => Some((k, s)),
+            _ => None,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_state_and_fields_parse() {
+        let s: Sandbox = serde_json::from_str(
+            r#"{"id":"a","name":"n","state":"hibernating","cpu":1.5,"memory":null,"labels":{"k":"v","n":1},"brandNew":{"x":1}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.state, "hibernating");
+        assert_eq!(s.cpu, 1);
+        assert_eq!(s.memory, 0);
+        assert_eq!(s.labels.len(), 1);
+    }
+
+    #[test]
+    fn serializes_with_daytona_names() {
+        let s = Sandbox {
+            id: "a".into(),
+            organization_id: "o".into(),
+            ..Default::default()
+        };
+        let v = serde_json::to_value(&s).unwrap();
+        assert_eq!(v["organizationId"], "o");
+        assert!(v.get("organization_id").is_none());
+    }
+}
