@@ -126,6 +126,8 @@ pub trait Transport {
     fn sleep(&self, duration: Duration);
     /// A random number, for backoff jitter and names.
     fn random_u64(&self) -> u64;
+    /// Wall-clock time, milliseconds since the Unix epoch.
+    fn now_unix_millis(&self) -> u64;
 }
 
 /// Retry bounds for idempotent requests.
@@ -361,6 +363,8 @@ pub(crate) mod testing {
         pub answers: RefCell<VecDeque<Result<Response, Error>>>,
         pub sent: RefCell<Vec<(Request, Vec<(String, String)>)>>,
         pub slept: RefCell<Vec<Duration>>,
+        /// Wall-clock time the transport reports; sleeping advances it.
+        pub now_millis: std::cell::Cell<u64>,
     }
 
     impl Scripted {
@@ -392,9 +396,14 @@ pub(crate) mod testing {
         }
         fn sleep(&self, duration: Duration) {
             self.slept.borrow_mut().push(duration);
+            self.now_millis
+                .set(self.now_millis.get() + duration.as_millis() as u64);
         }
         fn random_u64(&self) -> u64 {
             u64::MAX / 2
+        }
+        fn now_unix_millis(&self) -> u64 {
+            self.now_millis.get()
         }
     }
 

@@ -83,6 +83,12 @@ impl Transport for WasiTransport {
     fn random_u64(&self) -> u64 {
         wasip2::random::random::get_random_u64()
     }
+
+    fn now_unix_millis(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64)
+    }
 }
 
 /// A request that could not be sent or answered. Names the host, never headers.

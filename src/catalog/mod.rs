@@ -1,19 +1,52 @@
-//! The agent-facing tool catalog: one table of tools ([`specs`]) from which both
+//! The agent-facing tool catalog: tables of tools (one per area) from which both
 //! the advertised JSON Schemas and the argument parser are derived, so the two
-//! cannot disagree; [`dispatch`] runs a parsed call.
+//! cannot disagree; [`call`] parses a call's arguments and runs it.
 
 pub mod args;
-pub mod dispatch;
-pub mod specs;
+pub mod sandbox_tools;
+pub mod types;
 
 pub use args::Args;
-pub use specs::{Field, Hints, ToolSpec, Ty};
+pub use types::{Field, Hints, ToolSpec, Ty};
 
+use crate::error::{Error, ErrorKind};
+use crate::http::{Client, Transport};
 use serde_json::{Map, Value, json};
+use std::sync::LazyLock;
+
+/// Every tool, in catalog order.
+static TOOLS: LazyLock<Vec<ToolSpec>> =
+    LazyLock::new(|| [sandbox_tools::TOOLS].concat());
 
 /// The tools offered, in catalog order.
 pub fn tools() -> &'static [ToolSpec] {
-    specs::TOOLS
+    &TOOLS
+}
+
+/// Call tool `name` with JSON `arguments`; the result is a JSON object.
+pub fn call<T: Transport>(client: &Client<T>, name: &str, arguments: &str) -> Result<Value, Error> {
+    let spec = find(name).ok_or_else(|| {
+        Error::invalid_input(format!(
+            "there is no tool named '{}'",
+            crate::error::scrub(name, &[])
+        ))
+        .with_hint("call list-tools to see the available tools")
+    })?;
+    let args = Args::parse(spec, arguments)?;
+    sandbox_tools::call(client, spec.name, &args).unwrap_or_else(|| {
+        // The catalog test calls every tool, so this cannot be reached unnoticed.
+        Err(Error::new(
+            ErrorKind::Upstream,
+            format!("tool {} is listed but not wired up", spec.name),
+        ))
+    })
+}
+
+/// Encode a result as JSON.
+pub(crate) fn to_value<S: serde::Serialize>(value: S) -> Result<Value, Error> {
+    serde_json::to_value(value).map_err(|e| {
+        Error::new(ErrorKind::Upstream, format!("could not encode the result: {e}"))
+    })
 }
 
 /// Find a tool by name.

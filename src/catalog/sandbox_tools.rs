@@ -1,73 +1,13 @@
-//! The table of tools: names, descriptions for a model, argument fields, hints.
+//! The sandbox tools: their descriptions and fields, and how a call runs.
 
-/// An argument's type and bounds; the schema and the parser both follow it.
-#[derive(Debug, Clone, Copy)]
-pub enum Ty {
-    /// A string of at least `min_len` characters.
-    String {
-        /// Shortest accepted length.
-        min_len: u32,
-    },
-    /// An integer within bounds.
-    Integer {
-        /// Smallest accepted value.
-        min: i64,
-        /// Largest accepted value.
-        max: i64,
-    },
-    /// true or false.
-    Boolean,
-    /// A list of strings, optionally from a fixed set.
-    StringList {
-        /// The accepted values, if fixed.
-        values: Option<&'static [&'static str]>,
-    },
-    /// An object of string values.
-    StringMap,
-}
+use super::{Args, Field, Hints, ToolSpec, Ty};
+use crate::api::sandboxes::{self, ListFilter};
+use crate::error::Error;
+use crate::http::{Client, Transport};
+use serde_json::{Value, json};
 
-/// One argument.
-#[derive(Debug, Clone, Copy)]
-pub struct Field {
-    /// Its name (Daytona's camelCase).
-    pub name: &'static str,
-    /// Its type.
-    pub ty: Ty,
-    /// Whether it must be given.
-    pub required: bool,
-    /// What it means, for a model.
-    pub description: &'static str,
-}
-
-/// Behaviour hints, as MCP tool annotations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hints {
-    /// Changes nothing.
-    pub read_only: bool,
-    /// May destroy data or resources.
-    pub destructive: bool,
-    /// Repeating it has no further effect.
-    pub idempotent: bool,
-    /// Reaches an external system.
-    pub open_world: bool,
-}
-
-/// A tool: what a model sees.
-#[derive(Debug, Clone, Copy)]
-pub struct ToolSpec {
-    /// snake_case name.
-    pub name: &'static str,
-    /// Short title.
-    pub title: &'static str,
-    /// Description for a model.
-    pub description: &'static str,
-    /// Arguments.
-    pub fields: &'static [Field],
-    /// Behaviour hints.
-    pub hints: Hints,
-}
-
-const READ: Hints = Hints {
+/// Hints of a tool that only reads.
+pub(crate) const READ: Hints = Hints {
     read_only: true,
     destructive: false,
     idempotent: true,
@@ -81,7 +21,7 @@ const SANDBOX_ARG: Field = Field {
     description: "The sandbox's ID or name (see list_sandboxes).",
 };
 
-/// Every tool this version offers.
+/// The sandbox tools.
 pub const TOOLS: &[ToolSpec] = &[
     ToolSpec {
         name: "list_sandboxes",
@@ -128,3 +68,20 @@ Read-only. Use it to check whether a sandbox is started before execute_command; 
         hints: READ,
     },
 ];
+
+/// Run a sandbox tool, or `None` if `name` is not one.
+pub fn call<T: Transport>(client: &Client<T>, name: &str, args: &Args) -> Option<Result<Value, Error>> {
+    Some(match name {
+        "list_sandboxes" => {
+            let filter = ListFilter {
+                name: args.str("name").map(String::from),
+                labels: args.map("labels"),
+                states: args.strings("states"),
+                limit: args.u32("limit"),
+            };
+            sandboxes::list(client, &filter).map(|list| json!({ "sandboxes": list }))
+        }
+        "get_sandbox" => sandboxes::get(client, args.str("sandbox").unwrap_or_default()).and_then(super::to_value),
+        _ => return None,
+    })
+}

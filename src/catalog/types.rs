@@ -1,0 +1,69 @@
+//! What a tool is made of: fields with types, behaviour hints.
+
+/// An argument's type and bounds; the schema and the parser both follow it.
+#[derive(Debug, Clone, Copy)]
+pub enum Ty {
+    /// A string of at least `min_len` characters.
+    String {
+        /// Shortest accepted length.
+        min_len: u32,
+    },
+    /// An integer within bounds.
+    Integer {
+        /// Smallest accepted value.
+        min: i64,
+        /// Largest accepted value.
+        max: i64,
+    },
+    /// true or false.
+    Boolean,
+    /// A list of strings, optionally from a fixed set.
+    StringList {
+        /// The accepted values, if fixed.
+        values: Option<&'static [&'static str]>,
+    },
+    /// An object of string values.
+    StringMap,
+}
+
+/// One argument.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// Its name (Daytona's camelCase).
+    pub name: &'static str,
+    /// Its type.
+    pub ty: Ty,
+    /// Whether it must be given.
+    pub required: bool,
+    /// What it means, for a model.
+    pub description: &'static str,
+}
+
+/// Behaviour hints, as MCP tool annotations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hints {
+    /// Changes nothing.
+    pub read_only: bool,
+    /// May destroy data or resources.
+    pub destructive: bool,
+    /// Repeating it has no further effect.
+    pub idempotent: bool,
+    /// Reaches an external system.
+    pub open_world: bool,
+}
+
+/// A tool: what a model sees.
+#[derive(Debug, Clone, Copy)]
+pub struct ToolSpec {
+    /// snake_case name.
+    pub name: &'static str,
+    /// Short title.
+    pub title: &'static str,
+    /// Description for a model.
+    pub description: &'static str,
+    /// Arguments.
+    pub fields: &'static [Field],
+    /// Behaviour hints.
+    pub hints: Hints,
+}
+

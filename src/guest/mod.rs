@@ -1,0 +1,80 @@
+//! The exported WIT interfaces: read the configuration, call the plain-Rust
+//! API, convert to and from the generated types. The one place an [`Error`]
+//! becomes the WIT `error`.
+
+mod keys;
+mod sandboxes;
+
+use crate::bindings::exports::daytona::tools::tools;
+use crate::bindings::exports::daytona::tools::types as wit;
+use crate::config::Config;
+use crate::error::{Error, ErrorKind};
+use crate::http::Client;
+use crate::wasi_http::{MAX_RESPONSE_BYTES, WasiTransport};
+
+/// The component.
+pub struct Component;
+
+crate::bindings::export!(Component with_types_in crate::bindings);
+
+/// Read the configuration and run `f` with a client.
+pub(crate) fn with_client<R>(f: impl FnOnce(&Client<WasiTransport>) -> Result<R, Error>) -> Result<R, wit::Error> {
+    let config = Config::from_env(std::env::vars()).map_err(to_wit_error)?;
+    let transport = WasiTransport {
+        connect_timeout: config.connect_timeout,
+        max_body: MAX_RESPONSE_BYTES,
+    };
+    f(&Client::new(&config, &transport)).map_err(to_wit_error)
+}
+
+pub(crate) fn not_yet<R>(what: &str) -> Result<R, wit::Error> {
+    Err(to_wit_error(Error::new(
+        ErrorKind::Upstream,
+        format!("{what} is not implemented in this version of daytona-tools"),
+    )))
+}
+
+pub(crate) fn to_wit_error(e: Error) -> wit::Error {
+    wit::Error {
+        kind: match e.kind {
+            ErrorKind::InvalidInput => wit::ErrorKind::InvalidInput,
+            ErrorKind::Unauthorized => wit::ErrorKind::Unauthorized,
+            ErrorKind::Forbidden => wit::ErrorKind::Forbidden,
+            ErrorKind::NotFound => wit::ErrorKind::NotFound,
+            ErrorKind::Conflict => wit::ErrorKind::Conflict,
+            ErrorKind::RateLimited => wit::ErrorKind::RateLimited,
+            ErrorKind::Timeout => wit::ErrorKind::Timeout,
+            ErrorKind::Upstream => wit::ErrorKind::Upstream,
+            ErrorKind::Transport => wit::ErrorKind::Transport,
+            ErrorKind::Config => wit::ErrorKind::Config,
+        },
+        message: e.message,
+        hint: e.hint,
+        retryable: e.retryable,
+        status: e.status,
+    }
+}
+
+impl tools::Guest for Component {
+    fn list_tools() -> Vec<tools::Tool> {
+        crate::catalog::tools()
+            .iter()
+            .map(|t| tools::Tool {
+                name: t.name.to_string(),
+                title: t.title.to_string(),
+                description: t.description.to_string(),
+                input_schema: t.input_schema().to_string(),
+                output_schema: None,
+                read_only: t.hints.read_only,
+                destructive: t.hints.destructive,
+                idempotent: t.hints.idempotent,
+                open_world: t.hints.open_world,
+            })
+            .collect()
+    }
+
+    fn call_tool(name: String, arguments: String) -> Result<String, tools::ToolError> {
+        with_client(|c| crate::catalog::call(c, &name, &arguments))
+            .map(|v| v.to_string())
+    }
+}

@@ -1,0 +1,108 @@
+//! The `sandboxes` interface.
+
+use super::{Component, not_yet, with_client};
+use crate::api::sandboxes::{self, ListFilter};
+use crate::bindings::exports::daytona::tools::sandboxes as wit_sandboxes;
+use crate::bindings::exports::daytona::tools::types as wit;
+use crate::models::{Sandbox, Snapshot};
+
+fn to_wit_sandbox(s: Sandbox) -> wit::Sandbox {
+    wit::Sandbox {
+        id: s.id,
+        name: s.name,
+        organization_id: s.organization_id,
+        state: s.state,
+        desired_state: s.desired_state,
+        error_reason: s.error_reason,
+        snapshot: s.snapshot,
+        user: s.user,
+        target: s.target,
+        cpu: s.cpu,
+        gpu: s.gpu,
+        memory: s.memory,
+        disk: s.disk,
+        public: s.public,
+        labels: s.labels.into_iter().collect(),
+        auto_stop_interval: s.auto_stop_interval,
+        auto_archive_interval: s.auto_archive_interval,
+        auto_delete_interval: s.auto_delete_interval,
+        network_block_all: s.network_block_all,
+        network_allow_list: s.network_allow_list,
+        toolbox_proxy_url: s.toolbox_proxy_url,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+    }
+}
+
+#[allow(dead_code)]
+fn to_wit_snapshot(s: Snapshot) -> wit::Snapshot {
+    wit::Snapshot {
+        id: s.id,
+        name: s.name,
+        state: s.state,
+        general: s.general,
+        image_name: s.image_name,
+        cpu: s.cpu,
+        gpu: s.gpu,
+        mem: s.mem,
+        disk: s.disk,
+        size: s.size,
+        error_reason: s.error_reason,
+        created_at: s.created_at,
+    }
+}
+
+impl wit_sandboxes::Guest for Component {
+    fn list_sandboxes(
+        request: wit_sandboxes::ListSandboxesRequest,
+    ) -> Result<Vec<wit::Sandbox>, wit::Error> {
+        let filter = ListFilter {
+            name: request.name,
+            labels: request.labels.into_iter().collect(),
+            states: request.states,
+            limit: request.limit,
+        };
+        with_client(|c| sandboxes::list(c, &filter))
+            .map(|list| list.into_iter().map(to_wit_sandbox).collect())
+    }
+
+    fn get_sandbox(sandbox: String) -> Result<wit::Sandbox, wit::Error> {
+        with_client(|c| sandboxes::get(c, &sandbox)).map(to_wit_sandbox)
+    }
+
+    fn create_sandbox(
+        _request: wit_sandboxes::CreateSandboxRequest,
+    ) -> Result<wit::Sandbox, wit::Error> {
+        not_yet("create-sandbox")
+    }
+
+    fn delete_sandbox(_sandbox: String) -> Result<wit::Sandbox, wit::Error> {
+        not_yet("delete-sandbox")
+    }
+
+    fn start_sandbox(_sandbox: String, _timeout: Option<u32>) -> Result<wit::Sandbox, wit::Error> {
+        not_yet("start-sandbox")
+    }
+
+    fn stop_sandbox(
+        _sandbox: String,
+        _force: bool,
+        _timeout: Option<u32>,
+    ) -> Result<wit::Sandbox, wit::Error> {
+        not_yet("stop-sandbox")
+    }
+
+    fn execute_command(
+        _request: wit_sandboxes::ExecuteRequest,
+    ) -> Result<wit_sandboxes::ExecuteResponse, wit::Error> {
+        not_yet("execute-command")
+    }
+
+    fn list_snapshots(
+        _name: Option<String>,
+        _limit: Option<u32>,
+    ) -> Result<Vec<wit::Snapshot>, wit::Error> {
+        not_yet("list-snapshots")
+    }
+}
+
