@@ -60,10 +60,19 @@ pub struct Config {
     pub organization_id: Option<String>,
     /// `DAYTONA_CONNECT_TIMEOUT_MS`: bound on establishing a connection.
     pub connect_timeout: Duration,
+    /// `DAYTONA_RESPONSE_TIMEOUT_MS`: bound on the wait for an answer's first
+    /// byte and between its bytes.
+    pub response_timeout: Duration,
+    /// `DAYTONA_OUTPUT_LIMIT_BYTES`: most command output handed back.
+    pub output_limit: usize,
 }
 
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default response timeout: above the ~30 s Daytona may hold a create before answering.
+pub const DEFAULT_RESPONSE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default bound on command output handed back.
+pub const DEFAULT_OUTPUT_LIMIT: usize = 64 * 1024;
 
 impl Config {
     /// Read the configuration from `(name, value)` pairs, as `wasi:cli/environment` gives them.
@@ -78,6 +87,8 @@ impl Config {
         let mut jwt = None;
         let mut organization_id = None;
         let mut connect_timeout = DEFAULT_CONNECT_TIMEOUT;
+        let mut response_timeout = DEFAULT_RESPONSE_TIMEOUT;
+        let mut output_limit = DEFAULT_OUTPUT_LIMIT;
         for (k, v) in vars {
             let value = v.as_ref().trim();
             if value.is_empty() {
@@ -89,7 +100,13 @@ impl Config {
                 "DAYTONA_JWT_TOKEN" => jwt = Some(parse_token("DAYTONA_JWT_TOKEN", value)?),
                 "DAYTONA_ORGANIZATION_ID" => organization_id = Some(value.to_string()),
                 "DAYTONA_CONNECT_TIMEOUT_MS" => {
-                    connect_timeout = parse_millis("DAYTONA_CONNECT_TIMEOUT_MS", value)?
+                    connect_timeout = Duration::from_millis(parse_number(k.as_ref(), value, 1, 600_000)?)
+                }
+                "DAYTONA_RESPONSE_TIMEOUT_MS" => {
+                    response_timeout = Duration::from_millis(parse_number(k.as_ref(), value, 1, 3_600_000)?)
+                }
+                "DAYTONA_OUTPUT_LIMIT_BYTES" => {
+                    output_limit = parse_number(k.as_ref(), value, 1024, 4 * 1024 * 1024)? as usize
                 }
                 _ => {}
             }
@@ -112,6 +129,8 @@ impl Config {
             jwt,
             organization_id,
             connect_timeout,
+            response_timeout,
+            output_limit,
         })
     }
 
@@ -183,12 +202,12 @@ fn parse_token(name: &str, value: &str) -> Result<Secret, Error> {
     Ok(Secret::new(value))
 }
 
-fn parse_millis(name: &str, value: &str) -> Result<Duration, Error> {
+fn parse_number(name: &str, value: &str, min: u64, max: u64) -> Result<u64, Error> {
     match value.parse::<u64>() {
-        Ok(ms) if (1..=600_000).contains(&ms) => Ok(Duration::from_millis(ms)),
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(Error::config(
-            format!("{name} must be a whole number of milliseconds between 1 and 600000"),
-            format!("set {name} to e.g. 10000, or unset it for the default"),
+            format!("{name} must be a whole number from {min} to {max}"),
+            format!("set {name} within those bounds, or unset it for the default"),
         )),
     }
 }
@@ -221,6 +240,16 @@ mod tests {
         assert!(err.message.contains("DAYTONA_API_URL"));
         let cfg = env(&[("DAYTONA_API_KEY", "k"), ("DAYTONA_API_URL", "http://h:1/api/")]).unwrap();
         assert_eq!(cfg.api_url, "http://h:1/api");
+    }
+
+    #[test]
+    fn numeric_settings_are_bounded() {
+        let cfg = env(&[("DAYTONA_API_KEY", "k"), ("DAYTONA_RESPONSE_TIMEOUT_MS", "1500")]).unwrap();
+        assert_eq!(cfg.response_timeout, Duration::from_millis(1500));
+        let err = env(&[("DAYTONA_API_KEY", "k"), ("DAYTONA_OUTPUT_LIMIT_BYTES", "12")]).unwrap_err();
+        assert!(err.message.contains("DAYTONA_OUTPUT_LIMIT_BYTES"));
+        let err = env(&[("DAYTONA_API_KEY", "k"), ("DAYTONA_CONNECT_TIMEOUT_MS", "soon")]).unwrap_err();
+        assert!(err.message.contains("DAYTONA_CONNECT_TIMEOUT_MS"));
     }
 
     #[test]

@@ -33,8 +33,8 @@ pub struct Request {
     pub body: Option<Vec<u8>>,
     /// Which credential to send.
     pub auth: AuthPreference,
-    /// Whether repeating the request has no further effect, so it may be retried.
-    pub idempotent: bool,
+    /// When the request may be sent again after a failure.
+    pub retry: Retry,
     /// What the request does, for error messages (e.g. "get sandbox 'dev'").
     pub what: String,
     /// How long to wait for the answer once connected.
@@ -50,7 +50,11 @@ impl Request {
             headers: Vec::new(),
             body: None,
             auth: AuthPreference::ApiKeyFirst,
-            idempotent: method == Method::Get,
+            retry: if method == Method::Get {
+                Retry::Always
+            } else {
+                Retry::Throttled
+            },
             what: what.into(),
             timeout: None,
         }
@@ -92,9 +96,30 @@ impl Request {
 
     /// Mark whether the request may be repeated safely.
     pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.idempotent = idempotent;
+        self.retry = if idempotent {
+            Retry::Always
+        } else {
+            Retry::Throttled
+        };
         self
     }
+
+    /// Bound the wait for the answer (first byte, and between bytes).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+}
+
+/// When a failed request may be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// On 429, gateway errors (502/503/504) and failures to connect or read:
+    /// for requests whose repetition has no further effect.
+    Always,
+    /// Only on 429, which Daytona answers before acting: for requests that
+    /// must not run twice (creating a sandbox, minting a key).
+    Throttled,
 }
 
 /// An answer: status, headers (names lower-case) and body.
@@ -161,13 +186,18 @@ impl RetryPolicy {
     /// backoff when longer; if it exceeds what is left of the budget, stop.
     pub fn delay(
         &self,
+        mode: Retry,
         attempt: u32,
         status: Option<u16>,
         retry_after: Option<Duration>,
         waited: Duration,
         jitter: f64,
     ) -> Option<Duration> {
-        if attempt + 1 >= self.max_attempts || !is_retryable_status(status) {
+        let may_retry = match mode {
+            Retry::Always => matches!(status, None | Some(429 | 502 | 503 | 504)),
+            Retry::Throttled => status == Some(429),
+        };
+        if attempt + 1 >= self.max_attempts || !may_retry {
             return None;
         }
         let exp = self
@@ -182,11 +212,6 @@ impl RetryPolicy {
         };
         (waited + delay <= self.budget).then_some(delay)
     }
-}
-
-/// 429 and gateway failures may pass; `None` is a failure to connect or read.
-fn is_retryable_status(status: Option<u16>) -> bool {
-    matches!(status, None | Some(429 | 502 | 503 | 504))
 }
 
 /// The longest `Retry-After-<throttler>` or `Retry-After` header, in seconds.
@@ -253,12 +278,9 @@ impl<'a, T: Transport> Client<'a, T> {
                 Err(_) => (None, None),
             };
             let jitter = (self.transport.random_u64() >> 11) as f64 / (1u64 << 53) as f64;
-            let delay = if request.idempotent {
+            let delay =
                 self.retry
-                    .delay(attempt, status, server_wait, waited, jitter)
-            } else {
-                None
-            };
+                    .delay(request.retry, attempt, status, server_wait, waited, jitter);
             match delay {
                 Some(delay) => {
                     self.transport.sleep(delay);
@@ -471,6 +493,10 @@ mod tests {
         let err = Client::new(&cfg, &t).send(&req).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Upstream);
         assert_eq!(t.sent.borrow().len(), 1);
+        // ...but a 429 means Daytona did nothing, so even a create is sent again.
+        t.answer(429, &[("retry-after", "1")], "{}").answer(200, &[], "{}");
+        Client::new(&cfg, &t).send(&req).unwrap();
+        assert_eq!(t.sent.borrow().len(), 3);
     }
 
     #[test]
@@ -492,11 +518,13 @@ mod tests {
     fn a_server_wait_beyond_the_budget_stops_retrying() {
         let policy = RetryPolicy::default();
         assert_eq!(
-            policy.delay(0, Some(429), Some(Duration::from_secs(60)), Duration::ZERO, 0.5),
+            policy.delay(Retry::Always, 0, Some(429), Some(Duration::from_secs(60)), Duration::ZERO, 0.5),
             None
         );
-        assert!(policy.delay(0, Some(404), None, Duration::ZERO, 0.5).is_none());
-        assert!(policy.delay(0, None, None, Duration::ZERO, 0.5).is_some());
+        assert!(policy.delay(Retry::Always, 0, Some(404), None, Duration::ZERO, 0.5).is_none());
+        assert!(policy.delay(Retry::Always, 0, None, None, Duration::ZERO, 0.5).is_some());
+        assert!(policy.delay(Retry::Throttled, 0, None, None, Duration::ZERO, 0.5).is_none());
+        assert!(policy.delay(Retry::Throttled, 0, Some(503), None, Duration::ZERO, 0.5).is_none());
     }
 
     #[test]
@@ -507,7 +535,7 @@ mod tests {
             ..RetryPolicy::default()
         };
         let d: Vec<_> = (0..8)
-            .map(|a| p.delay(a, Some(503), None, Duration::ZERO, 0.999).unwrap())
+            .map(|a| p.delay(Retry::Always, a, Some(503), None, Duration::ZERO, 0.999).unwrap())
             .collect();
         assert!(d.windows(2).all(|w| w[0] <= w[1]));
         assert!(d[7] <= p.max_delay);

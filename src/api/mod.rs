@@ -1,7 +1,10 @@
 //! One module per Daytona resource: build the request, send it through
 //! [`crate::http::Client`], shape the answer.
 
+pub mod lifecycle;
 pub mod sandboxes;
+pub mod snapshots;
+pub mod toolbox;
 
 use crate::error::Error;
 

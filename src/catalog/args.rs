@@ -73,6 +73,16 @@ impl Args {
         self.get(name).and_then(Value::as_str)
     }
 
+    /// A string argument, owned.
+    pub fn string(&self, name: &str) -> Option<String> {
+        self.str(name).map(String::from)
+    }
+
+    /// An integer argument that fits in i32.
+    pub fn i32(&self, name: &str) -> Option<i32> {
+        self.int(name).and_then(|v| i32::try_from(v).ok())
+    }
+
     /// An integer argument (bounds already checked).
     pub fn int(&self, name: &str) -> Option<i64> {
         self.get(name).and_then(Value::as_i64)

@@ -1,7 +1,9 @@
 //! The `sandboxes` interface.
 
-use super::{Component, not_yet, with_client};
+use super::{Component, with_client};
 use crate::api::sandboxes::{self, ListFilter};
+use crate::api::{lifecycle, snapshots, toolbox};
+use crate::models::CreateSandbox;
 use crate::bindings::exports::daytona::tools::sandboxes as wit_sandboxes;
 use crate::bindings::exports::daytona::tools::types as wit;
 use crate::models::{Sandbox, Snapshot};
@@ -34,7 +36,6 @@ fn to_wit_sandbox(s: Sandbox) -> wit::Sandbox {
     }
 }
 
-#[allow(dead_code)]
 fn to_wit_snapshot(s: Snapshot) -> wit::Snapshot {
     wit::Snapshot {
         id: s.id,
@@ -71,38 +72,69 @@ impl wit_sandboxes::Guest for Component {
     }
 
     fn create_sandbox(
-        _request: wit_sandboxes::CreateSandboxRequest,
+        request: wit_sandboxes::CreateSandboxRequest,
     ) -> Result<wit::Sandbox, wit::Error> {
-        not_yet("create-sandbox")
+        let req = CreateSandbox {
+            name: request.name,
+            snapshot: request.snapshot,
+            user: request.user,
+            env: request.env.into_iter().collect(),
+            labels: request.labels.into_iter().collect(),
+            public: request.public,
+            target: request.target,
+            cpu: request.cpu,
+            memory: request.memory,
+            disk: request.disk,
+            auto_stop_interval: request.auto_stop_interval,
+            auto_archive_interval: request.auto_archive_interval,
+            auto_delete_interval: request.auto_delete_interval,
+            network_block_all: request.network_block_all,
+            network_allow_list: request.network_allow_list,
+        };
+        with_client(|c| lifecycle::create(c, &req, request.timeout)).map(to_wit_sandbox)
     }
 
-    fn delete_sandbox(_sandbox: String) -> Result<wit::Sandbox, wit::Error> {
-        not_yet("delete-sandbox")
+    fn delete_sandbox(sandbox: String) -> Result<wit::Sandbox, wit::Error> {
+        with_client(|c| lifecycle::delete(c, &sandbox)).map(to_wit_sandbox)
     }
 
-    fn start_sandbox(_sandbox: String, _timeout: Option<u32>) -> Result<wit::Sandbox, wit::Error> {
-        not_yet("start-sandbox")
+    fn start_sandbox(sandbox: String, timeout: Option<u32>) -> Result<wit::Sandbox, wit::Error> {
+        with_client(|c| lifecycle::start(c, &sandbox, timeout)).map(to_wit_sandbox)
     }
 
     fn stop_sandbox(
-        _sandbox: String,
-        _force: bool,
-        _timeout: Option<u32>,
+        sandbox: String,
+        force: bool,
+        timeout: Option<u32>,
     ) -> Result<wit::Sandbox, wit::Error> {
-        not_yet("stop-sandbox")
+        with_client(|c| lifecycle::stop(c, &sandbox, force, timeout)).map(to_wit_sandbox)
     }
 
     fn execute_command(
-        _request: wit_sandboxes::ExecuteRequest,
+        request: wit_sandboxes::ExecuteRequest,
     ) -> Result<wit_sandboxes::ExecuteResponse, wit::Error> {
-        not_yet("execute-command")
+        let cmd = toolbox::Command {
+            sandbox: request.sandbox,
+            command: request.command,
+            cwd: request.cwd,
+            env: request.env.into_iter().collect(),
+            timeout: request.timeout,
+        };
+        with_client(|c| toolbox::execute(c, &cmd, c.config.output_limit)).map(|o| {
+            wit_sandboxes::ExecuteResponse {
+                exit_code: o.exit_code,
+                result: o.result,
+                truncated: o.truncated,
+                result_length: o.result_length,
+            }
+        })
     }
 
     fn list_snapshots(
-        _name: Option<String>,
-        _limit: Option<u32>,
+        name: Option<String>,
+        limit: Option<u32>,
     ) -> Result<Vec<wit::Snapshot>, wit::Error> {
-        not_yet("list-snapshots")
+        with_client(|c| snapshots::list(c, name.as_deref(), limit))
+            .map(|list| list.into_iter().map(to_wit_snapshot).collect())
     }
 }
-

@@ -4,9 +4,10 @@
 pub mod page;
 pub mod sandbox;
 pub mod snapshot;
+pub mod toolbox;
 
 pub use page::{CursorPage, NumberedPage};
-pub use sandbox::Sandbox;
+pub use sandbox::{CreateSandbox, Sandbox};
 pub use snapshot::Snapshot;
 
 use serde::{Deserialize, Deserializer};

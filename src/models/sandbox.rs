@@ -67,6 +67,57 @@ pub struct Sandbox {
     pub updated_at: Option<String>,
 }
 
+/// The body of `POST /sandbox`: Daytona's `CreateSandbox`, unset fields left out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateSandbox {
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Snapshot ID or name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<String>,
+    /// OS user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Environment variables.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
+    /// Labels.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Public preview.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public: Option<bool>,
+    /// Target (region).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// CPU cores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<u32>,
+    /// Memory, GiB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<u32>,
+    /// Disk, GiB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disk: Option<u32>,
+    /// Auto-stop, minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_stop_interval: Option<i32>,
+    /// Auto-archive, minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_archive_interval: Option<i32>,
+    /// Auto-delete, minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_delete_interval: Option<i32>,
+    /// Block all network.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_block_all: Option<bool>,
+    /// Allowed CIDRs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_allow_list: Option<String>,
+}
+
 /// Labels may be null; values that are not strings are skipped.
 fn labels<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
     let raw = Option::<BTreeMap<String, serde_json::Value>>::deserialize(d)?.unwrap_or_default();

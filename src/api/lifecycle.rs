@@ -1,0 +1,443 @@
+//! Sandbox lifecycle: create, start, stop, delete, and the wait for a state
+//! that follows each, with the semantics of Daytona's SDKs (poll from 100 ms
+//! growing ×1.1 to 1 s; default 60 s; 0 = return at once).
+
+use super::require_name;
+use super::sandboxes::{self, not_found_hint};
+use crate::error::{Error, ErrorKind, scrub};
+use crate::http::{Client, Method, Request, Retry, Transport, encode_component};
+use crate::models::{CreateSandbox, Sandbox};
+use std::time::Duration;
+
+/// The wait applied when a caller gives no timeout, in seconds.
+pub const DEFAULT_WAIT_SECS: u32 = 60;
+
+/// States a sandbox passes through on its own; a request during one gets 409.
+const TRANSITIONAL: &[&str] = &[
+    "creating",
+    "restoring",
+    "destroying",
+    "starting",
+    "stopping",
+    "pending_build",
+    "building_snapshot",
+    "pulling_snapshot",
+    "archiving",
+    "resizing",
+    "snapshotting",
+    "forking",
+    "pausing",
+    "resuming",
+];
+
+/// States from which a sandbox will not reach `started` without help.
+const FAILED: &[&str] = &["error", "build_failed"];
+
+/// Check a create request before sending it, naming the field and the reason.
+pub fn validate_create(req: &CreateSandbox, timeout: Option<i64>) -> Result<(), Error> {
+    if let Some(name) = &req.name {
+        require_name("name", name)?;
+    }
+    for (field, value) in [
+        ("autoStopInterval", req.auto_stop_interval),
+        ("autoArchiveInterval", req.auto_archive_interval),
+        ("autoDeleteInterval", req.auto_delete_interval),
+    ] {
+        if let Some(v) = value
+            && v < 0
+        {
+            return Err(Error::invalid_input(format!(
+                "`{field}` is {v}; intervals are minutes and cannot be negative (0 disables it)"
+            )));
+        }
+    }
+    if let Some(t) = timeout
+        && t < 0
+    {
+        return Err(Error::invalid_input(format!(
+            "`timeout` is {t}; it is seconds to wait and cannot be negative (0 returns at once)"
+        )));
+    }
+    let resources: Vec<&str> = [("cpu", req.cpu), ("memory", req.memory), ("disk", req.disk)]
+        .into_iter()
+        .filter_map(|(name, v)| v.map(|_| name))
+        .collect();
+    if req.snapshot.is_some() && !resources.is_empty() {
+        return Err(Error::invalid_input(format!(
+            "`{}` cannot be set together with `snapshot`: a snapshot fixes the sandbox's resources",
+            resources.join("`, `")
+        ))
+        .with_hint("leave out `snapshot` to size the sandbox yourself, or leave out the resources"));
+    }
+    for (field, v) in [("cpu", req.cpu), ("memory", req.memory), ("disk", req.disk)] {
+        if v == Some(0) {
+            return Err(Error::invalid_input(format!("`{field}` must be at least 1")));
+        }
+    }
+    check_env_names("env", req.env.keys())?;
+    Ok(())
+}
+
+/// Environment variable names must be `^[A-Za-z_][A-Za-z0-9_]*$`.
+pub fn check_env_names<'a>(field: &str, names: impl IntoIterator<Item = &'a String>) -> Result<(), Error> {
+    for name in names {
+        let mut chars = name.chars();
+        let ok = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok {
+            return Err(Error::invalid_input(format!(
+                "`{field}` has the variable name '{}'; names must match ^[A-Za-z_][A-Za-z0-9_]*$",
+                scrub(name, &[])
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Create a sandbox and wait up to `timeout` seconds for `started`.
+///
+/// The POST is never retried blindly (a lost answer could mean two sandboxes):
+/// only when a name was given, and a 409 on that retry means the first attempt
+/// created it, so that sandbox is fetched and returned.
+pub fn create<T: Transport>(client: &Client<T>, req: &CreateSandbox, timeout: Option<u32>) -> Result<Sandbox, Error> {
+    validate_create(req, timeout.map(i64::from))?;
+    let what = match &req.name {
+        Some(name) => format!("create sandbox '{}'", scrub(name, &[])),
+        None => "create sandbox".to_string(),
+    };
+    let post = Request::new(Method::Post, client.url("/sandbox"), what).json(req)?;
+    let created = match client.json::<Sandbox>(&post) {
+        Err(e) if lost(&e) => match &req.name {
+            Some(name) => match client.json::<Sandbox>(&post) {
+                Err(again) if again.kind == ErrorKind::Conflict => sandboxes::get(client, name)?,
+                other => other?,
+            },
+            None => {
+                return Err(e.with_hint(
+                    "the sandbox may or may not have been created: check list_sandboxes before creating again \
+                     (giving a `name` makes a create safe to retry)",
+                ));
+            }
+        },
+        other => other?,
+    };
+    wait_for(client, created, &["started"], timeout)
+}
+
+/// An answer that may have been lost after Daytona acted: no answer, or a gateway error.
+fn lost(e: &Error) -> bool {
+    matches!(e.kind, ErrorKind::Transport | ErrorKind::Timeout)
+        || matches!(e.status, Some(502 | 503 | 504))
+}
+
+/// Start a sandbox and wait for `started`. Starting a started sandbox returns it unchanged.
+pub fn start<T: Transport>(client: &Client<T>, sandbox: &str, timeout: Option<u32>) -> Result<Sandbox, Error> {
+    let current = sandboxes::get(client, sandbox)?;
+    if current.state == "started" {
+        return Ok(current);
+    }
+    transition(client, current, "start", &[], &["started"], timeout)
+}
+
+/// Stop a sandbox (`force` skips a graceful shutdown) and wait for `stopped`.
+/// Stopping a stopped sandbox returns it unchanged.
+pub fn stop<T: Transport>(client: &Client<T>, sandbox: &str, force: bool, timeout: Option<u32>) -> Result<Sandbox, Error> {
+    let current = sandboxes::get(client, sandbox)?;
+    if current.state == "stopped" {
+        return Ok(current);
+    }
+    let query: &[(&str, &str)] = if force { &[("force", "true")] } else { &[] };
+    transition(client, current, "stop", query, &["stopped", "destroyed"], timeout)
+}
+
+/// Delete a sandbox. Deletion is asynchronous: the answer is the sandbox as
+/// Daytona last saw it (usually `destroying`).
+pub fn delete<T: Transport>(client: &Client<T>, sandbox: &str) -> Result<Sandbox, Error> {
+    require_name("sandbox", sandbox)?;
+    let req = Request::new(
+        Method::Delete,
+        client.url(&format!("/sandbox/{}", encode_component(sandbox))),
+        format!("delete sandbox '{}'", scrub(sandbox, &[])),
+    )
+    .idempotent(true);
+    let first = client.json::<Sandbox>(&req);
+    let result = match first {
+        // A transition in progress: let it end, then delete.
+        Err(e) if e.kind == ErrorKind::Conflict => {
+            let current = sandboxes::get(client, sandbox)?;
+            settle(client, current, Some(DEFAULT_WAIT_SECS))?;
+            client.json::<Sandbox>(&req)
+        }
+        other => other,
+    };
+    result.map_err(|e| match e.kind {
+        ErrorKind::NotFound => e.with_hint(
+            "no such sandbox: it may already be deleted; use list_sandboxes to see the sandboxes that exist",
+        ),
+        _ => e,
+    })
+}
+
+/// POST `/sandbox/{id}/{action}`, waiting out a transition already in
+/// progress (409), then wait for one of `targets`.
+fn transition<T: Transport>(
+    client: &Client<T>,
+    current: Sandbox,
+    action: &str,
+    query: &[(&str, &str)],
+    targets: &[&str],
+    timeout: Option<u32>,
+) -> Result<Sandbox, Error> {
+    let deadline = Deadline::new(client, timeout);
+    let mut req = Request::new(
+        Method::Post,
+        client.url(&format!("/sandbox/{}/{action}", encode_component(&current.id))),
+        format!("{action} sandbox '{}'", scrub(&current.name, &[])),
+    );
+    req.retry = Retry::Always;
+    for (k, v) in query {
+        req = req.query(k, v);
+    }
+    let mut current = current;
+    // A sandbox busy with another transition: wait for it to settle first.
+    if TRANSITIONAL.contains(&current.state.as_str()) && timeout != Some(0) {
+        current = settle(client, current, Some(deadline.remaining_secs(client)))?;
+        if targets.contains(&current.state.as_str()) {
+            return Ok(current);
+        }
+    }
+    let answered = loop {
+        match client.json::<Sandbox>(&req) {
+            Err(e) if e.kind == ErrorKind::Conflict && timeout != Some(0) && !deadline.passed(client) => {
+                let now = sandboxes::get(client, &current.id)?;
+                current = settle(client, now, Some(deadline.remaining_secs(client)))?;
+                if targets.contains(&current.state.as_str()) {
+                    return Ok(current);
+                }
+            }
+            other => break other.map_err(not_found_hint)?,
+        }
+    };
+    wait_for(client, answered, targets, timeout.map(|_| deadline.remaining_secs(client)))
+}
+
+/// Wait until the sandbox is in no transitional state.
+fn settle<T: Transport>(client: &Client<T>, sandbox: Sandbox, timeout: Option<u32>) -> Result<Sandbox, Error> {
+    poll(client, sandbox, timeout, |s| !TRANSITIONAL.contains(&s.state.as_str()), "settle")
+}
+
+/// Poll until the sandbox reaches one of `targets`, fails, or time runs out.
+pub fn wait_for<T: Transport>(
+    client: &Client<T>,
+    sandbox: Sandbox,
+    targets: &[&str],
+    timeout: Option<u32>,
+) -> Result<Sandbox, Error> {
+    let wanted = targets.join(" or ");
+    let sandbox = poll(client, sandbox, timeout, |s| targets.contains(&s.state.as_str()) || FAILED.contains(&s.state.as_str()), &wanted)?;
+    if FAILED.contains(&sandbox.state.as_str()) && !targets.contains(&sandbox.state.as_str()) {
+        return Err(failed(&sandbox));
+    }
+    Ok(sandbox)
+}
+
+fn failed(s: &Sandbox) -> Error {
+    let reason = s
+        .error_reason
+        .as_deref()
+        .map(|r| scrub(r, &[]))
+        .unwrap_or_else(|| "Daytona gave no reason".to_string());
+    let mut err = Error::new(
+        ErrorKind::Upstream,
+        format!("sandbox '{}' ({}) is in state {}: {reason}", s.name, s.id, s.state),
+    )
+    .with_hint("delete it with delete_sandbox and create a new one (check the snapshot and resources)");
+    err.retryable = false;
+    err
+}
+
+/// Poll `GET /sandbox/{id}` until `done`, from 100 ms growing ×1.1 to 1 s.
+/// `timeout` none means the default wait; 0 returns the sandbox as it is.
+fn poll<T: Transport>(
+    client: &Client<T>,
+    mut sandbox: Sandbox,
+    timeout: Option<u32>,
+    done: impl Fn(&Sandbox) -> bool,
+    wanted: &str,
+) -> Result<Sandbox, Error> {
+    if timeout == Some(0) {
+        return Ok(sandbox);
+    }
+    let deadline = Deadline::new(client, timeout);
+    let mut interval = Duration::from_millis(100);
+    loop {
+        if done(&sandbox) {
+            return Ok(sandbox);
+        }
+        if deadline.passed_after(client, interval) {
+            let secs = timeout.unwrap_or(DEFAULT_WAIT_SECS);
+            let mut err = Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "sandbox '{}' ({}) did not reach {wanted} within {secs} s; it is {}",
+                    sandbox.name, sandbox.id, sandbox.state
+                ),
+            )
+            .with_hint("it may still get there: check with get_sandbox, or call again with a longer `timeout`");
+            err.retryable = true;
+            return Err(err);
+        }
+        client.transport.sleep(interval);
+        interval = interval.mul_f64(1.1).min(Duration::from_secs(1));
+        sandbox = sandboxes::get(client, &sandbox.id)?;
+    }
+}
+
+/// A point in wall-clock time after which a wait gives up.
+struct Deadline {
+    at_millis: u64,
+}
+
+impl Deadline {
+    fn new<T: Transport>(client: &Client<T>, timeout: Option<u32>) -> Self {
+        let secs = u64::from(timeout.unwrap_or(DEFAULT_WAIT_SECS));
+        Deadline {
+            at_millis: client.transport.now_unix_millis() + secs * 1000,
+        }
+    }
+    fn passed<T: Transport>(&self, client: &Client<T>) -> bool {
+        client.transport.now_unix_millis() >= self.at_millis
+    }
+    fn passed_after<T: Transport>(&self, client: &Client<T>, wait: Duration) -> bool {
+        client.transport.now_unix_millis() + wait.as_millis() as u64 > self.at_millis
+    }
+    /// Whole seconds left, at least 1 so a nested wait still polls once.
+    fn remaining_secs<T: Transport>(&self, client: &Client<T>) -> u32 {
+        let left = self.at_millis.saturating_sub(client.transport.now_unix_millis());
+        (left.div_ceil(1000)).clamp(1, u64::from(u32::MAX)) as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::testing::{Scripted, config};
+
+    fn sandbox(state: &str) -> String {
+        format!(r#"{{"id":"sb-1","name":"dev","state":"{state}","errorReason":"image pull failed"}}"#)
+    }
+
+    fn named(name: &str) -> CreateSandbox {
+        CreateSandbox { name: Some(name.into()), ..Default::default() }
+    }
+
+    #[test]
+    fn create_polls_until_started_with_growing_intervals() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.answer(200, &[], &sandbox("creating"))
+            .answer(200, &[], &sandbox("creating"))
+            .answer(200, &[], &sandbox("started"));
+        let s = create(&Client::new(&cfg, &t), &named("dev"), None).unwrap();
+        assert_eq!(s.state, "started");
+        let slept = t.slept.borrow();
+        assert_eq!(slept[0], Duration::from_millis(100));
+        assert!(slept[1] > slept[0]);
+    }
+
+    #[test]
+    fn create_with_zero_timeout_returns_at_once() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.answer(200, &[], &sandbox("creating"));
+        let s = create(&Client::new(&cfg, &t), &named("dev"), Some(0)).unwrap();
+        assert_eq!(s.state, "creating");
+        assert_eq!(t.sent.borrow().len(), 1);
+    }
+
+    #[test]
+    fn a_failed_sandbox_ends_the_wait_with_its_reason() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.answer(200, &[], &sandbox("creating")).answer(200, &[], &sandbox("build_failed"));
+        let err = create(&Client::new(&cfg, &t), &named("dev"), None).unwrap_err();
+        assert!(err.message.contains("image pull failed") && err.message.contains("build_failed"), "{err}");
+    }
+
+    #[test]
+    fn running_out_of_time_names_the_sandbox_and_its_last_state() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.answer(200, &[], &sandbox("creating"));
+        for _ in 0..40 {
+            t.answer(200, &[], &sandbox("creating"));
+        }
+        let err = create(&Client::new(&cfg, &t), &named("dev"), Some(2)).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Timeout);
+        assert!(err.message.contains("sb-1") && err.message.contains("creating"), "{err}");
+        let waited: Duration = t.slept.borrow().iter().sum();
+        assert!(waited <= Duration::from_secs(2), "{waited:?}");
+    }
+
+    #[test]
+    fn a_lost_create_with_a_name_is_retried_and_a_409_fetches_the_sandbox() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.answers.borrow_mut().push_back(Err(Error::new(ErrorKind::Transport, "lost")));
+        t.answer(409, &[], r#"{"message":"Sandbox with name dev already exists"}"#)
+            .answer(200, &[], &sandbox("started"));
+        let s = create(&Client::new(&cfg, &t), &named("dev"), None).unwrap();
+        assert_eq!(s.id, "sb-1");
+        let urls = t.urls();
+        assert!(urls[2].ends_with("/sandbox/dev"), "{urls:?}");
+    }
+
+    #[test]
+    fn a_lost_create_without_a_name_is_not_retried() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.answers.borrow_mut().push_back(Err(Error::new(ErrorKind::Transport, "lost")));
+        let err = create(&Client::new(&cfg, &t), &CreateSandbox::default(), None).unwrap_err();
+        assert!(err.hint.unwrap().contains("may or may not have been created"));
+        assert_eq!(t.sent.borrow().len(), 1);
+    }
+
+    #[test]
+    fn create_validation_names_the_field() {
+        let bad = CreateSandbox { auto_stop_interval: Some(-1), ..Default::default() };
+        assert!(validate_create(&bad, None).unwrap_err().message.contains("autoStopInterval"));
+        let both = CreateSandbox { snapshot: Some("s".into()), cpu: Some(2), ..Default::default() };
+        assert!(validate_create(&both, None).unwrap_err().message.contains("`cpu`"));
+        assert!(validate_create(&CreateSandbox::default(), Some(-5)).unwrap_err().message.contains("timeout"));
+        let env = CreateSandbox { env: [("1BAD".to_string(), "x".to_string())].into(), ..Default::default() };
+        assert!(validate_create(&env, None).is_err());
+    }
+
+    #[test]
+    fn stopping_a_stopped_sandbox_is_a_no_op() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.answer(200, &[], &sandbox("stopped"));
+        let s = stop(&Client::new(&cfg, &t), "dev", false, None).unwrap();
+        assert_eq!(s.state, "stopped");
+        assert_eq!(t.sent.borrow().len(), 1);
+    }
+
+    #[test]
+    fn a_409_during_a_transition_is_waited_out() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.answer(200, &[], &sandbox("stopped")) // get
+            .answer(409, &[], r#"{"message":"Sandbox state change in progress"}"#) // start
+            .answer(200, &[], &sandbox("stopping")) // get after 409
+            .answer(200, &[], &sandbox("stopped")) // settled
+            .answer(200, &[], &sandbox("starting")) // start again
+            .answer(200, &[], &sandbox("started")); // wait
+        let s = start(&Client::new(&cfg, &t), "dev", None).unwrap();
+        assert_eq!(s.state, "started");
+        let posts = t.sent.borrow().iter().filter(|(r, _)| r.method == Method::Post).count();
+        assert_eq!(posts, 2);
+    }
+}

@@ -1,0 +1,220 @@
+//! Running a command in a sandbox through the toolbox: the sandbox's
+//! `toolboxProxyUrl` route first, the legacy API route when there is no proxy
+//! URL or it answers 404.
+
+use super::sandboxes;
+use crate::api::lifecycle::check_env_names;
+use crate::error::{Error, ErrorKind, scrub};
+use crate::http::{Client, Method, Request, Transport, encode_component};
+use crate::models::toolbox::{ExecuteRequest, ExecuteResponse};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Daytona's default command timeout, seconds.
+pub const DEFAULT_TIMEOUT_SECS: u32 = 10;
+/// Longest command timeout accepted, seconds.
+pub const MAX_TIMEOUT_SECS: u32 = 3600;
+/// Time allowed beyond the command's own timeout for the answer to arrive.
+const ANSWER_MARGIN: Duration = Duration::from_secs(15);
+
+/// A command to run.
+#[derive(Debug, Clone, Default)]
+pub struct Command {
+    /// The sandbox (ID or name).
+    pub sandbox: String,
+    /// The shell command.
+    pub command: String,
+    /// Working directory.
+    pub cwd: Option<String>,
+    /// Extra environment variables.
+    pub env: BTreeMap<String, String>,
+    /// Seconds before the command is killed.
+    pub timeout: Option<u32>,
+}
+
+/// What the command did, as the `execute_command` tool returns it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outcome {
+    /// The exit code (-1 when the command could not start).
+    pub exit_code: i32,
+    /// Merged stdout and stderr, bounded.
+    pub result: String,
+    /// Whether `result` was cut.
+    pub truncated: bool,
+    /// Length in bytes of the whole output.
+    pub result_length: u64,
+}
+
+/// Run `cmd` in a started sandbox; output beyond `output_limit` bytes is cut with a marker.
+pub fn execute<T: Transport>(client: &Client<T>, cmd: &Command, output_limit: usize) -> Result<Outcome, Error> {
+    if cmd.command.trim().is_empty() {
+        return Err(Error::invalid_input("`command` must not be empty"));
+    }
+    if let Some(t) = cmd.timeout
+        && !(1..=MAX_TIMEOUT_SECS).contains(&t)
+    {
+        return Err(Error::invalid_input(format!(
+            "`timeout` is {t}; it must be from 1 to {MAX_TIMEOUT_SECS} seconds"
+        )));
+    }
+    check_env_names("env", cmd.env.keys())?;
+    let sandbox = sandboxes::get(client, &cmd.sandbox)?;
+    if sandbox.state != "started" {
+        return Err(Error::new(
+            ErrorKind::Conflict,
+            format!(
+                "sandbox '{}' is {}; commands run only in a started sandbox",
+                sandbox.name, sandbox.state
+            ),
+        )
+        .with_hint("call start_sandbox first, then run the command again"));
+    }
+    let timeout = cmd.timeout.unwrap_or(DEFAULT_TIMEOUT_SECS);
+    let body = ExecuteRequest {
+        command: cmd.command.clone(),
+        cwd: cmd.cwd.clone(),
+        envs: (!cmd.env.is_empty()).then(|| cmd.env.clone()),
+        timeout: Some(timeout),
+    };
+    let what = format!("execute a command in sandbox '{}'", scrub(&sandbox.name, &[]));
+    let wait = Duration::from_secs(u64::from(timeout)) + ANSWER_MARGIN;
+    let id = encode_component(&sandbox.id);
+
+    let via_proxy = match sandbox.toolbox_proxy_url.as_deref().filter(|u| !u.is_empty()) {
+        Some(proxy) => {
+            check_proxy_url(&client.config.api_url, proxy)?;
+            let url = format!("{}/{id}/process/execute", proxy.trim_end_matches('/'));
+            let req = Request::new(Method::Post, url, what.clone()).json(&body)?.timeout(wait);
+            match client.json::<ExecuteResponse>(&req) {
+                Err(e) if e.status == Some(404) => None,
+                other => Some(other),
+            }
+        }
+        None => None,
+    };
+    let answer = match via_proxy {
+        Some(answer) => answer,
+        None => {
+            // The legacy route takes no `envs`: the variables are exported in the command itself.
+            let legacy = ExecuteRequest {
+                command: with_exports(&cmd.command, &cmd.env),
+                envs: None,
+                ..body
+            };
+            let url = client.url(&format!("/toolbox/{id}/toolbox/process/execute"));
+            let req = Request::new(Method::Post, url, what).json(&legacy)?.timeout(wait);
+            client.json::<ExecuteResponse>(&req)
+        }
+    };
+    let answer = answer.map_err(|e| match e.status {
+        Some(408) => e.with_hint(format!(
+            "the command ran longer than its timeout ({timeout} s) and was stopped; raise `timeout` or run it in the background"
+        )),
+        _ => e,
+    })?;
+    let exit_code = answer
+        .exit_code
+        .map_or(-1, |c| c.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32);
+    let (result, truncated, result_length) = bound_output(answer.result.unwrap_or_default(), output_limit);
+    Ok(Outcome {
+        exit_code,
+        result,
+        truncated,
+        result_length,
+    })
+}
+
+/// Commands carry the API key to the proxy: refuse a proxy URL that is not
+/// http(s), or that downgrades an https API to plain http.
+fn check_proxy_url(api_url: &str, proxy: &str) -> Result<(), Error> {
+    let https_api = api_url.starts_with("https://");
+    let ok = proxy.starts_with("https://") || (!https_api && proxy.starts_with("http://"));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::Upstream,
+            "the sandbox's toolboxProxyUrl is not an https URL; the command was not sent",
+        )
+        .with_hint("check DAYTONA_API_URL; Daytona's proxy URLs are https"))
+    }
+}
+
+/// `export K='v'; command`, single quotes escaped, for the legacy route.
+fn with_exports(command: &str, env: &BTreeMap<String, String>) -> String {
+    if env.is_empty() {
+        return command.to_string();
+    }
+    let exports: Vec<String> = env
+        .iter()
+        .map(|(k, v)| format!("{k}='{}'", v.replace('\'', r"'\''")))
+        .collect();
+    format!("export {}; {command}", exports.join(" "))
+}
+
+/// Keep the output within `limit` bytes: a quarter from the start, the rest
+/// from the end (where errors usually are), with a marker saying what was cut.
+pub fn bound_output(output: String, limit: usize) -> (String, bool, u64) {
+    let total = output.len() as u64;
+    if output.len() <= limit {
+        return (output, false, total);
+    }
+    let cut = output.len() - limit;
+    let marker = format!("\n[... {cut} bytes of output cut: the first and last parts are shown ...]\n");
+    let budget = limit.saturating_sub(marker.len());
+    let head_end = floor_char_boundary(&output, budget / 4);
+    let tail_start = ceil_char_boundary(&output, output.len() - (budget - budget / 4));
+    let bounded = format!("{}{marker}{}", &output[..head_end], &output[tail_start..]);
+    (bounded, true, total)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_output_is_untouched() {
+        assert_eq!(bound_output("hi\n".into(), 100), ("hi\n".to_string(), false, 3));
+    }
+
+    #[test]
+    fn long_output_keeps_head_and_tail_within_the_limit() {
+        let out = format!("START{}END", "é".repeat(50_000));
+        let (b, truncated, len) = bound_output(out.clone(), 1024);
+        assert!(truncated);
+        assert_eq!(len, out.len() as u64);
+        assert!(b.len() <= 1024, "{}", b.len());
+        assert!(b.starts_with("START") && b.ends_with("END"));
+        assert!(b.contains("bytes of output cut"));
+    }
+
+    #[test]
+    fn legacy_exports_quote_values() {
+        let env = BTreeMap::from([("A".to_string(), "it's".to_string())]);
+        assert_eq!(with_exports("echo $A", &env), r"export A='it'\''s'; echo $A");
+    }
+
+    #[test]
+    fn proxy_must_not_downgrade_https() {
+        assert!(check_proxy_url("https://app.daytona.io/api", "http://proxy/toolbox").is_err());
+        assert!(check_proxy_url("https://app.daytona.io/api", "https://proxy/toolbox").is_ok());
+        assert!(check_proxy_url("http://127.0.0.1:1/api", "http://127.0.0.1:1/toolbox").is_ok());
+        assert!(check_proxy_url("http://127.0.0.1:1/api", "file:///etc").is_err());
+    }
+}
