@@ -8,7 +8,13 @@ use std::process::Command;
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let root = manifest_dir.parent().unwrap().to_path_buf();
-    for path in ["src", "wit", "Cargo.toml", "Cargo.lock", "rust-toolchain.toml"] {
+    for path in [
+        "src",
+        "wit",
+        "Cargo.toml",
+        "Cargo.lock",
+        "rust-toolchain.toml",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
     println!("cargo:rerun-if-env-changed=DAYTONA_TOOLS_WASM");
@@ -24,7 +30,14 @@ fn main() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(&root)
-        .args(["build", "--release", "--target", "wasm32-wasip2", "-p", "daytona-tools"])
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-wasip2",
+            "-p",
+            "daytona-tools",
+        ])
         .arg("--target-dir")
         .arg(&target_dir);
     // The outer build's settings are for the host target; don't leak them in.
@@ -37,9 +50,13 @@ fn main() {
             cmd.env_remove(key);
         }
     }
-    let status = cmd.status().expect("could not run cargo to build the component");
+    let status = cmd
+        .status()
+        .expect("could not run cargo to build the component");
     if !status.success() {
-        panic!("building the daytona-tools component for wasm32-wasip2 failed (see the errors above)");
+        panic!(
+            "building the daytona-tools component for wasm32-wasip2 failed (see the errors above)"
+        );
     }
     let wasm = target_dir.join("wasm32-wasip2/release/daytona_tools.wasm");
     assert!(wasm.exists(), "component not found at {}", wasm.display());

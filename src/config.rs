@@ -100,10 +100,12 @@ impl Config {
                 "DAYTONA_JWT_TOKEN" => jwt = Some(parse_token("DAYTONA_JWT_TOKEN", value)?),
                 "DAYTONA_ORGANIZATION_ID" => organization_id = Some(value.to_string()),
                 "DAYTONA_CONNECT_TIMEOUT_MS" => {
-                    connect_timeout = Duration::from_millis(parse_number(k.as_ref(), value, 1, 600_000)?)
+                    connect_timeout =
+                        Duration::from_millis(parse_number(k.as_ref(), value, 1, 600_000)?)
                 }
                 "DAYTONA_RESPONSE_TIMEOUT_MS" => {
-                    response_timeout = Duration::from_millis(parse_number(k.as_ref(), value, 1, 3_600_000)?)
+                    response_timeout =
+                        Duration::from_millis(parse_number(k.as_ref(), value, 1, 3_600_000)?)
                 }
                 "DAYTONA_OUTPUT_LIMIT_BYTES" => {
                     output_limit = parse_number(k.as_ref(), value, 1024, 4 * 1024 * 1024)? as usize
@@ -238,23 +240,42 @@ mod tests {
     fn malformed_url_is_refused_and_trailing_slash_trimmed() {
         let err = env(&[("DAYTONA_API_KEY", "k"), ("DAYTONA_API_URL", "ftp://x")]).unwrap_err();
         assert!(err.message.contains("DAYTONA_API_URL"));
-        let cfg = env(&[("DAYTONA_API_KEY", "k"), ("DAYTONA_API_URL", "http://h:1/api/")]).unwrap();
+        let cfg = env(&[
+            ("DAYTONA_API_KEY", "k"),
+            ("DAYTONA_API_URL", "http://h:1/api/"),
+        ])
+        .unwrap();
         assert_eq!(cfg.api_url, "http://h:1/api");
     }
 
     #[test]
     fn numeric_settings_are_bounded() {
-        let cfg = env(&[("DAYTONA_API_KEY", "k"), ("DAYTONA_RESPONSE_TIMEOUT_MS", "1500")]).unwrap();
+        let cfg = env(&[
+            ("DAYTONA_API_KEY", "k"),
+            ("DAYTONA_RESPONSE_TIMEOUT_MS", "1500"),
+        ])
+        .unwrap();
         assert_eq!(cfg.response_timeout, Duration::from_millis(1500));
-        let err = env(&[("DAYTONA_API_KEY", "k"), ("DAYTONA_OUTPUT_LIMIT_BYTES", "12")]).unwrap_err();
+        let err = env(&[
+            ("DAYTONA_API_KEY", "k"),
+            ("DAYTONA_OUTPUT_LIMIT_BYTES", "12"),
+        ])
+        .unwrap_err();
         assert!(err.message.contains("DAYTONA_OUTPUT_LIMIT_BYTES"));
-        let err = env(&[("DAYTONA_API_KEY", "k"), ("DAYTONA_CONNECT_TIMEOUT_MS", "soon")]).unwrap_err();
+        let err = env(&[
+            ("DAYTONA_API_KEY", "k"),
+            ("DAYTONA_CONNECT_TIMEOUT_MS", "soon"),
+        ])
+        .unwrap_err();
         assert!(err.message.contains("DAYTONA_CONNECT_TIMEOUT_MS"));
     }
 
     #[test]
     fn default_url_applies() {
-        assert_eq!(env(&[("DAYTONA_API_KEY", "k")]).unwrap().api_url, DEFAULT_API_URL);
+        assert_eq!(
+            env(&[("DAYTONA_API_KEY", "k")]).unwrap().api_url,
+            DEFAULT_API_URL
+        );
     }
 
     #[test]
@@ -278,12 +299,19 @@ mod tests {
             ("DAYTONA_ORGANIZATION_ID", "o"),
         ])
         .unwrap();
-        assert!(matches!(cfg.credential(AuthPreference::ApiKeyFirst).unwrap(), Credential::ApiKey(_)));
+        assert!(matches!(
+            cfg.credential(AuthPreference::ApiKeyFirst).unwrap(),
+            Credential::ApiKey(_)
+        ));
         assert!(matches!(
             cfg.credential(AuthPreference::JwtFirst).unwrap(),
-            Credential::Jwt { organization_id: "o", .. }
+            Credential::Jwt {
+                organization_id: "o",
+                ..
+            }
         ));
-        let jwt_only = env(&[("DAYTONA_JWT_TOKEN", "j"), ("DAYTONA_ORGANIZATION_ID", "o")]).unwrap();
+        let jwt_only =
+            env(&[("DAYTONA_JWT_TOKEN", "j"), ("DAYTONA_ORGANIZATION_ID", "o")]).unwrap();
         assert!(jwt_only.credential(AuthPreference::ApiKeyOnly).is_err());
     }
 }

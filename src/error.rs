@@ -246,7 +246,13 @@ mod tests {
             let err = Error::from_response(status, b"{}", "op", &[]);
             assert!(err.hint.is_some(), "{status}");
         }
-        assert_eq!(Error::from_response(429, b"", "op", &[]).kind, ErrorKind::RateLimited);
-        assert_eq!(Error::from_response(403, b"", "op", &[]).kind, ErrorKind::Forbidden);
+        assert_eq!(
+            Error::from_response(429, b"", "op", &[]).kind,
+            ErrorKind::RateLimited
+        );
+        assert_eq!(
+            Error::from_response(403, b"", "op", &[]).kind,
+            ErrorKind::Forbidden
+        );
     }
 }

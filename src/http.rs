@@ -304,8 +304,12 @@ impl<'a, T: Transport> Client<'a, T> {
     }
 
     fn map_failure(&self, request: &Request, response: &Response) -> Error {
-        let mut err =
-            Error::from_response(response.status, &response.body, &request.what, &self.secrets());
+        let mut err = Error::from_response(
+            response.status,
+            &response.body,
+            &request.what,
+            &self.secrets(),
+        );
         if err.kind == ErrorKind::RateLimited
             && let Some(wait) = retry_after(response)
         {
@@ -402,7 +406,11 @@ pub(crate) mod testing {
             self
         }
         pub fn urls(&self) -> Vec<String> {
-            self.sent.borrow().iter().map(|(r, _)| r.url.clone()).collect()
+            self.sent
+                .borrow()
+                .iter()
+                .map(|(r, _)| r.url.clone())
+                .collect()
         }
     }
 
@@ -465,7 +473,11 @@ mod tests {
         let sent = t.sent.borrow();
         let headers = &sent[0].1;
         assert!(headers.contains(&("authorization".into(), "Bearer dtn_testkey".into())));
-        assert!(!headers.iter().any(|(k, _)| k == "x-daytona-organization-id"));
+        assert!(
+            !headers
+                .iter()
+                .any(|(k, _)| k == "x-daytona-organization-id")
+        );
     }
 
     #[test]
@@ -494,7 +506,8 @@ mod tests {
         assert_eq!(err.kind, ErrorKind::Upstream);
         assert_eq!(t.sent.borrow().len(), 1);
         // ...but a 429 means Daytona did nothing, so even a create is sent again.
-        t.answer(429, &[("retry-after", "1")], "{}").answer(200, &[], "{}");
+        t.answer(429, &[("retry-after", "1")], "{}")
+            .answer(200, &[], "{}");
         Client::new(&cfg, &t).send(&req).unwrap();
         assert_eq!(t.sent.borrow().len(), 3);
     }
@@ -504,7 +517,11 @@ mod tests {
         let cfg = config();
         let t = Scripted::default();
         for _ in 0..4 {
-            t.answer(429, &[], r#"{"message":"ThrottlerException: Too Many Requests"}"#);
+            t.answer(
+                429,
+                &[],
+                r#"{"message":"ThrottlerException: Too Many Requests"}"#,
+            );
         }
         let err = Client::new(&cfg, &t)
             .send(&Request::new(Method::Get, "http://emu/api/x".into(), "x"))
@@ -518,13 +535,36 @@ mod tests {
     fn a_server_wait_beyond_the_budget_stops_retrying() {
         let policy = RetryPolicy::default();
         assert_eq!(
-            policy.delay(Retry::Always, 0, Some(429), Some(Duration::from_secs(60)), Duration::ZERO, 0.5),
+            policy.delay(
+                Retry::Always,
+                0,
+                Some(429),
+                Some(Duration::from_secs(60)),
+                Duration::ZERO,
+                0.5
+            ),
             None
         );
-        assert!(policy.delay(Retry::Always, 0, Some(404), None, Duration::ZERO, 0.5).is_none());
-        assert!(policy.delay(Retry::Always, 0, None, None, Duration::ZERO, 0.5).is_some());
-        assert!(policy.delay(Retry::Throttled, 0, None, None, Duration::ZERO, 0.5).is_none());
-        assert!(policy.delay(Retry::Throttled, 0, Some(503), None, Duration::ZERO, 0.5).is_none());
+        assert!(
+            policy
+                .delay(Retry::Always, 0, Some(404), None, Duration::ZERO, 0.5)
+                .is_none()
+        );
+        assert!(
+            policy
+                .delay(Retry::Always, 0, None, None, Duration::ZERO, 0.5)
+                .is_some()
+        );
+        assert!(
+            policy
+                .delay(Retry::Throttled, 0, None, None, Duration::ZERO, 0.5)
+                .is_none()
+        );
+        assert!(
+            policy
+                .delay(Retry::Throttled, 0, Some(503), None, Duration::ZERO, 0.5)
+                .is_none()
+        );
     }
 
     #[test]
@@ -535,7 +575,10 @@ mod tests {
             ..RetryPolicy::default()
         };
         let d: Vec<_> = (0..8)
-            .map(|a| p.delay(Retry::Always, a, Some(503), None, Duration::ZERO, 0.999).unwrap())
+            .map(|a| {
+                p.delay(Retry::Always, a, Some(503), None, Duration::ZERO, 0.999)
+                    .unwrap()
+            })
             .collect();
         assert!(d.windows(2).all(|w| w[0] <= w[1]));
         assert!(d[7] <= p.max_delay);

@@ -6,6 +6,7 @@
 //! - [`http`]: requests, the transport seam, retries; [`wasi_http`] sends them.
 //! - [`models`]: serde types of Daytona's wire format.
 //! - [`api`]: one module per Daytona resource: build requests, parse answers.
+//! - [`keys`]: ephemeral keys: scopes, TTLs, names, minting, sweeping, audit.
 //! - [`catalog`]: tool descriptors, JSON Schemas and argument parsing for agents.
 //! - `guest`: the exported WIT interfaces; the only user of `bindings` (wasm32 only).
 #![deny(missing_docs)]
@@ -15,6 +16,7 @@ pub mod catalog;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod keys;
 pub mod models;
 pub mod wasi_http;
 

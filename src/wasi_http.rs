@@ -60,7 +60,11 @@ enum Failure {
 }
 
 impl WasiTransport {
-    fn send_inner(&self, request: &Request, headers: &[(String, String)]) -> Result<Response, Failure> {
+    fn send_inner(
+        &self,
+        request: &Request,
+        headers: &[(String, String)],
+    ) -> Result<Response, Failure> {
         let (scheme, authority, path) = split_url(&request.url).ok_or(Failure::Invalid("URL"))?;
         let entries: Vec<(String, Vec<u8>)> = headers
             .iter()
@@ -73,7 +77,11 @@ impl WasiTransport {
             Method::Post => WasiMethod::Post,
             Method::Delete => WasiMethod::Delete,
         };
-        let scheme = if scheme == "https" { Scheme::Https } else { Scheme::Http };
+        let scheme = if scheme == "https" {
+            Scheme::Https
+        } else {
+            Scheme::Http
+        };
         outgoing
             .set_method(&method)
             .and_then(|()| outgoing.set_scheme(Some(&scheme)))
@@ -105,9 +113,16 @@ impl WasiTransport {
             .headers()
             .entries()
             .into_iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), String::from_utf8_lossy(&v).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.to_ascii_lowercase(),
+                    String::from_utf8_lossy(&v).into_owned(),
+                )
+            })
             .collect();
-        let body = incoming.consume().map_err(|()| Failure::Io("response body"))?;
+        let body = incoming
+            .consume()
+            .map_err(|()| Failure::Io("response body"))?;
         let stream = body.stream().map_err(|()| Failure::Io("response body"))?;
         let mut bytes = Vec::new();
         loop {
@@ -240,7 +255,10 @@ mod tests {
             split_url("https://app.daytona.io/api/sandbox?limit=1"),
             Some(("https", "app.daytona.io", "/api/sandbox?limit=1"))
         );
-        assert_eq!(split_url("http://127.0.0.1:80"), Some(("http", "127.0.0.1:80", "/")));
+        assert_eq!(
+            split_url("http://127.0.0.1:80"),
+            Some(("http", "127.0.0.1:80", "/"))
+        );
         assert_eq!(split_url("ftp://x/y"), None);
         assert_eq!(split_url("http:///y"), None);
     }

@@ -11,7 +11,23 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
+use crate::emulator::Clock;
 use crate::host::AllowlistHooks;
+
+/// A guest wall clock that reads a shared [`Clock`].
+struct GuestClock(Clock);
+
+impl wasmtime_wasi::HostWallClock for GuestClock {
+    fn resolution(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(1)
+    }
+    fn now(&self) -> std::time::Duration {
+        self.0
+            .now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+    }
+}
 
 mod generated {
     wasmtime::component::bindgen!({
@@ -37,12 +53,20 @@ pub struct CallConfig {
     pub env: Vec<(String, String)>,
     /// Authorities (`host` or `host:port`) outbound requests may go to.
     pub allowed_hosts: Vec<String>,
+    /// The guest's wall clock; the real one when none. Sharing the emulator's
+    /// clock lets a test move time for both sides at once.
+    pub clock: Option<Clock>,
 }
 
 impl CallConfig {
     /// Add an environment variable.
     pub fn env(mut self, key: &str, value: impl Into<String>) -> Self {
         self.env.push((key.to_string(), value.into()));
+        self
+    }
+    /// Give the guest this wall clock.
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = Some(clock);
         self
     }
     /// Allow an authority.
@@ -110,11 +134,15 @@ impl Harness {
     pub async fn instance(&self, call: &CallConfig) -> Result<Instance> {
         let stdout = MemoryOutputPipe::new(PIPE_CAPACITY);
         let stderr = MemoryOutputPipe::new(PIPE_CAPACITY);
-        let wasi = WasiCtx::builder()
+        let mut builder = WasiCtx::builder();
+        builder
             .envs(&call.env)
             .stdout(stdout.clone())
-            .stderr(stderr.clone())
-            .build();
+            .stderr(stderr.clone());
+        if let Some(clock) = &call.clock {
+            builder.wall_clock(GuestClock(clock.clone()));
+        }
+        let wasi = builder.build();
         let state = HostState {
             wasi,
             http: WasiHttpCtx::new(),

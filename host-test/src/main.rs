@@ -12,7 +12,8 @@ use anyhow::{Result, bail};
 use host_test::emulator::{Emulator, EmulatorOptions};
 use host_test::{CallConfig, Harness};
 
-const USAGE: &str = "usage: host-test demo | call [--emulator] <tool> ['<json>'] | tools | emulator";
+const USAGE: &str =
+    "usage: host-test demo | call [--emulator] <tool> ['<json>'] | tools | emulator";
 
 #[tokio::main]
 async fn main() {
@@ -27,10 +28,12 @@ async fn run(args: Vec<String>) -> Result<()> {
     match args.as_slice() {
         ["demo"] => demo().await,
         ["tools"] => tools().await,
-        ["emulator"] => tokio::task::spawn_blocking(|| {
-            host_test::emulator::serve_forever(EmulatorOptions::default())
-        })
-        .await?,
+        ["emulator"] => {
+            tokio::task::spawn_blocking(|| {
+                host_test::emulator::serve_forever(EmulatorOptions::default())
+            })
+            .await?
+        }
         ["call", "--emulator", tool, rest @ ..] => {
             let emu = Emulator::start(EmulatorOptions::default())?;
             call(&emulator_config(&emu), tool, rest.first().copied()).await
@@ -88,7 +91,10 @@ async fn call(config: &CallConfig, tool: &str, json: Option<&str>) -> Result<()>
 async fn tools() -> Result<()> {
     let mut instance = Harness::shared().instance(&CallConfig::default()).await?;
     for tool in instance.list_tools().await? {
-        println!("{}: {}\n  input: {}\n", tool.name, tool.title, tool.input_schema);
+        println!(
+            "{}: {}\n  input: {}\n",
+            tool.name, tool.title, tool.input_schema
+        );
     }
     Ok(())
 }
@@ -101,26 +107,46 @@ fn pretty(json: &str) -> String {
 
 /// A short story against a local emulator, printing each step.
 async fn demo() -> Result<()> {
-    let emu = Emulator::start(EmulatorOptions::default())?;
+    let emu = Emulator::start(EmulatorOptions {
+        transition_delay: std::time::Duration::from_millis(300),
+        ..Default::default()
+    })?;
     let config = emulator_config(&emu);
     println!("emulator listening at {}", emu.api_url());
-    let started = std::time::Instant::now();
+    let t = std::time::Instant::now();
     let harness = Harness::shared();
-    println!("component {} compiled in {:?}", host_test::harness::COMPONENT_PATH, started.elapsed());
+    println!("component compiled in {:?}", t.elapsed());
 
     let steps: &[(&str, &str)] = &[
-        ("list_sandboxes", "{}"),
-        ("get_sandbox", r#"{"sandbox": "demo-1"}"#),
-        ("list_sandboxes", r#"{"labels": {"team": "demo"}, "limit": 1}"#),
+        ("list_snapshots", r#"{"limit": 3}"#),
+        (
+            "create_sandbox",
+            r#"{"name": "demo", "labels": {"purpose": "demo"}}"#,
+        ),
+        ("list_sandboxes", r#"{"labels": {"purpose": "demo"}}"#),
+        (
+            "execute_command",
+            r#"{"sandbox": "demo", "command": "echo hello"}"#,
+        ),
+        (
+            "execute_command",
+            r#"{"sandbox": "demo", "command": "echo about to fail >&2; exit 3"}"#,
+        ),
+        ("stop_sandbox", r#"{"sandbox": "demo"}"#),
+        (
+            "execute_command",
+            r#"{"sandbox": "demo", "command": "echo hello"}"#,
+        ),
+        ("start_sandbox", r#"{"sandbox": "demo"}"#),
+        ("delete_sandbox", r#"{"sandbox": "demo"}"#),
         ("get_sandbox", r#"{"sandbox": "no-such-sandbox"}"#),
     ];
-    emu.add_sandbox(host_test::emulator::SandboxSeed::named("demo-1").with_labels(&[("team", "demo")]));
-    emu.add_sandbox(host_test::emulator::SandboxSeed::named("demo-2").with_labels(&[("team", "demo")]));
     for (tool, args) in steps {
+        // A fresh instance per call, as agent hosts do.
         let mut instance = harness.instance(&config).await?;
         let t = std::time::Instant::now();
         let outcome = instance.call_tool(tool, args).await?;
-        println!("\n> {tool} {args}   ({:?})", t.elapsed());
+        println!("\n> {tool} {args}   ({} ms)", t.elapsed().as_millis());
         match outcome {
             Ok(json) => println!("{}", summarize(&json)),
             Err(e) => println!(
@@ -137,10 +163,30 @@ async fn demo() -> Result<()> {
 /// One line per sandbox, or the JSON itself.
 fn summarize(json: &str) -> String {
     let value: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
-    let line = |s: &serde_json::Value| format!("  {} {} [{}]", s["id"], s["name"], s["state"].as_str().unwrap_or("?"));
-    match value.get("sandboxes").and_then(|v| v.as_array()) {
-        Some(list) => list.iter().map(line).collect::<Vec<_>>().join("\n"),
-        None if value.get("id").is_some() => line(&value),
-        None => pretty(json),
+    let line = |s: &serde_json::Value| {
+        format!(
+            "  {} {} [{}]",
+            s["id"],
+            s["name"],
+            s["state"].as_str().unwrap_or("?")
+        )
+    };
+    if let Some(list) = value.get("sandboxes").and_then(|v| v.as_array()) {
+        return list.iter().map(line).collect::<Vec<_>>().join("\n");
     }
+    if let Some(list) = value.get("snapshots").and_then(|v| v.as_array()) {
+        let names: Vec<_> = list.iter().map(|s| s["name"].to_string()).collect();
+        return format!("  {}", names.join(", "));
+    }
+    if value.get("exitCode").is_some() {
+        return format!(
+            "  exitCode {}: {:?}",
+            value["exitCode"],
+            value["result"].as_str().unwrap_or_default()
+        );
+    }
+    if value.get("id").is_some() {
+        return line(&value);
+    }
+    pretty(json)
 }

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use host_test::emulator::{EmulatorOptions, Emulator, SandboxSeed};
+use host_test::emulator::{Emulator, EmulatorOptions, SandboxSeed};
 use host_test::harness::sandboxes::ListSandboxesRequest;
 use host_test::harness::types::ErrorKind;
 
@@ -19,8 +19,8 @@ fn no_filter() -> ListSandboxesRequest {
 #[tokio::test]
 async fn list_sandboxes_returns_every_sandbox_in_both_interfaces() {
     let emu = emulator();
-    let a = emu.add_sandbox(SandboxSeed::named("alpha"));
-    let b = emu.add_sandbox(SandboxSeed::named("beta"));
+    let a = emu.add_sandbox(SandboxSeed::new().named("alpha"));
+    let b = emu.add_sandbox(SandboxSeed::new().named("beta"));
     let cfg = config(&emu);
 
     let json = call(&emu, &cfg, "list_sandboxes", "{}").await.unwrap();
@@ -35,11 +35,18 @@ async fn list_sandboxes_returns_every_sandbox_in_both_interfaces() {
     want.sort();
     assert_eq!(ids, want);
     assert_eq!(json["sandboxes"][0]["state"], "started");
-    assert!(json["sandboxes"][0]["organizationId"].is_string(), "camelCase names: {json}");
+    assert!(
+        json["sandboxes"][0]["organizationId"].is_string(),
+        "camelCase names: {json}"
+    );
 
     let mut inst = instance(&cfg).await;
     let (guest, store) = inst.sandboxes();
-    let typed = guest.call_list_sandboxes(store, &no_filter()).await.unwrap().unwrap();
+    let typed = guest
+        .call_list_sandboxes(store, &no_filter())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(typed.len(), 2);
     assert!(typed.iter().any(|s| s.name == "alpha" && s.id == a));
 }
@@ -52,7 +59,7 @@ async fn list_follows_cursor_pages_to_the_end_and_stops_at_limit() {
     })
     .unwrap();
     for i in 0..5 {
-        emu.add_sandbox(SandboxSeed::named(&format!("box-{i}")));
+        emu.add_sandbox(SandboxSeed::new().named(&format!("box-{i}")));
     }
     let cfg = config(&emu);
     let all = call(&emu, &cfg, "list_sandboxes", "{}").await.unwrap();
@@ -65,35 +72,75 @@ async fn list_follows_cursor_pages_to_the_end_and_stops_at_limit() {
     assert_eq!(pages.len(), 3, "5 sandboxes in pages of 2: {pages:?}");
     assert!(pages[1].path.contains("cursor="));
 
-    let limited = call(&emu, &cfg, "list_sandboxes", r#"{"limit": 3}"#).await.unwrap();
+    let limited = call(&emu, &cfg, "list_sandboxes", r#"{"limit": 3}"#)
+        .await
+        .unwrap();
     assert_eq!(limited["sandboxes"].as_array().unwrap().len(), 3);
 }
 
 #[tokio::test]
 async fn list_filters_by_labels_name_and_state() {
     let emu = emulator();
-    emu.add_sandbox(SandboxSeed::named("web-1").with_labels(&[("team", "web")]));
-    emu.add_sandbox(SandboxSeed::named("ml-1").with_labels(&[("team", "ml")]));
-    emu.add_sandbox(SandboxSeed::named("ml-2").with_labels(&[("team", "ml")]).in_state("stopped"));
+    emu.add_sandbox(
+        SandboxSeed::new()
+            .named("web-1")
+            .with_labels([("team", "web")]),
+    );
+    emu.add_sandbox(
+        SandboxSeed::new()
+            .named("ml-1")
+            .with_labels([("team", "ml")]),
+    );
+    emu.add_sandbox(
+        SandboxSeed::new()
+            .named("ml-2")
+            .with_labels([("team", "ml")])
+            .in_state("stopped"),
+    );
     let cfg = config(&emu);
 
-    let by_label = call(&emu, &cfg, "list_sandboxes", r#"{"labels": {"team": "ml"}}"#).await.unwrap();
+    let by_label = call(
+        &emu,
+        &cfg,
+        "list_sandboxes",
+        r#"{"labels": {"team": "ml"}}"#,
+    )
+    .await
+    .unwrap();
     assert_eq!(by_label["sandboxes"].as_array().unwrap().len(), 2);
-    let by_name = call(&emu, &cfg, "list_sandboxes", r#"{"name": "web"}"#).await.unwrap();
+    let by_name = call(&emu, &cfg, "list_sandboxes", r#"{"name": "web"}"#)
+        .await
+        .unwrap();
     assert_eq!(by_name["sandboxes"][0]["name"], "web-1");
-    let stopped = call(&emu, &cfg, "list_sandboxes", r#"{"states": ["stopped"]}"#).await.unwrap();
-    let names: Vec<_> = stopped["sandboxes"].as_array().unwrap().iter().map(|s| s["name"].clone()).collect();
+    let stopped = call(&emu, &cfg, "list_sandboxes", r#"{"states": ["stopped"]}"#)
+        .await
+        .unwrap();
+    let names: Vec<_> = stopped["sandboxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].clone())
+        .collect();
     assert_eq!(names, ["ml-2"]);
 }
 
 #[tokio::test]
 async fn get_sandbox_by_id_or_name() {
     let emu = emulator();
-    let id = emu.add_sandbox(SandboxSeed::named("dev"));
+    let id = emu.add_sandbox(SandboxSeed::new().named("dev"));
     let cfg = config(&emu);
-    let by_name = call(&emu, &cfg, "get_sandbox", r#"{"sandbox": "dev"}"#).await.unwrap();
+    let by_name = call(&emu, &cfg, "get_sandbox", r#"{"sandbox": "dev"}"#)
+        .await
+        .unwrap();
     assert_eq!(by_name["id"], id.as_str());
-    let by_id = call(&emu, &cfg, "get_sandbox", &format!(r#"{{"sandbox": "{id}"}}"#)).await.unwrap();
+    let by_id = call(
+        &emu,
+        &cfg,
+        "get_sandbox",
+        &format!(r#"{{"sandbox": "{id}"}}"#),
+    )
+    .await
+    .unwrap();
     assert_eq!(by_id["name"], "dev");
 
     let mut inst = instance(&cfg).await;
@@ -107,14 +154,23 @@ async fn get_sandbox_by_id_or_name() {
 async fn missing_sandbox_is_not_found_with_a_hint() {
     let emu = emulator();
     let cfg = config(&emu);
-    let err = call(&emu, &cfg, "get_sandbox", r#"{"sandbox": "ghost"}"#).await.unwrap_err();
+    let err = call(&emu, &cfg, "get_sandbox", r#"{"sandbox": "ghost"}"#)
+        .await
+        .unwrap_err();
     assert_kind(&err, ErrorKind::NotFound);
     assert_eq!(err.status, Some(404));
-    assert!(err.hint.as_deref().unwrap().contains("list_sandboxes"), "{err:?}");
+    assert!(
+        err.hint.as_deref().unwrap().contains("list_sandboxes"),
+        "{err:?}"
+    );
 
     let mut inst = instance(&cfg).await;
     let (guest, store) = inst.sandboxes();
-    let typed = guest.call_get_sandbox(store, "ghost").await.unwrap().unwrap_err();
+    let typed = guest
+        .call_get_sandbox(store, "ghost")
+        .await
+        .unwrap()
+        .unwrap_err();
     assert_kind(&typed, ErrorKind::NotFound);
 }
 
@@ -124,7 +180,11 @@ async fn wrong_api_key_is_unauthorized_and_never_echoed() {
     let wrong = "dtn_0000000000000000000000000000000000000000000000000000000000000bad";
     let cfg = config(&emu).env("DAYTONA_API_KEY", wrong);
     let mut inst = instance(&cfg).await;
-    let err = inst.call_tool("list_sandboxes", "{}").await.unwrap().unwrap_err();
+    let err = inst
+        .call_tool("list_sandboxes", "{}")
+        .await
+        .unwrap()
+        .unwrap_err();
     assert_kind(&err, ErrorKind::Unauthorized);
     assert_eq!(err.status, Some(401));
     let shown = format!("{err:?}{}", inst.output());
@@ -137,7 +197,11 @@ async fn a_host_outside_the_allowlist_is_refused() {
     let mut cfg = config(&emu);
     cfg.allowed_hosts = vec!["app.daytona.io".into()];
     let mut inst = instance(&cfg).await;
-    let err = inst.call_tool("list_sandboxes", "{}").await.unwrap().unwrap_err();
+    let err = inst
+        .call_tool("list_sandboxes", "{}")
+        .await
+        .unwrap()
+        .unwrap_err();
     assert_kind(&err, ErrorKind::Transport);
     assert!(err.message.contains("denied"), "{err:?}");
     assert!(!err.retryable);
@@ -157,7 +221,9 @@ async fn missing_configuration_names_the_variable_and_sends_nothing() {
     assert!(emu.requests().is_empty());
 
     let bad_url = config(&emu).env("DAYTONA_API_URL", "not a url");
-    let err = call(&emu, &bad_url, "get_sandbox", r#"{"sandbox":"x"}"#).await.unwrap_err();
+    let err = call(&emu, &bad_url, "get_sandbox", r#"{"sandbox":"x"}"#)
+        .await
+        .unwrap_err();
     assert_kind(&err, ErrorKind::Config);
     assert!(err.message.contains("DAYTONA_API_URL"));
 }
@@ -186,7 +252,10 @@ async fn list_tools_offers_only_implemented_tools_with_object_schemas() {
     let mut inst = instance(&host_test::CallConfig::default()).await;
     let tools = inst.list_tools().await.unwrap();
     let names: Vec<_> = tools.iter().map(|t| t.name.as_str()).collect();
-    assert!(names.contains(&"list_sandboxes") && names.contains(&"get_sandbox"), "{names:?}");
+    assert!(
+        names.contains(&"list_sandboxes") && names.contains(&"get_sandbox"),
+        "{names:?}"
+    );
     for tool in &tools {
         let schema: serde_json::Value = serde_json::from_str(&tool.input_schema).unwrap();
         assert_eq!(schema["type"], "object", "{}", tool.name);

@@ -67,11 +67,15 @@ pub fn validate_create(req: &CreateSandbox, timeout: Option<i64>) -> Result<(), 
             "`{}` cannot be set together with `snapshot`: a snapshot fixes the sandbox's resources",
             resources.join("`, `")
         ))
-        .with_hint("leave out `snapshot` to size the sandbox yourself, or leave out the resources"));
+        .with_hint(
+            "leave out `snapshot` to size the sandbox yourself, or leave out the resources",
+        ));
     }
     for (field, v) in [("cpu", req.cpu), ("memory", req.memory), ("disk", req.disk)] {
         if v == Some(0) {
-            return Err(Error::invalid_input(format!("`{field}` must be at least 1")));
+            return Err(Error::invalid_input(format!(
+                "`{field}` must be at least 1"
+            )));
         }
     }
     check_env_names("env", req.env.keys())?;
@@ -79,7 +83,10 @@ pub fn validate_create(req: &CreateSandbox, timeout: Option<i64>) -> Result<(), 
 }
 
 /// Environment variable names must be `^[A-Za-z_][A-Za-z0-9_]*$`.
-pub fn check_env_names<'a>(field: &str, names: impl IntoIterator<Item = &'a String>) -> Result<(), Error> {
+pub fn check_env_names<'a>(
+    field: &str,
+    names: impl IntoIterator<Item = &'a String>,
+) -> Result<(), Error> {
     for name in names {
         let mut chars = name.chars();
         let ok = chars
@@ -101,7 +108,11 @@ pub fn check_env_names<'a>(field: &str, names: impl IntoIterator<Item = &'a Stri
 /// The POST is never retried blindly (a lost answer could mean two sandboxes):
 /// only when a name was given, and a 409 on that retry means the first attempt
 /// created it, so that sandbox is fetched and returned.
-pub fn create<T: Transport>(client: &Client<T>, req: &CreateSandbox, timeout: Option<u32>) -> Result<Sandbox, Error> {
+pub fn create<T: Transport>(
+    client: &Client<T>,
+    req: &CreateSandbox,
+    timeout: Option<u32>,
+) -> Result<Sandbox, Error> {
     validate_create(req, timeout.map(i64::from))?;
     let what = match &req.name {
         Some(name) => format!("create sandbox '{}'", scrub(name, &[])),
@@ -133,7 +144,11 @@ fn lost(e: &Error) -> bool {
 }
 
 /// Start a sandbox and wait for `started`. Starting a started sandbox returns it unchanged.
-pub fn start<T: Transport>(client: &Client<T>, sandbox: &str, timeout: Option<u32>) -> Result<Sandbox, Error> {
+pub fn start<T: Transport>(
+    client: &Client<T>,
+    sandbox: &str,
+    timeout: Option<u32>,
+) -> Result<Sandbox, Error> {
     let current = sandboxes::get(client, sandbox)?;
     if current.state == "started" {
         return Ok(current);
@@ -143,13 +158,25 @@ pub fn start<T: Transport>(client: &Client<T>, sandbox: &str, timeout: Option<u3
 
 /// Stop a sandbox (`force` skips a graceful shutdown) and wait for `stopped`.
 /// Stopping a stopped sandbox returns it unchanged.
-pub fn stop<T: Transport>(client: &Client<T>, sandbox: &str, force: bool, timeout: Option<u32>) -> Result<Sandbox, Error> {
+pub fn stop<T: Transport>(
+    client: &Client<T>,
+    sandbox: &str,
+    force: bool,
+    timeout: Option<u32>,
+) -> Result<Sandbox, Error> {
     let current = sandboxes::get(client, sandbox)?;
     if current.state == "stopped" {
         return Ok(current);
     }
     let query: &[(&str, &str)] = if force { &[("force", "true")] } else { &[] };
-    transition(client, current, "stop", query, &["stopped", "destroyed"], timeout)
+    transition(
+        client,
+        current,
+        "stop",
+        query,
+        &["stopped", "destroyed"],
+        timeout,
+    )
 }
 
 /// Delete a sandbox. Deletion is asynchronous: the answer is the sandbox as
@@ -193,7 +220,10 @@ fn transition<T: Transport>(
     let deadline = Deadline::new(client, timeout);
     let mut req = Request::new(
         Method::Post,
-        client.url(&format!("/sandbox/{}/{action}", encode_component(&current.id))),
+        client.url(&format!(
+            "/sandbox/{}/{action}",
+            encode_component(&current.id)
+        )),
         format!("{action} sandbox '{}'", scrub(&current.name, &[])),
     );
     req.retry = Retry::Always;
@@ -210,7 +240,11 @@ fn transition<T: Transport>(
     }
     let answered = loop {
         match client.json::<Sandbox>(&req) {
-            Err(e) if e.kind == ErrorKind::Conflict && timeout != Some(0) && !deadline.passed(client) => {
+            Err(e)
+                if e.kind == ErrorKind::Conflict
+                    && timeout != Some(0)
+                    && !deadline.passed(client) =>
+            {
                 let now = sandboxes::get(client, &current.id)?;
                 current = settle(client, now, Some(deadline.remaining_secs(client)))?;
                 if targets.contains(&current.state.as_str()) {
@@ -220,12 +254,27 @@ fn transition<T: Transport>(
             other => break other.map_err(not_found_hint)?,
         }
     };
-    wait_for(client, answered, targets, timeout.map(|_| deadline.remaining_secs(client)))
+    wait_for(
+        client,
+        answered,
+        targets,
+        timeout.map(|_| deadline.remaining_secs(client)),
+    )
 }
 
 /// Wait until the sandbox is in no transitional state.
-fn settle<T: Transport>(client: &Client<T>, sandbox: Sandbox, timeout: Option<u32>) -> Result<Sandbox, Error> {
-    poll(client, sandbox, timeout, |s| !TRANSITIONAL.contains(&s.state.as_str()), "settle")
+fn settle<T: Transport>(
+    client: &Client<T>,
+    sandbox: Sandbox,
+    timeout: Option<u32>,
+) -> Result<Sandbox, Error> {
+    poll(
+        client,
+        sandbox,
+        timeout,
+        |s| !TRANSITIONAL.contains(&s.state.as_str()),
+        "settle",
+    )
 }
 
 /// Poll until the sandbox reaches one of `targets`, fails, or time runs out.
@@ -236,7 +285,13 @@ pub fn wait_for<T: Transport>(
     timeout: Option<u32>,
 ) -> Result<Sandbox, Error> {
     let wanted = targets.join(" or ");
-    let sandbox = poll(client, sandbox, timeout, |s| targets.contains(&s.state.as_str()) || FAILED.contains(&s.state.as_str()), &wanted)?;
+    let sandbox = poll(
+        client,
+        sandbox,
+        timeout,
+        |s| targets.contains(&s.state.as_str()) || FAILED.contains(&s.state.as_str()),
+        &wanted,
+    )?;
     if FAILED.contains(&sandbox.state.as_str()) && !targets.contains(&sandbox.state.as_str()) {
         return Err(failed(&sandbox));
     }
@@ -251,9 +306,14 @@ fn failed(s: &Sandbox) -> Error {
         .unwrap_or_else(|| "Daytona gave no reason".to_string());
     let mut err = Error::new(
         ErrorKind::Upstream,
-        format!("sandbox '{}' ({}) is in state {}: {reason}", s.name, s.id, s.state),
+        format!(
+            "sandbox '{}' ({}) is in state {}: {reason}",
+            s.name, s.id, s.state
+        ),
     )
-    .with_hint("delete it with delete_sandbox and create a new one (check the snapshot and resources)");
+    .with_hint(
+        "delete it with delete_sandbox and create a new one (check the snapshot and resources)",
+    );
     err.retryable = false;
     err
 }
@@ -315,7 +375,9 @@ impl Deadline {
     }
     /// Whole seconds left, at least 1 so a nested wait still polls once.
     fn remaining_secs<T: Transport>(&self, client: &Client<T>) -> u32 {
-        let left = self.at_millis.saturating_sub(client.transport.now_unix_millis());
+        let left = self
+            .at_millis
+            .saturating_sub(client.transport.now_unix_millis());
         (left.div_ceil(1000)).clamp(1, u64::from(u32::MAX)) as u32
     }
 }
@@ -326,11 +388,16 @@ mod tests {
     use crate::http::testing::{Scripted, config};
 
     fn sandbox(state: &str) -> String {
-        format!(r#"{{"id":"sb-1","name":"dev","state":"{state}","errorReason":"image pull failed"}}"#)
+        format!(
+            r#"{{"id":"sb-1","name":"dev","state":"{state}","errorReason":"image pull failed"}}"#
+        )
     }
 
     fn named(name: &str) -> CreateSandbox {
-        CreateSandbox { name: Some(name.into()), ..Default::default() }
+        CreateSandbox {
+            name: Some(name.into()),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -361,9 +428,13 @@ mod tests {
     fn a_failed_sandbox_ends_the_wait_with_its_reason() {
         let cfg = config();
         let t = Scripted::default();
-        t.answer(200, &[], &sandbox("creating")).answer(200, &[], &sandbox("build_failed"));
+        t.answer(200, &[], &sandbox("creating"))
+            .answer(200, &[], &sandbox("build_failed"));
         let err = create(&Client::new(&cfg, &t), &named("dev"), None).unwrap_err();
-        assert!(err.message.contains("image pull failed") && err.message.contains("build_failed"), "{err}");
+        assert!(
+            err.message.contains("image pull failed") && err.message.contains("build_failed"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -376,7 +447,10 @@ mod tests {
         }
         let err = create(&Client::new(&cfg, &t), &named("dev"), Some(2)).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Timeout);
-        assert!(err.message.contains("sb-1") && err.message.contains("creating"), "{err}");
+        assert!(
+            err.message.contains("sb-1") && err.message.contains("creating"),
+            "{err}"
+        );
         let waited: Duration = t.slept.borrow().iter().sum();
         assert!(waited <= Duration::from_secs(2), "{waited:?}");
     }
@@ -385,9 +459,15 @@ mod tests {
     fn a_lost_create_with_a_name_is_retried_and_a_409_fetches_the_sandbox() {
         let cfg = config();
         let t = Scripted::default();
-        t.answers.borrow_mut().push_back(Err(Error::new(ErrorKind::Transport, "lost")));
-        t.answer(409, &[], r#"{"message":"Sandbox with name dev already exists"}"#)
-            .answer(200, &[], &sandbox("started"));
+        t.answers
+            .borrow_mut()
+            .push_back(Err(Error::new(ErrorKind::Transport, "lost")));
+        t.answer(
+            409,
+            &[],
+            r#"{"message":"Sandbox with name dev already exists"}"#,
+        )
+        .answer(200, &[], &sandbox("started"));
         let s = create(&Client::new(&cfg, &t), &named("dev"), None).unwrap();
         assert_eq!(s.id, "sb-1");
         let urls = t.urls();
@@ -398,20 +478,51 @@ mod tests {
     fn a_lost_create_without_a_name_is_not_retried() {
         let cfg = config();
         let t = Scripted::default();
-        t.answers.borrow_mut().push_back(Err(Error::new(ErrorKind::Transport, "lost")));
+        t.answers
+            .borrow_mut()
+            .push_back(Err(Error::new(ErrorKind::Transport, "lost")));
         let err = create(&Client::new(&cfg, &t), &CreateSandbox::default(), None).unwrap_err();
-        assert!(err.hint.unwrap().contains("may or may not have been created"));
+        assert!(
+            err.hint
+                .unwrap()
+                .contains("may or may not have been created")
+        );
         assert_eq!(t.sent.borrow().len(), 1);
     }
 
     #[test]
     fn create_validation_names_the_field() {
-        let bad = CreateSandbox { auto_stop_interval: Some(-1), ..Default::default() };
-        assert!(validate_create(&bad, None).unwrap_err().message.contains("autoStopInterval"));
-        let both = CreateSandbox { snapshot: Some("s".into()), cpu: Some(2), ..Default::default() };
-        assert!(validate_create(&both, None).unwrap_err().message.contains("`cpu`"));
-        assert!(validate_create(&CreateSandbox::default(), Some(-5)).unwrap_err().message.contains("timeout"));
-        let env = CreateSandbox { env: [("1BAD".to_string(), "x".to_string())].into(), ..Default::default() };
+        let bad = CreateSandbox {
+            auto_stop_interval: Some(-1),
+            ..Default::default()
+        };
+        assert!(
+            validate_create(&bad, None)
+                .unwrap_err()
+                .message
+                .contains("autoStopInterval")
+        );
+        let both = CreateSandbox {
+            snapshot: Some("s".into()),
+            cpu: Some(2),
+            ..Default::default()
+        };
+        assert!(
+            validate_create(&both, None)
+                .unwrap_err()
+                .message
+                .contains("`cpu`")
+        );
+        assert!(
+            validate_create(&CreateSandbox::default(), Some(-5))
+                .unwrap_err()
+                .message
+                .contains("timeout")
+        );
+        let env = CreateSandbox {
+            env: [("1BAD".to_string(), "x".to_string())].into(),
+            ..Default::default()
+        };
         assert!(validate_create(&env, None).is_err());
     }
 
@@ -430,14 +541,23 @@ mod tests {
         let cfg = config();
         let t = Scripted::default();
         t.answer(200, &[], &sandbox("stopped")) // get
-            .answer(409, &[], r#"{"message":"Sandbox state change in progress"}"#) // start
+            .answer(
+                409,
+                &[],
+                r#"{"message":"Sandbox state change in progress"}"#,
+            ) // start
             .answer(200, &[], &sandbox("stopping")) // get after 409
             .answer(200, &[], &sandbox("stopped")) // settled
             .answer(200, &[], &sandbox("starting")) // start again
             .answer(200, &[], &sandbox("started")); // wait
         let s = start(&Client::new(&cfg, &t), "dev", None).unwrap();
         assert_eq!(s.state, "started");
-        let posts = t.sent.borrow().iter().filter(|(r, _)| r.method == Method::Post).count();
+        let posts = t
+            .sent
+            .borrow()
+            .iter()
+            .filter(|(r, _)| r.method == Method::Post)
+            .count();
         assert_eq!(posts, 2);
     }
 }

@@ -1,6 +1,7 @@
 //! One module per Daytona resource: build the request, send it through
 //! [`crate::http::Client`], shape the answer.
 
+pub mod api_keys;
 pub mod lifecycle;
 pub mod sandboxes;
 pub mod snapshots;

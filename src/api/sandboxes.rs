@@ -148,10 +148,21 @@ mod tests {
     fn list_follows_cursors_to_the_end() {
         let cfg = config();
         let t = Scripted::default();
-        t.answer(200, &[], &format!(r#"{{"items":[{}],"nextCursor":"c1"}}"#, item("a")))
-            .answer(200, &[], &format!(r#"{{"items":[{}],"nextCursor":null}}"#, item("b")));
+        t.answer(
+            200,
+            &[],
+            &format!(r#"{{"items":[{}],"nextCursor":"c1"}}"#, item("a")),
+        )
+        .answer(
+            200,
+            &[],
+            &format!(r#"{{"items":[{}],"nextCursor":null}}"#, item("b")),
+        );
         let got = list(&Client::new(&cfg, &t), &ListFilter::default()).unwrap();
-        assert_eq!(got.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(
+            got.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
         assert!(t.urls()[1].contains("cursor=c1"));
     }
 
@@ -159,8 +170,19 @@ mod tests {
     fn list_stops_at_limit_and_asks_for_no_more_than_needed() {
         let cfg = config();
         let t = Scripted::default();
-        t.answer(200, &[], &format!(r#"{{"items":[{},{}],"nextCursor":"c"}}"#, item("a"), item("b")));
-        let filter = ListFilter { limit: Some(2), ..Default::default() };
+        t.answer(
+            200,
+            &[],
+            &format!(
+                r#"{{"items":[{},{}],"nextCursor":"c"}}"#,
+                item("a"),
+                item("b")
+            ),
+        );
+        let filter = ListFilter {
+            limit: Some(2),
+            ..Default::default()
+        };
         let got = list(&Client::new(&cfg, &t), &filter).unwrap();
         assert_eq!(got.len(), 2);
         assert_eq!(t.urls().len(), 1);
@@ -185,7 +207,10 @@ mod tests {
 
     #[test]
     fn unknown_state_filter_is_refused_before_sending() {
-        let filter = ListFilter { states: vec!["runing".into()], ..Default::default() };
+        let filter = ListFilter {
+            states: vec!["runing".into()],
+            ..Default::default()
+        };
         let err = filter.validate().unwrap_err();
         assert_eq!(err.kind, ErrorKind::InvalidInput);
         assert!(err.message.contains("states[0]"));
@@ -205,7 +230,11 @@ mod tests {
     fn get_encodes_the_name_and_hints_on_404() {
         let cfg = config();
         let t = Scripted::default();
-        t.answer(404, &[], r#"{"statusCode":404,"message":"Sandbox not found"}"#);
+        t.answer(
+            404,
+            &[],
+            r#"{"statusCode":404,"message":"Sandbox not found"}"#,
+        );
         let err = get(&Client::new(&cfg, &t), "my box/1").unwrap_err();
         assert_eq!(err.kind, ErrorKind::NotFound);
         assert_eq!(err.hint.as_deref(), Some(NOT_FOUND_HINT));

@@ -10,9 +10,15 @@ const PAGE: u32 = 100;
 const MAX_PAGES: u64 = 1000;
 
 /// List snapshots whose name matches `name` (Daytona's filter), up to `limit`.
-pub fn list<T: Transport>(client: &Client<T>, name: Option<&str>, limit: Option<u32>) -> Result<Vec<Snapshot>, Error> {
+pub fn list<T: Transport>(
+    client: &Client<T>,
+    name: Option<&str>,
+    limit: Option<u32>,
+) -> Result<Vec<Snapshot>, Error> {
     if limit == Some(0) {
-        return Err(Error::invalid_input("`limit` must be at least 1 (leave it out to list every snapshot)"));
+        return Err(Error::invalid_input(
+            "`limit` must be at least 1 (leave it out to list every snapshot)",
+        ));
     }
     let mut out: Vec<Snapshot> = Vec::new();
     for page in 1..=MAX_PAGES {
@@ -34,8 +40,11 @@ pub fn list<T: Transport>(client: &Client<T>, name: Option<&str>, limit: Option<
             return Ok(out);
         }
     }
-    Err(Error::new(ErrorKind::Upstream, "list snapshots: Daytona kept returning pages")
-        .with_hint("pass a `limit` or a `name` filter"))
+    Err(Error::new(
+        ErrorKind::Upstream,
+        "list snapshots: Daytona kept returning pages",
+    )
+    .with_hint("pass a `limit` or a `name` filter"))
 }
 
 #[cfg(test)]
@@ -47,9 +56,21 @@ mod tests {
     fn pages_are_followed_to_total_pages_and_to_limit() {
         let cfg = config();
         let t = Scripted::default();
-        t.answer(200, &[], r#"{"items":[{"id":"1","name":"a"}],"total":3,"page":1,"totalPages":3}"#)
-            .answer(200, &[], r#"{"items":[{"id":"2","name":"b"}],"total":3,"page":2,"totalPages":3}"#)
-            .answer(200, &[], r#"{"items":[{"id":"3","name":"c"}],"total":3,"page":3,"totalPages":3}"#);
+        t.answer(
+            200,
+            &[],
+            r#"{"items":[{"id":"1","name":"a"}],"total":3,"page":1,"totalPages":3}"#,
+        )
+        .answer(
+            200,
+            &[],
+            r#"{"items":[{"id":"2","name":"b"}],"total":3,"page":2,"totalPages":3}"#,
+        )
+        .answer(
+            200,
+            &[],
+            r#"{"items":[{"id":"3","name":"c"}],"total":3,"page":3,"totalPages":3}"#,
+        );
         let all = list(&Client::new(&cfg, &t), None, None).unwrap();
         assert_eq!(all.len(), 3);
         assert!(t.urls()[2].contains("page=3"));

@@ -48,7 +48,11 @@ pub struct Outcome {
 }
 
 /// Run `cmd` in a started sandbox; output beyond `output_limit` bytes is cut with a marker.
-pub fn execute<T: Transport>(client: &Client<T>, cmd: &Command, output_limit: usize) -> Result<Outcome, Error> {
+pub fn execute<T: Transport>(
+    client: &Client<T>,
+    cmd: &Command,
+    output_limit: usize,
+) -> Result<Outcome, Error> {
     if cmd.command.trim().is_empty() {
         return Err(Error::invalid_input("`command` must not be empty"));
     }
@@ -78,15 +82,24 @@ pub fn execute<T: Transport>(client: &Client<T>, cmd: &Command, output_limit: us
         envs: (!cmd.env.is_empty()).then(|| cmd.env.clone()),
         timeout: Some(timeout),
     };
-    let what = format!("execute a command in sandbox '{}'", scrub(&sandbox.name, &[]));
+    let what = format!(
+        "execute a command in sandbox '{}'",
+        scrub(&sandbox.name, &[])
+    );
     let wait = Duration::from_secs(u64::from(timeout)) + ANSWER_MARGIN;
     let id = encode_component(&sandbox.id);
 
-    let via_proxy = match sandbox.toolbox_proxy_url.as_deref().filter(|u| !u.is_empty()) {
+    let via_proxy = match sandbox
+        .toolbox_proxy_url
+        .as_deref()
+        .filter(|u| !u.is_empty())
+    {
         Some(proxy) => {
             check_proxy_url(&client.config.api_url, proxy)?;
             let url = format!("{}/{id}/process/execute", proxy.trim_end_matches('/'));
-            let req = Request::new(Method::Post, url, what.clone()).json(&body)?.timeout(wait);
+            let req = Request::new(Method::Post, url, what.clone())
+                .json(&body)?
+                .timeout(wait);
             match client.json::<ExecuteResponse>(&req) {
                 Err(e) if e.status == Some(404) => None,
                 other => Some(other),
@@ -104,7 +117,9 @@ pub fn execute<T: Transport>(client: &Client<T>, cmd: &Command, output_limit: us
                 ..body
             };
             let url = client.url(&format!("/toolbox/{id}/toolbox/process/execute"));
-            let req = Request::new(Method::Post, url, what).json(&legacy)?.timeout(wait);
+            let req = Request::new(Method::Post, url, what)
+                .json(&legacy)?
+                .timeout(wait);
             client.json::<ExecuteResponse>(&req)
         }
     };
@@ -114,10 +129,11 @@ pub fn execute<T: Transport>(client: &Client<T>, cmd: &Command, output_limit: us
         )),
         _ => e,
     })?;
-    let exit_code = answer
-        .exit_code
-        .map_or(-1, |c| c.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32);
-    let (result, truncated, result_length) = bound_output(answer.result.unwrap_or_default(), output_limit);
+    let exit_code = answer.exit_code.map_or(-1, |c| {
+        c.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+    });
+    let (result, truncated, result_length) =
+        bound_output(answer.result.unwrap_or_default(), output_limit);
     Ok(Outcome {
         exit_code,
         result,
@@ -162,7 +178,8 @@ pub fn bound_output(output: String, limit: usize) -> (String, bool, u64) {
         return (output, false, total);
     }
     let cut = output.len() - limit;
-    let marker = format!("\n[... {cut} bytes of output cut: the first and last parts are shown ...]\n");
+    let marker =
+        format!("\n[... {cut} bytes of output cut: the first and last parts are shown ...]\n");
     let budget = limit.saturating_sub(marker.len());
     let head_end = floor_char_boundary(&output, budget / 4);
     let tail_start = ceil_char_boundary(&output, output.len() - (budget - budget / 4));
@@ -190,7 +207,10 @@ mod tests {
 
     #[test]
     fn short_output_is_untouched() {
-        assert_eq!(bound_output("hi\n".into(), 100), ("hi\n".to_string(), false, 3));
+        assert_eq!(
+            bound_output("hi\n".into(), 100),
+            ("hi\n".to_string(), false, 3)
+        );
     }
 
     #[test]
@@ -207,7 +227,10 @@ mod tests {
     #[test]
     fn legacy_exports_quote_values() {
         let env = BTreeMap::from([("A".to_string(), "it's".to_string())]);
-        assert_eq!(with_exports("echo $A", &env), r"export A='it'\''s'; echo $A");
+        assert_eq!(
+            with_exports("echo $A", &env),
+            r"export A='it'\''s'; echo $A"
+        );
     }
 
     #[test]

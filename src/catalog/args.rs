@@ -45,7 +45,11 @@ impl Args {
                     "{} has no argument `{}`; accepted: {}",
                     spec.name,
                     crate::error::scrub(key, &[]),
-                    if accepted.is_empty() { "none".to_string() } else { accepted.join(", ") }
+                    if accepted.is_empty() {
+                        "none".to_string()
+                    } else {
+                        accepted.join(", ")
+                    }
                 )));
             }
         }
@@ -102,7 +106,12 @@ impl Args {
     pub fn strings(&self, name: &str) -> Vec<String> {
         self.get(name)
             .and_then(Value::as_array)
-            .map(|items| items.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -167,6 +176,10 @@ fn check(field: &Field, value: &Value) -> Result<(), Error> {
                 None => Ok(()),
             }
         }
+        Ty::Duration { min_secs, max_secs } => {
+            let secs = crate::keys::ttl::from_json(field.name, value)?;
+            crate::keys::ttl::bounds(field.name, secs, min_secs, max_secs)
+        }
     }
 }
 
@@ -207,7 +220,11 @@ mod tests {
         ] {
             assert!(parse("list_sandboxes", bad).is_err(), "{bad}");
         }
-        let ok = parse("list_sandboxes", r#"{"limit":5,"labels":{"a":"b"},"states":["started"]}"#).unwrap();
+        let ok = parse(
+            "list_sandboxes",
+            r#"{"limit":5,"labels":{"a":"b"},"states":["started"]}"#,
+        )
+        .unwrap();
         assert_eq!(ok.u32("limit"), Some(5));
         assert_eq!(ok.map("labels").get("a").map(String::as_str), Some("b"));
     }

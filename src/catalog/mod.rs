@@ -3,6 +3,7 @@
 //! cannot disagree; [`call`] parses a call's arguments and runs it.
 
 pub mod args;
+pub mod key_tools;
 pub mod sandbox_tools;
 pub mod types;
 
@@ -16,7 +17,7 @@ use std::sync::LazyLock;
 
 /// Every tool, in catalog order.
 static TOOLS: LazyLock<Vec<ToolSpec>> =
-    LazyLock::new(|| [sandbox_tools::TOOLS].concat());
+    LazyLock::new(|| [sandbox_tools::TOOLS, key_tools::TOOLS].concat());
 
 /// The tools offered, in catalog order.
 pub fn tools() -> &'static [ToolSpec] {
@@ -33,19 +34,24 @@ pub fn call<T: Transport>(client: &Client<T>, name: &str, arguments: &str) -> Re
         .with_hint("call list-tools to see the available tools")
     })?;
     let args = Args::parse(spec, arguments)?;
-    sandbox_tools::call(client, spec.name, &args).unwrap_or_else(|| {
-        // The catalog test calls every tool, so this cannot be reached unnoticed.
-        Err(Error::new(
-            ErrorKind::Upstream,
-            format!("tool {} is listed but not wired up", spec.name),
-        ))
-    })
+    sandbox_tools::call(client, spec.name, &args)
+        .or_else(|| key_tools::call(client, spec.name, &args))
+        .unwrap_or_else(|| {
+            // The catalog test calls every tool, so this cannot be reached unnoticed.
+            Err(Error::new(
+                ErrorKind::Upstream,
+                format!("tool {} is listed but not wired up", spec.name),
+            ))
+        })
 }
 
 /// Encode a result as JSON.
 pub(crate) fn to_value<S: serde::Serialize>(value: S) -> Result<Value, Error> {
     serde_json::to_value(value).map_err(|e| {
-        Error::new(ErrorKind::Upstream, format!("could not encode the result: {e}"))
+        Error::new(
+            ErrorKind::Upstream,
+            format!("could not encode the result: {e}"),
+        )
     })
 }
 
@@ -84,13 +90,23 @@ impl Ty {
     pub fn schema(&self) -> Value {
         match self {
             Ty::String { min_len } => json!({ "type": "string", "minLength": min_len }),
-            Ty::Integer { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
+            Ty::Integer { min, max } => {
+                json!({ "type": "integer", "minimum": min, "maximum": max })
+            }
             Ty::Boolean => json!({ "type": "boolean" }),
             Ty::StringList { values } => match values {
-                Some(values) => json!({ "type": "array", "items": { "type": "string", "enum": values } }),
+                Some(values) => {
+                    json!({ "type": "array", "items": { "type": "string", "enum": values } })
+                }
                 None => json!({ "type": "array", "items": { "type": "string" } }),
             },
-            Ty::StringMap => json!({ "type": "object", "additionalProperties": { "type": "string" } }),
+            Ty::StringMap => {
+                json!({ "type": "object", "additionalProperties": { "type": "string" } })
+            }
+            Ty::Duration { min_secs, max_secs } => json!({ "anyOf": [
+                { "type": "integer", "minimum": min_secs, "maximum": max_secs },
+                { "type": "string", "pattern": "^([0-9]+|([0-9]+h)?([0-9]+m)?([0-9]+s)?)$", "minLength": 1 },
+            ] }),
         }
     }
 }
@@ -118,7 +134,11 @@ mod tests {
     #[test]
     fn tool_names_are_unique_snake_case() {
         let mut names: Vec<_> = tools().iter().map(|t| t.name).collect();
-        assert!(names.iter().all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
+        assert!(
+            names
+                .iter()
+                .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        );
         names.sort();
         names.dedup();
         assert_eq!(names.len(), tools().len());

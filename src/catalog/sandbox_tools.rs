@@ -3,9 +3,9 @@
 use super::{Args, Field, Hints, ToolSpec, Ty};
 use crate::api::sandboxes::{self, ListFilter};
 use crate::api::{lifecycle, snapshots, toolbox};
-use crate::models::CreateSandbox;
 use crate::error::Error;
 use crate::http::{Client, Transport};
+use crate::models::CreateSandbox;
 use serde_json::{Value, json};
 
 /// Hints of a tool that only reads.
@@ -23,7 +23,10 @@ const SANDBOX_ARG: Field = Field {
     description: "The sandbox's ID or name (see list_sandboxes).",
 };
 
-const INTERVAL: Ty = Ty::Integer { min: 0, max: 525_600 };
+const INTERVAL: Ty = Ty::Integer {
+    min: 0,
+    max: 525_600,
+};
 
 const WAIT_TIMEOUT: Field = Field {
     name: "timeout",
@@ -63,7 +66,10 @@ Use get_sandbox for one sandbox you already know by ID or name.",
             },
             Field {
                 name: "limit",
-                ty: Ty::Integer { min: 1, max: 10_000 },
+                ty: Ty::Integer {
+                    min: 1,
+                    max: 10_000,
+                },
                 required: false,
                 description: "Return at most this many sandboxes.",
             },
@@ -85,24 +91,104 @@ Read-only. Use it to check whether a sandbox is started before execute_command; 
 Optionally from a snapshot (see list_snapshots) or with your own cpu/memory/disk (not both), with env vars, labels and auto-stop/archive/delete intervals. \
 Give a `name` so a retry after a lost answer cannot create a second sandbox. If the wait runs out, the error names the sandbox: check it with get_sandbox instead of creating another.",
         fields: &[
-            Field { name: "name", ty: Ty::String { min_len: 1 }, required: false, description: "The sandbox name (unique in the organization); defaults to its ID." },
-            Field { name: "snapshot", ty: Ty::String { min_len: 1 }, required: false, description: "The snapshot ID or name to create from (see list_snapshots); Daytona's default otherwise." },
-            Field { name: "user", ty: Ty::String { min_len: 1 }, required: false, description: "The OS user commands run as." },
-            Field { name: "env", ty: Ty::StringMap, required: false, description: "Environment variables set in the sandbox; names match ^[A-Za-z_][A-Za-z0-9_]*$." },
-            Field { name: "labels", ty: Ty::StringMap, required: false, description: "Labels to attach, e.g. {\"task\": \"tests\"}." },
-            Field { name: "public", ty: Ty::Boolean, required: false, description: "Whether the sandbox's HTTP preview is public." },
-            Field { name: "target", ty: Ty::String { min_len: 1 }, required: false, description: "The target region, e.g. \"us\" or \"eu\"." },
-            Field { name: "cpu", ty: Ty::Integer { min: 1, max: 1024 }, required: false, description: "CPU cores; not together with `snapshot`." },
-            Field { name: "memory", ty: Ty::Integer { min: 1, max: 4096 }, required: false, description: "Memory in GiB; not together with `snapshot`." },
-            Field { name: "disk", ty: Ty::Integer { min: 1, max: 65536 }, required: false, description: "Disk in GiB; not together with `snapshot`." },
-            Field { name: "autoStopInterval", ty: INTERVAL, required: false, description: "Minutes of inactivity before the sandbox stops (0 = never; Daytona's default is 15)." },
-            Field { name: "autoArchiveInterval", ty: INTERVAL, required: false, description: "Minutes stopped before the sandbox is archived (0 = Daytona's maximum)." },
-            Field { name: "autoDeleteInterval", ty: INTERVAL, required: false, description: "Minutes stopped before the sandbox is deleted (0 = delete as soon as it stops; leave out to never auto-delete)." },
-            Field { name: "networkBlockAll", ty: Ty::Boolean, required: false, description: "Block all network access from the sandbox." },
-            Field { name: "networkAllowList", ty: Ty::String { min_len: 1 }, required: false, description: "Comma-separated CIDRs the sandbox may reach, e.g. \"10.0.0.0/8,1.1.1.1/32\"." },
+            Field {
+                name: "name",
+                ty: Ty::String { min_len: 1 },
+                required: false,
+                description: "The sandbox name (unique in the organization); defaults to its ID.",
+            },
+            Field {
+                name: "snapshot",
+                ty: Ty::String { min_len: 1 },
+                required: false,
+                description: "The snapshot ID or name to create from (see list_snapshots); Daytona's default otherwise.",
+            },
+            Field {
+                name: "user",
+                ty: Ty::String { min_len: 1 },
+                required: false,
+                description: "The OS user commands run as.",
+            },
+            Field {
+                name: "env",
+                ty: Ty::StringMap,
+                required: false,
+                description: "Environment variables set in the sandbox; names match ^[A-Za-z_][A-Za-z0-9_]*$.",
+            },
+            Field {
+                name: "labels",
+                ty: Ty::StringMap,
+                required: false,
+                description: "Labels to attach, e.g. {\"task\": \"tests\"}.",
+            },
+            Field {
+                name: "public",
+                ty: Ty::Boolean,
+                required: false,
+                description: "Whether the sandbox's HTTP preview is public.",
+            },
+            Field {
+                name: "target",
+                ty: Ty::String { min_len: 1 },
+                required: false,
+                description: "The target region, e.g. \"us\" or \"eu\".",
+            },
+            Field {
+                name: "cpu",
+                ty: Ty::Integer { min: 1, max: 1024 },
+                required: false,
+                description: "CPU cores; not together with `snapshot`.",
+            },
+            Field {
+                name: "memory",
+                ty: Ty::Integer { min: 1, max: 4096 },
+                required: false,
+                description: "Memory in GiB; not together with `snapshot`.",
+            },
+            Field {
+                name: "disk",
+                ty: Ty::Integer { min: 1, max: 65536 },
+                required: false,
+                description: "Disk in GiB; not together with `snapshot`.",
+            },
+            Field {
+                name: "autoStopInterval",
+                ty: INTERVAL,
+                required: false,
+                description: "Minutes of inactivity before the sandbox stops (0 = never; Daytona's default is 15).",
+            },
+            Field {
+                name: "autoArchiveInterval",
+                ty: INTERVAL,
+                required: false,
+                description: "Minutes stopped before the sandbox is archived (0 = Daytona's maximum).",
+            },
+            Field {
+                name: "autoDeleteInterval",
+                ty: INTERVAL,
+                required: false,
+                description: "Minutes stopped before the sandbox is deleted (0 = delete as soon as it stops; leave out to never auto-delete).",
+            },
+            Field {
+                name: "networkBlockAll",
+                ty: Ty::Boolean,
+                required: false,
+                description: "Block all network access from the sandbox.",
+            },
+            Field {
+                name: "networkAllowList",
+                ty: Ty::String { min_len: 1 },
+                required: false,
+                description: "Comma-separated CIDRs the sandbox may reach, e.g. \"10.0.0.0/8,1.1.1.1/32\".",
+            },
             WAIT_TIMEOUT,
         ],
-        hints: Hints { read_only: false, destructive: false, idempotent: false, open_world: true },
+        hints: Hints {
+            read_only: false,
+            destructive: false,
+            idempotent: false,
+            open_world: true,
+        },
     },
     ToolSpec {
         name: "delete_sandbox",
@@ -111,7 +197,12 @@ Give a `name` so a retry after a lost answer cannot create a second sandbox. If 
 Deletion is asynchronous: the result is the sandbox as Daytona last saw it (usually `destroying`). \
 To pause billing but keep the files, use stop_sandbox instead.",
         fields: &[SANDBOX_ARG],
-        hints: Hints { read_only: false, destructive: true, idempotent: true, open_world: true },
+        hints: Hints {
+            read_only: false,
+            destructive: true,
+            idempotent: true,
+            open_world: true,
+        },
     },
     ToolSpec {
         name: "start_sandbox",
@@ -119,7 +210,12 @@ To pause billing but keep the files, use stop_sandbox instead.",
         description: "Start a stopped Daytona sandbox (resumes billable compute) and wait until it is started. \
 Needed before execute_command when a sandbox has auto-stopped. Starting a started sandbox returns it unchanged.",
         fields: &[SANDBOX_ARG, WAIT_TIMEOUT],
-        hints: Hints { read_only: false, destructive: false, idempotent: true, open_world: true },
+        hints: Hints {
+            read_only: false,
+            destructive: false,
+            idempotent: true,
+            open_world: true,
+        },
     },
     ToolSpec {
         name: "stop_sandbox",
@@ -128,10 +224,20 @@ Needed before execute_command when a sandbox has auto-stopped. Starting a starte
 Waits until it is stopped. Stopping a stopped sandbox returns it unchanged. Use start_sandbox to resume, delete_sandbox to remove it.",
         fields: &[
             SANDBOX_ARG,
-            Field { name: "force", ty: Ty::Boolean, required: false, description: "Stop at once without a graceful shutdown." },
+            Field {
+                name: "force",
+                ty: Ty::Boolean,
+                required: false,
+                description: "Stop at once without a graceful shutdown.",
+            },
             WAIT_TIMEOUT,
         ],
-        hints: Hints { read_only: false, destructive: false, idempotent: true, open_world: true },
+        hints: Hints {
+            read_only: false,
+            destructive: false,
+            idempotent: true,
+            open_world: true,
+        },
     },
     ToolSpec {
         name: "execute_command",
@@ -141,12 +247,40 @@ The command can change anything in the sandbox. Long output is cut (see `truncat
 If the sandbox is stopped, call start_sandbox first.",
         fields: &[
             SANDBOX_ARG,
-            Field { name: "command", ty: Ty::String { min_len: 1 }, required: true, description: "The shell command, e.g. \"ls -la\" or \"python3 main.py\"." },
-            Field { name: "cwd", ty: Ty::String { min_len: 1 }, required: false, description: "The working directory; the user's home by default." },
-            Field { name: "env", ty: Ty::StringMap, required: false, description: "Extra environment variables for this command; names match ^[A-Za-z_][A-Za-z0-9_]*$." },
-            Field { name: "timeout", ty: Ty::Integer { min: 1, max: toolbox::MAX_TIMEOUT_SECS as i64 }, required: false, description: "Seconds before the command is killed (default 10)." },
+            Field {
+                name: "command",
+                ty: Ty::String { min_len: 1 },
+                required: true,
+                description: "The shell command, e.g. \"ls -la\" or \"python3 main.py\".",
+            },
+            Field {
+                name: "cwd",
+                ty: Ty::String { min_len: 1 },
+                required: false,
+                description: "The working directory; the user's home by default.",
+            },
+            Field {
+                name: "env",
+                ty: Ty::StringMap,
+                required: false,
+                description: "Extra environment variables for this command; names match ^[A-Za-z_][A-Za-z0-9_]*$.",
+            },
+            Field {
+                name: "timeout",
+                ty: Ty::Integer {
+                    min: 1,
+                    max: toolbox::MAX_TIMEOUT_SECS as i64,
+                },
+                required: false,
+                description: "Seconds before the command is killed (default 10).",
+            },
         ],
-        hints: Hints { read_only: false, destructive: true, idempotent: false, open_world: true },
+        hints: Hints {
+            read_only: false,
+            destructive: true,
+            idempotent: false,
+            open_world: true,
+        },
     },
     ToolSpec {
         name: "list_snapshots",
@@ -154,15 +288,32 @@ If the sandbox is stopped, call start_sandbox first.",
         description: "List the Daytona snapshots (sandbox base images) available to the organization, with state and resources. \
 Read-only. Use a snapshot's name or ID as `snapshot` in create_sandbox.",
         fields: &[
-            Field { name: "name", ty: Ty::String { min_len: 1 }, required: false, description: "Only snapshots whose name matches this." },
-            Field { name: "limit", ty: Ty::Integer { min: 1, max: 10_000 }, required: false, description: "Return at most this many snapshots." },
+            Field {
+                name: "name",
+                ty: Ty::String { min_len: 1 },
+                required: false,
+                description: "Only snapshots whose name matches this.",
+            },
+            Field {
+                name: "limit",
+                ty: Ty::Integer {
+                    min: 1,
+                    max: 10_000,
+                },
+                required: false,
+                description: "Return at most this many snapshots.",
+            },
         ],
         hints: READ,
     },
 ];
 
 /// Run a sandbox tool, or `None` if `name` is not one.
-pub fn call<T: Transport>(client: &Client<T>, name: &str, args: &Args) -> Option<Result<Value, Error>> {
+pub fn call<T: Transport>(
+    client: &Client<T>,
+    name: &str,
+    args: &Args,
+) -> Option<Result<Value, Error>> {
     Some(match name {
         "list_sandboxes" => {
             let filter = ListFilter {
@@ -195,7 +346,9 @@ pub fn call<T: Transport>(client: &Client<T>, name: &str, args: &Args) -> Option
             lifecycle::create(client, &req, args.u32("timeout")).and_then(super::to_value)
         }
         "delete_sandbox" => lifecycle::delete(client, sandbox(args)).and_then(super::to_value),
-        "start_sandbox" => lifecycle::start(client, sandbox(args), args.u32("timeout")).and_then(super::to_value),
+        "start_sandbox" => {
+            lifecycle::start(client, sandbox(args), args.u32("timeout")).and_then(super::to_value)
+        }
         "stop_sandbox" => lifecycle::stop(
             client,
             sandbox(args),

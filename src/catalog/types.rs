@@ -24,6 +24,13 @@ pub enum Ty {
     },
     /// An object of string values.
     StringMap,
+    /// Whole seconds or a duration string (`90s`, `10m`, `1h30m`), within bounds.
+    Duration {
+        /// Shortest accepted, in seconds.
+        min_secs: u64,
+        /// Longest accepted, in seconds.
+        max_secs: u64,
+    },
 }
 
 /// One argument.
@@ -66,4 +73,3 @@ pub struct ToolSpec {
     /// Behaviour hints.
     pub hints: Hints,
 }
-

@@ -1,50 +1,115 @@
-//! The `api-keys` and `ephemeral-keys` interfaces.
+//! The `api-keys` and `ephemeral-keys` interfaces: plain-Rust calls in
+//! [`crate::api::api_keys`] and [`crate::keys`], converted to the WIT types.
 
-use super::{Component, not_yet};
+use super::{Component, to_wit_error, with_client};
 use crate::bindings::exports::daytona::tools::types as wit;
 use crate::bindings::exports::daytona::tools::{api_keys, ephemeral_keys};
+use crate::keys::{self, EphemeralKey, MintedKey, sweep};
+use crate::models::ApiKey;
+
+fn to_wit_api_key(k: ApiKey) -> wit::ApiKey {
+    wit::ApiKey {
+        name: k.name,
+        // Full only in a create answer; `api::api_keys` masks every other.
+        value: k.value.expose().to_string(),
+        permissions: k.permissions,
+        created_at: k.created_at,
+        expires_at: k.expires_at,
+        last_used_at: k.last_used_at,
+        user_id: k.user_id,
+    }
+}
 
 impl api_keys::Guest for Component {
     fn create_api_key(
-        _name: String,
-        _permissions: Vec<String>,
-        _expires_at: Option<String>,
+        name: String,
+        permissions: Vec<String>,
+        expires_at: Option<String>,
     ) -> Result<wit::ApiKey, wit::Error> {
-        not_yet("create-api-key")
+        with_client(|c| crate::api::api_keys::create(c, &name, &permissions, expires_at.as_deref()))
+            .map(to_wit_api_key)
     }
+
     fn list_api_keys() -> Result<Vec<wit::ApiKey>, wit::Error> {
-        not_yet("list-api-keys")
+        with_client(crate::api::api_keys::list)
+            .map(|keys| keys.into_iter().map(to_wit_api_key).collect())
     }
+
     fn get_current_api_key() -> Result<wit::ApiKey, wit::Error> {
-        not_yet("get-current-api-key")
+        with_client(crate::api::api_keys::current).map(to_wit_api_key)
     }
-    fn get_api_key(_name: String) -> Result<wit::ApiKey, wit::Error> {
-        not_yet("get-api-key")
+
+    fn get_api_key(name: String) -> Result<wit::ApiKey, wit::Error> {
+        with_client(|c| crate::api::api_keys::get(c, &name)).map(to_wit_api_key)
     }
-    fn delete_api_key(_name: String) -> Result<(), wit::Error> {
-        not_yet("delete-api-key")
+
+    fn delete_api_key(name: String) -> Result<(), wit::Error> {
+        with_client(|c| crate::api::api_keys::delete(c, &name))
     }
-    fn delete_api_key_for_user(_user_id: String, _name: String) -> Result<(), wit::Error> {
-        not_yet("delete-api-key-for-user")
+
+    fn delete_api_key_for_user(user_id: String, name: String) -> Result<(), wit::Error> {
+        with_client(|c| crate::api::api_keys::delete_for_user(c, &user_id, &name))
+    }
+}
+
+fn to_wit_minted(k: MintedKey) -> ephemeral_keys::MintedKey {
+    ephemeral_keys::MintedKey {
+        name: k.name,
+        // The one place a minted value leaves its `Secret` on this interface.
+        value: k.value.expose().to_string(),
+        scope: k.scope,
+        permissions: k.permissions,
+        expires_at: k.expires_at,
+        holder: k.holder,
+    }
+}
+
+fn to_wit_ephemeral(k: EphemeralKey) -> ephemeral_keys::EphemeralKey {
+    ephemeral_keys::EphemeralKey {
+        name: k.name,
+        holder: k.holder,
+        permissions: k.permissions,
+        expires_at: k.expires_at,
+        expired: k.expired,
     }
 }
 
 impl ephemeral_keys::Guest for Component {
     fn mint_ephemeral_key(
-        _scope: Option<String>,
-        _ttl_seconds: Option<u32>,
-        _holder: Option<String>,
+        scope: Option<String>,
+        ttl_seconds: Option<u32>,
+        holder: Option<String>,
     ) -> Result<ephemeral_keys::MintedKey, wit::Error> {
-        not_yet("mint-ephemeral-key")
+        with_client(|c| {
+            keys::mint(
+                c,
+                scope.as_deref(),
+                ttl_seconds.map(u64::from),
+                holder.as_deref(),
+            )
+        })
+        .map(to_wit_minted)
     }
-    fn revoke_ephemeral_key(_name: String) -> Result<(), wit::Error> {
-        not_yet("revoke-ephemeral-key")
+
+    fn revoke_ephemeral_key(name: String) -> Result<(), wit::Error> {
+        with_client(|c| keys::revoke(c, &name)).map(|_| ())
     }
+
     fn list_ephemeral_keys() -> Result<Vec<ephemeral_keys::EphemeralKey>, wit::Error> {
-        not_yet("list-ephemeral-keys")
+        with_client(keys::list).map(|list| list.into_iter().map(to_wit_ephemeral).collect())
     }
+
     fn revoke_expired_keys() -> Result<ephemeral_keys::SweepReport, wit::Error> {
-        not_yet("revoke-expired-keys")
+        with_client(sweep::sweep).map(|report| ephemeral_keys::SweepReport {
+            revoked: report.revoked,
+            failed: report
+                .failed
+                .into_iter()
+                .map(|f| ephemeral_keys::SweepFailure {
+                    name: f.name,
+                    error: to_wit_error(f.error),
+                })
+                .collect(),
+        })
     }
 }
-

@@ -18,7 +18,9 @@ pub struct Component;
 crate::bindings::export!(Component with_types_in crate::bindings);
 
 /// Read the configuration and run `f` with a client.
-pub(crate) fn with_client<R>(f: impl FnOnce(&Client<WasiTransport>) -> Result<R, Error>) -> Result<R, wit::Error> {
+pub(crate) fn with_client<R>(
+    f: impl FnOnce(&Client<WasiTransport>) -> Result<R, Error>,
+) -> Result<R, wit::Error> {
     let config = Config::from_env(std::env::vars()).map_err(to_wit_error)?;
     let transport = WasiTransport {
         connect_timeout: config.connect_timeout,
@@ -75,7 +77,6 @@ impl tools::Guest for Component {
     }
 
     fn call_tool(name: String, arguments: String) -> Result<String, tools::ToolError> {
-        with_client(|c| crate::catalog::call(c, &name, &arguments))
-            .map(|v| v.to_string())
+        with_client(|c| crate::catalog::call(c, &name, &arguments)).map(|v| v.to_string())
     }
 }

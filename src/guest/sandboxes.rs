@@ -3,9 +3,9 @@
 use super::{Component, with_client};
 use crate::api::sandboxes::{self, ListFilter};
 use crate::api::{lifecycle, snapshots, toolbox};
-use crate::models::CreateSandbox;
 use crate::bindings::exports::daytona::tools::sandboxes as wit_sandboxes;
 use crate::bindings::exports::daytona::tools::types as wit;
+use crate::models::CreateSandbox;
 use crate::models::{Sandbox, Snapshot};
 
 fn to_wit_sandbox(s: Sandbox) -> wit::Sandbox {

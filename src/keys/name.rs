@@ -75,7 +75,9 @@ impl EphemeralName {
         let expiry = parts.next()?;
         let holder = parts.next()?;
         let suffix_ok = suffix.len() == SUFFIX_LEN
-            && suffix.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            && suffix
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         let expiry_ok = (1..=MAX_EXPIRY_DIGITS).contains(&expiry.len())
             && expiry.bytes().all(|b| b.is_ascii_digit())
             && !(expiry.len() > 1 && expiry.starts_with('0'));
@@ -99,7 +101,11 @@ impl EphemeralName {
 
 impl fmt::Display for EphemeralName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{PREFIX}{}-{}-{}", self.holder, self.expires_unix, self.suffix)
+        write!(
+            f,
+            "{PREFIX}{}-{}-{}",
+            self.holder, self.expires_unix, self.suffix
+        )
     }
 }
 
@@ -118,7 +124,10 @@ mod tests {
     fn suffix_keeps_48_bits_of_randomness() {
         let a = EphemeralName::new("x", 1, u64::MAX).suffix;
         assert_eq!(a, "ffffffffffff");
-        assert_ne!(EphemeralName::new("x", 1, 1).suffix, EphemeralName::new("x", 1, 2).suffix);
+        assert_ne!(
+            EphemeralName::new("x", 1, 1).suffix,
+            EphemeralName::new("x", 1, 2).suffix
+        );
     }
 
     #[test]
@@ -128,7 +137,10 @@ mod tests {
         assert_eq!(sanitize_holder(Some("ünïcødé")), "n-c-d");
         assert_eq!(sanitize_holder(Some("a\n\tb")), "a-b");
         assert_eq!(sanitize_holder(Some(&"x".repeat(100))).len(), MAX_HOLDER);
-        assert_eq!(sanitize_holder(Some(&format!("{}-tail", "y".repeat(23)))), "y".repeat(23));
+        assert_eq!(
+            sanitize_holder(Some(&format!("{}-tail", "y".repeat(23)))),
+            "y".repeat(23)
+        );
         assert_eq!(sanitize_holder(Some("!!!")), DEFAULT_HOLDER);
         assert_eq!(sanitize_holder(None), DEFAULT_HOLDER);
     }

@@ -4,10 +4,17 @@
 //!
 //! | scope                     | permissions                                                    | organization |
 //! |---------------------------|----------------------------------------------------------------|--------------|
-//! | `daytona:workspaces:read` | none (listing and reading sandboxes needs no permission)       | configured   |
+//! | `daytona:workspaces:read` | `read:volumes` (see below)                                     | configured   |
 //! | `daytona:workspaces`      | `write:sandboxes`, `delete:sandboxes`                          | configured   |
 //! | `daytona`                 | `write:sandboxes`, `delete:sandboxes`, `write:snapshots`, `delete:snapshots`, `read:volumes`, `write:volumes`, `delete:volumes` | configured |
 //! | `daytona:org:<id>`        | `write:sandboxes`, `delete:sandboxes`                          | `<id>`       |
+//!
+//! Listing and reading sandboxes needs no permission, so the read scope should
+//! carry none; but Daytona refuses to create a key without at least one
+//! (`CreateApiKey.permissions` is `@ArrayNotEmpty`, 400 "permissions should not
+//! be empty"). It therefore carries the one permission that changes nothing and
+//! discloses least: `read:volumes` (view volumes). It grants no sandbox,
+//! snapshot, registry or volume change.
 //!
 //! `daytona` deliberately leaves out registries, regions, runners and audit
 //! logs: they administer the organization rather than use sandboxes.
@@ -25,8 +32,9 @@ pub const SCOPES: &[&str] = &[
     "daytona:org:<id>",
 ];
 
-/// Reading sandboxes needs no permission at all.
-const WORKSPACES_READ: &[&str] = &[];
+/// Reading sandboxes needs no permission, but Daytona requires one: the
+/// read-only permission that discloses least.
+const WORKSPACES_READ: &[&str] = &["read:volumes"];
 /// Create, start, stop and delete sandboxes.
 const WORKSPACES: &[&str] = &["write:sandboxes", "delete:sandboxes"];
 /// Sandboxes, snapshots and volumes.
@@ -71,13 +79,17 @@ impl Scope {
                      (1-{MAX_ORG_ID} letters, digits, '-', '_' or '.')",
                     crate::error::scrub(text.trim_start_matches("daytona:org:"), &[])
                 ))
-                .with_hint("use daytona:org:<organization ID>, e.g. the value of DAYTONA_ORGANIZATION_ID")),
+                .with_hint(
+                    "use daytona:org:<organization ID>, e.g. the value of DAYTONA_ORGANIZATION_ID",
+                )),
                 None => Err(Error::invalid_input(format!(
                     "`scope` '{}' is not a known scope; valid scopes: {}",
                     crate::error::scrub(text, &[]),
                     SCOPES.join(", ")
                 ))
-                .with_hint(format!("leave `scope` out for the default, {DEFAULT_SCOPE}"))),
+                .with_hint(format!(
+                    "leave `scope` out for the default, {DEFAULT_SCOPE}"
+                ))),
             },
         }
     }
@@ -145,8 +157,11 @@ mod tests {
 
     #[test]
     fn each_scope_maps_to_exactly_its_permissions() {
-        assert!(perms("daytona:workspaces:read").is_empty());
-        assert_eq!(perms("daytona:workspaces"), ["write:sandboxes", "delete:sandboxes"]);
+        assert_eq!(perms("daytona:workspaces:read"), ["read:volumes"]);
+        assert_eq!(
+            perms("daytona:workspaces"),
+            ["write:sandboxes", "delete:sandboxes"]
+        );
         assert_eq!(
             perms("daytona"),
             [
@@ -159,7 +174,10 @@ mod tests {
                 "delete:volumes"
             ]
         );
-        assert_eq!(perms("daytona:org:org-1"), ["write:sandboxes", "delete:sandboxes"]);
+        assert_eq!(
+            perms("daytona:org:org-1"),
+            ["write:sandboxes", "delete:sandboxes"]
+        );
     }
 
     #[test]
@@ -169,7 +187,7 @@ mod tests {
 
     #[test]
     fn every_mapped_permission_is_in_daytonas_enum() {
-        for p in FULL.iter().chain(WORKSPACES) {
+        for p in FULL.iter().chain(WORKSPACES).chain(WORKSPACES_READ) {
             assert!(PERMISSIONS.contains(p), "{p}");
         }
     }
@@ -201,7 +219,11 @@ mod tests {
             assert_eq!(err.kind, ErrorKind::InvalidInput, "{bad}");
         }
         let err = Scope::parse(Some("admin")).unwrap_err();
-        assert!(err.message.contains("daytona:workspaces:read"), "{}", err.message);
+        assert!(
+            err.message.contains("daytona:workspaces:read"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
@@ -212,7 +234,12 @@ mod tests {
             ErrorKind::InvalidInput
         );
         assert!(scope.check_organization(None).is_ok());
-        assert!(Scope::parse(Some("daytona:org:mine")).unwrap().check_organization(Some("mine")).is_ok());
+        assert!(
+            Scope::parse(Some("daytona:org:mine"))
+                .unwrap()
+                .check_organization(Some("mine"))
+                .is_ok()
+        );
         assert!(Scope::Workspaces.check_organization(Some("mine")).is_ok());
     }
 }

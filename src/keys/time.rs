@@ -163,7 +163,10 @@ mod tests {
         assert!(parse("2000-02-29T00:00:00Z").is_ok());
         assert!(parse("2023-02-29T00:00:00Z").is_err());
         assert!(parse("1900-02-29T00:00:00Z").is_err());
-        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29) + 1), (2024, 3, 1));
+        assert_eq!(
+            civil_from_days(days_from_civil(2024, 2, 29) + 1),
+            (2024, 3, 1)
+        );
     }
 
     #[test]

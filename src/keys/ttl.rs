@@ -50,7 +50,9 @@ pub fn parse(text: &str) -> Result<u64, String> {
             return Err(format!("needs a number before '{c}'"));
         }
         if rank <= last_unit {
-            return Err("must give hours, minutes, seconds in that order, each at most once".into());
+            return Err(
+                "must give hours, minutes, seconds in that order, each at most once".into(),
+            );
         }
         last_unit = rank;
         let n: u64 = digits.parse().map_err(|_| "is too large".to_string())?;
@@ -102,7 +104,9 @@ pub fn bounds(field: &str, secs: u64, min: u64, max: u64) -> Result<(), Error> {
         describe(min),
         describe(max)
     ))
-    .with_hint("give whole seconds or a duration like 90s, 10m, 1h30m; leave it out for 10 minutes"))
+    .with_hint(
+        "give whole seconds or a duration like 90s, 10m, 1h30m; leave it out for 10 minutes",
+    ))
 }
 
 /// Seconds from a tool argument: a non-negative integer or a duration string.
@@ -115,10 +119,7 @@ pub fn from_json(field: &str, value: &Value) -> Result<u64, Error> {
             ))
         }),
         Value::String(s) => parse(s).map_err(|why| {
-            Error::invalid_input(format!(
-                "`{field}` '{}' {why}",
-                crate::error::scrub(s, &[])
-            ))
+            Error::invalid_input(format!("`{field}` '{}' {why}", crate::error::scrub(s, &[])))
         }),
         _ => Err(Error::invalid_input(format!(
             "`{field}` must be a number of seconds or a duration string like 10m"
@@ -150,11 +151,17 @@ mod tests {
 
     #[test]
     fn malformed_durations_say_why() {
-        for bad in ["", "m", "10x", "1m1h", "1h1h", "10 m", "1.5h", "-5m", "10m5", "1d"] {
+        for bad in [
+            "", "m", "10x", "1m1h", "1h1h", "10 m", "1.5h", "-5m", "10m5", "1d",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
         assert!(parse("1m1h").unwrap_err().contains("order"));
-        assert!(parse("99999999999999999999h").unwrap_err().contains("too large"));
+        assert!(
+            parse("99999999999999999999h")
+                .unwrap_err()
+                .contains("too large")
+        );
     }
 
     #[test]
@@ -169,7 +176,11 @@ mod tests {
         for bad in [0, 59, 86_401, u64::MAX] {
             let err = check("ttl", Some(bad)).unwrap_err();
             assert_eq!(err.kind, ErrorKind::InvalidInput);
-            assert!(err.message.contains("1m (60 s)") && err.message.contains("24h (86400 s)"), "{}", err.message);
+            assert!(
+                err.message.contains("1m (60 s)") && err.message.contains("24h (86400 s)"),
+                "{}",
+                err.message
+            );
         }
     }
 
@@ -178,7 +189,11 @@ mod tests {
         assert_eq!(from_json("ttl", &json!(120)).unwrap(), 120);
         assert_eq!(from_json("ttl", &json!("1h30m")).unwrap(), 5400);
         for bad in [json!(-1), json!(1.5), json!(true), json!("soon")] {
-            assert_eq!(from_json("ttl", &bad).unwrap_err().kind, ErrorKind::InvalidInput, "{bad}");
+            assert_eq!(
+                from_json("ttl", &bad).unwrap_err().kind,
+                ErrorKind::InvalidInput,
+                "{bad}"
+            );
         }
     }
 

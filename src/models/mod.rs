@@ -1,11 +1,13 @@
 //! Serde types of Daytona's wire format. Unknown fields are ignored and missing
 //! optional ones default, so newer servers never break a call.
 
+pub mod api_key;
 pub mod page;
 pub mod sandbox;
 pub mod snapshot;
 pub mod toolbox;
 
+pub use api_key::{ApiKey, CreateApiKey};
 pub use page::{CursorPage, NumberedPage};
 pub use sandbox::{CreateSandbox, Sandbox};
 pub use snapshot::Snapshot;

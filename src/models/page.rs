@@ -54,9 +54,11 @@ mod tests {
 
     #[test]
     fn list_accepts_cursor_and_legacy_array_shapes() {
-        let c: CursorPage<u32> = serde_json::from_str(r#"{"items":[1,2],"nextCursor":"x"}"#).unwrap();
+        let c: CursorPage<u32> =
+            serde_json::from_str(r#"{"items":[1,2],"nextCursor":"x"}"#).unwrap();
         assert_eq!(c.into_parts(), (vec![1, 2], Some("x".into())));
-        let last: CursorPage<u32> = serde_json::from_str(r#"{"items":[3],"nextCursor":null}"#).unwrap();
+        let last: CursorPage<u32> =
+            serde_json::from_str(r#"{"items":[3],"nextCursor":null}"#).unwrap();
         assert_eq!(last.into_parts(), (vec![3], None));
         let legacy: CursorPage<u32> = serde_json::from_str("[4,5]").unwrap();
         assert_eq!(legacy.into_parts(), (vec![4, 5], None));

@@ -76,12 +76,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Principal>().cloned().ok_or_else(|| ApiError::unauthorized("Invalid credentials"))
+        parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .ok_or_else(|| ApiError::unauthorized("Invalid credentials"))
     }
 }
 
 /// Middleware for `/api` routes: authenticates or answers in the API's error shape.
-pub(crate) async fn api_auth(State(shared): State<Arc<Shared>>, mut req: Request, next: Next) -> Response {
+pub(crate) async fn api_auth(
+    State(shared): State<Arc<Shared>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     match authenticate(&shared, req.headers()) {
         Ok(principal) => {
             req.extensions_mut().insert(principal);
@@ -92,7 +100,11 @@ pub(crate) async fn api_auth(State(shared): State<Arc<Shared>>, mut req: Request
 }
 
 /// Middleware for the toolbox proxy: same rules, toolbox error shape.
-pub(crate) async fn toolbox_auth(State(shared): State<Arc<Shared>>, mut req: Request, next: Next) -> Response {
+pub(crate) async fn toolbox_auth(
+    State(shared): State<Arc<Shared>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     match authenticate(&shared, req.headers()) {
         Ok(principal) => {
             req.extensions_mut().insert(principal);
@@ -103,9 +115,16 @@ pub(crate) async fn toolbox_auth(State(shared): State<Arc<Shared>>, mut req: Req
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim();
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
 }
 
 /// Resolves the caller, updating the key's `lastUsedAt`.
@@ -113,14 +132,23 @@ pub(crate) fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Princ
     let token = bearer(headers).ok_or_else(|| ApiError::unauthorized("Invalid credentials"))?;
     let now = shared.clock.now_ms();
     let mut inner = shared.lock();
-    let user_permissions: Option<BTreeSet<String>> =
-        inner.user_permissions.as_ref().map(|p| p.iter().cloned().collect());
+    let user_permissions: Option<BTreeSet<String>> = inner
+        .user_permissions
+        .as_ref()
+        .map(|p| p.iter().cloned().collect());
     if token == shared.jwt {
-        let org = headers.get(ORG_HEADER).and_then(|v| v.to_str().ok()).map(str::trim);
+        let org = headers
+            .get(ORG_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim);
         if org != Some(shared.org_id.as_str()) {
             return Err(ApiError::forbidden("Invalid authentication context"));
         }
-        return Ok(Principal { credential: Credential::Jwt, user_id: shared.user_id.clone(), permissions: user_permissions });
+        return Ok(Principal {
+            credential: Credential::Jwt,
+            user_id: shared.user_id.clone(),
+            permissions: user_permissions,
+        });
     }
     let Some(key) = inner.api_keys.iter_mut().find(|k| k.value == token) else {
         return Err(ApiError::unauthorized("Invalid credentials"));
@@ -135,7 +163,9 @@ pub(crate) fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Princ
         permissions.retain(|p| user.contains(p));
     }
     Ok(Principal {
-        credential: Credential::ApiKey { name: key.name.clone() },
+        credential: Credential::ApiKey {
+            name: key.name.clone(),
+        },
         user_id: key.user_id.clone(),
         permissions: Some(permissions),
     })

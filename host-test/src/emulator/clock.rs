@@ -29,7 +29,8 @@ impl Clock {
 
     /// Makes the clock read `to` now; it keeps running from there.
     pub fn set(&self, to: SystemTime) {
-        self.offset_ms.store(to_ms(to) - real_ms(), Ordering::SeqCst);
+        self.offset_ms
+            .store(to_ms(to) - real_ms(), Ordering::SeqCst);
     }
 
     /// The current time as milliseconds since the Unix epoch.
@@ -169,7 +170,10 @@ mod tests {
     #[test]
     fn formats_like_javascript_to_iso_string() {
         assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(format_rfc3339(1_893_456_000_123), "2030-01-01T00:00:00.123Z");
+        assert_eq!(
+            format_rfc3339(1_893_456_000_123),
+            "2030-01-01T00:00:00.123Z"
+        );
         assert_eq!(format_rfc3339(951_782_400_000), "2000-02-29T00:00:00.000Z");
     }
 
@@ -179,9 +183,21 @@ mod tests {
             assert_eq!(parse_rfc3339(&format_rfc3339(ms)), Some(ms));
         }
         assert_eq!(parse_rfc3339("2030-01-01"), Some(1_893_456_000_000));
-        assert_eq!(parse_rfc3339("2030-01-01T02:00:00+02:00"), Some(1_893_456_000_000));
-        assert_eq!(parse_rfc3339("2030-01-01T00:00:00.5Z"), Some(1_893_456_000_500));
-        for bad in ["", "tomorrow", "2030-13-01", "2030-01-01T25:00:00Z", "2030-01-01T00:00:00"] {
+        assert_eq!(
+            parse_rfc3339("2030-01-01T02:00:00+02:00"),
+            Some(1_893_456_000_000)
+        );
+        assert_eq!(
+            parse_rfc3339("2030-01-01T00:00:00.5Z"),
+            Some(1_893_456_000_500)
+        );
+        for bad in [
+            "",
+            "tomorrow",
+            "2030-13-01",
+            "2030-01-01T25:00:00Z",
+            "2030-01-01T00:00:00",
+        ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
     }

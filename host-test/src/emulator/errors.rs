@@ -109,12 +109,16 @@ fn default_code(status: StatusCode) -> String {
 }
 
 /// Middleware: turns an [`ApiError`] response extension into its JSON body.
-pub(crate) async fn render(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+pub(crate) async fn render(
+    State(shared): State<Arc<Shared>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let method = req.method().to_string();
-    let url = req
-        .uri()
-        .path_and_query()
-        .map_or_else(|| req.uri().path().to_string(), |pq| pq.as_str().to_string());
+    let url = req.uri().path_and_query().map_or_else(
+        || req.uri().path().to_string(),
+        |pq| pq.as_str().to_string(),
+    );
     let mut response = next.run(req).await;
     let Some(err) = response.extensions_mut().remove::<ApiError>() else {
         return response;
@@ -142,9 +146,15 @@ pub(crate) async fn render(State(shared): State<Arc<Shared>>, req: Request, next
     };
     let mut out = (err.status, body.to_string()).into_response();
     let headers = out.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     for (name, value) in &err.headers {
-        if let (Ok(n), Ok(v)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str())) {
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::try_from(name.as_str()),
+            HeaderValue::try_from(value.as_str()),
+        ) {
             headers.append(n, v);
         }
     }
@@ -154,25 +164,28 @@ pub(crate) async fn render(State(shared): State<Arc<Shared>>, req: Request, next
 /// Parses a JSON request body; an empty body counts as `{}` (as Express does).
 /// Malformed JSON or a wrongly typed field gives a 400 naming the field.
 pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
+    let syntax =
+        |e: &serde_json::Error| ApiError::bad_request(format!("Invalid JSON in request body: {e}"));
     let mut de = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut de).and_then(|v| {
-        de.end().map_err(|e| serde_path_to_error::Error::new(serde_path_to_error::Path::empty(), e))?;
-        Ok(v)
-    }) {
-        Ok(v) => Ok(v),
-        Err(e) if e.inner().is_syntax() || e.inner().is_eof() => {
-            Err(ApiError::bad_request(format!("Invalid JSON in request body: {}", e.inner())))
-        }
+    let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => v,
+        Err(e) if e.inner().is_syntax() || e.inner().is_eof() => return Err(syntax(e.inner())),
         Err(e) => {
             let path = e.path().to_string();
-            if path.is_empty() || path == "." {
-                Err(ApiError::bad_request(format!("Invalid request body: {}", e.inner())))
+            return Err(if path.is_empty() || path == "." {
+                ApiError::bad_request(format!("Invalid request body: {}", e.inner()))
             } else {
-                Err(ApiError::bad_request(format!("{path}: {}", e.inner())))
-            }
+                ApiError::bad_request(format!("{path}: {}", e.inner()))
+            });
         }
-    }
+    };
+    de.end().map_err(|e| syntax(&e))?;
+    Ok(value)
 }
 
 #[cfg(test)]
@@ -189,7 +202,10 @@ mod tests {
     fn codes_follow_the_status() {
         assert_eq!(default_code(StatusCode::BAD_REQUEST), "BAD_REQUEST");
         assert_eq!(default_code(StatusCode::NOT_FOUND), "NOT_FOUND");
-        assert_eq!(default_code(StatusCode::TOO_MANY_REQUESTS), "RATE_LIMIT_EXCEEDED");
+        assert_eq!(
+            default_code(StatusCode::TOO_MANY_REQUESTS),
+            "RATE_LIMIT_EXCEEDED"
+        );
         assert_eq!(default_code(StatusCode::REQUEST_TIMEOUT), "REQUEST_TIMEOUT");
     }
 

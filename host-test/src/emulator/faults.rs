@@ -55,7 +55,11 @@ pub enum Fault {
 impl Fault {
     /// A Daytona-shaped API error with this status and message.
     pub fn api(status: u16, message: &str) -> Fault {
-        Fault::Api { status, message: message.to_string(), headers: Vec::new() }
+        Fault::Api {
+            status,
+            message: message.to_string(),
+            headers: Vec::new(),
+        }
     }
 
     /// Daytona's throttler answer: 429 "ThrottlerException: Too Many Requests" with
@@ -69,7 +73,10 @@ impl Fault {
             message: "ThrottlerException: Too Many Requests".to_string(),
             headers: vec![
                 (format!("X-RateLimit-Limit-{throttler}"), "10".to_string()),
-                (format!("X-RateLimit-Remaining-{throttler}"), "0".to_string()),
+                (
+                    format!("X-RateLimit-Remaining-{throttler}"),
+                    "0".to_string(),
+                ),
                 (format!("X-RateLimit-Reset-{throttler}"), secs.clone()),
                 (format!("Retry-After-{throttler}"), secs),
             ],
@@ -97,17 +104,32 @@ pub(crate) struct ScriptedFault {
 }
 
 /// Middleware: appends the request to the log.
-pub(crate) async fn record(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+pub(crate) async fn record(
+    State(shared): State<Arc<Shared>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
-        Err(_) => return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "request entity too large").into_response(),
+        Err(_) => {
+            return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "request entity too large")
+                .into_response();
+        }
     };
-    let path = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_string(), |pq| pq.as_str().to_string());
+    let path = parts.uri.path_and_query().map_or_else(
+        || parts.uri.path().to_string(),
+        |pq| pq.as_str().to_string(),
+    );
     let headers = parts
         .headers
         .iter()
-        .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     shared.lock().requests.push(RecordedRequest {
         method: parts.method.to_string(),
@@ -115,7 +137,8 @@ pub(crate) async fn record(State(shared): State<Arc<Shared>>, req: Request, next
         headers,
         body: bytes.to_vec(),
     });
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// Middleware: applies the first matching scripted fault, if any.
@@ -125,7 +148,8 @@ pub(crate) async fn apply(State(shared): State<Arc<Shared>>, req: Request, next:
         let method = req.method().as_str();
         let path = req.uri().path();
         let pos = inner.faults.iter().position(|f| {
-            (f.method == "*" || f.method.eq_ignore_ascii_case(method)) && path.starts_with(&f.path_prefix)
+            (f.method == "*" || f.method.eq_ignore_ascii_case(method))
+                && path.starts_with(&f.path_prefix)
         });
         pos.and_then(|i| inner.faults.remove(i))
     };
@@ -137,10 +161,17 @@ pub(crate) async fn apply(State(shared): State<Arc<Shared>>, req: Request, next:
             tokio::time::sleep(d).await;
             next.run(req).await
         }
-        Fault::Status { status, headers, body } => {
+        Fault::Status {
+            status,
+            headers,
+            body,
+        } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let mut resp = (status, body).into_response();
-            resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            resp.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
             for (n, v) in headers {
                 if let (Ok(n), Ok(v)) = (HeaderName::try_from(n), HeaderValue::try_from(v)) {
                     resp.headers_mut().append(n, v);
@@ -148,7 +179,11 @@ pub(crate) async fn apply(State(shared): State<Arc<Shared>>, req: Request, next:
             }
             resp
         }
-        Fault::Api { status, message, headers } => {
+        Fault::Api {
+            status,
+            message,
+            headers,
+        } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let mut err = ApiError::new(status, message);
             if req.uri().path().starts_with("/toolbox/") {
@@ -162,12 +197,18 @@ pub(crate) async fn apply(State(shared): State<Arc<Shared>>, req: Request, next:
         Fault::BrokenJson => json_response(Body::from(r#"{"id": "broken", "state": "star"#)),
         Fault::Oversized(size) => {
             let padding = size.saturating_sub(11);
-            json_response(Body::from(format!(r#"{{"pad": "{}"}}"#, "x".repeat(padding))))
+            json_response(Body::from(format!(
+                r#"{{"pad": "{}"}}"#,
+                "x".repeat(padding)
+            )))
         }
         Fault::Disconnect => {
             let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
                 Ok(Bytes::from_static(b"{\"id\": ")),
-                Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "emulator: scripted disconnect")),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "emulator: scripted disconnect",
+                )),
             ];
             json_response(Body::from_stream(futures_util::stream::iter(chunks)))
         }
@@ -176,6 +217,9 @@ pub(crate) async fn apply(State(shared): State<Arc<Shared>>, req: Request, next:
 
 fn json_response(body: Body) -> Response {
     let mut resp = Response::new(body);
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     resp
 }

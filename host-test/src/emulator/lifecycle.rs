@@ -1,5 +1,5 @@
 //! The sandbox record, its state machine and its two JSON renderings (`Sandbox` and
-//! `SandboxListItem` of Daytona's current API), plus the [`SandboxSeed`] builder.
+//! `SandboxListItem` of Daytona's current API).
 //!
 //! Transitions are computed lazily from timestamps: an action puts the sandbox in a
 //! transitional state (`creating`, `starting`, `stopping`, `destroying`) until
@@ -112,11 +112,22 @@ impl SandboxRecord {
     }
 
     /// Enters `transitional` now; after `delay_ms` the sandbox is in `outcome`.
-    pub(crate) fn begin(&mut self, transitional: &str, desired: &str, outcome: &str, now_ms: i64, delay_ms: i64) {
+    pub(crate) fn begin(
+        &mut self,
+        transitional: &str,
+        desired: &str,
+        outcome: &str,
+        now_ms: i64,
+        delay_ms: i64,
+    ) {
         self.state = transitional.to_string();
         self.desired_state = desired.to_string();
         self.updated_ms = now_ms;
-        self.pending = Some(Pending { until_ms: now_ms + delay_ms, state: outcome.to_string(), error_reason: None });
+        self.pending = Some(Pending {
+            until_ms: now_ms + delay_ms,
+            state: outcome.to_string(),
+            error_reason: None,
+        });
         self.settle(now_ms);
     }
 
@@ -126,11 +137,17 @@ impl SandboxRecord {
         self.begin("creating", "started", "started", now_ms, delay_ms);
         let failure = [(FAIL_LABEL, "error"), (BUILD_FAIL_LABEL, "build_failed")]
             .into_iter()
-            .find_map(|(label, state)| self.labels.get(label).map(|reason| (state, reason.clone())));
+            .find_map(|(label, state)| {
+                self.labels.get(label).map(|reason| (state, reason.clone()))
+            });
         if let Some((state, reason)) = failure {
             // Undo the settle `begin` may have done with a zero delay, then fail instead.
             self.state = "creating".to_string();
-            self.pending = Some(Pending { until_ms: now_ms + delay_ms, state: state.to_string(), error_reason: Some(reason) });
+            self.pending = Some(Pending {
+                until_ms: now_ms + delay_ms,
+                state: state.to_string(),
+                error_reason: Some(reason),
+            });
             self.settle(now_ms);
         }
     }
@@ -231,108 +248,20 @@ impl SandboxRecord {
             ("snapshot", self.snapshot.clone().map(Value::from)),
             ("errorReason", self.error_reason.clone().map(Value::from)),
             ("recoverable", self.recoverable().map(Value::from)),
-            ("networkAllowList", self.network_allow_list.clone().map(Value::from)),
-            ("domainAllowList", self.domain_allow_list.clone().map(Value::from)),
+            (
+                "networkAllowList",
+                self.network_allow_list.clone().map(Value::from),
+            ),
+            (
+                "domainAllowList",
+                self.domain_allow_list.clone().map(Value::from),
+            ),
             ("toolboxProxyUrl", ctx.toolbox_url.map(Value::from)),
         ];
         for (key, value) in optional {
             if let Some(value) = value {
                 v[key] = value;
             }
-        }
-    }
-}
-
-/// A sandbox to put into the emulator directly (see [`super::Emulator::add_sandbox`]).
-///
-/// ```no_run
-/// # use host_test::emulator::{Emulator, EmulatorOptions, SandboxSeed};
-/// let emu = Emulator::start(EmulatorOptions::default()).unwrap();
-/// let id = emu.add_sandbox(SandboxSeed::default().named("db").in_state("stopped"));
-/// let broken = emu.add_sandbox(SandboxSeed::default().in_state("error").error_reason("disk full"));
-/// ```
-#[derive(Clone, Debug, Default)]
-pub struct SandboxSeed {
-    pub(crate) name: Option<String>,
-    pub(crate) state: Option<String>,
-    pub(crate) labels: BTreeMap<String, String>,
-    pub(crate) env: BTreeMap<String, String>,
-    pub(crate) error_reason: Option<String>,
-    pub(crate) snapshot: Option<String>,
-    pub(crate) public: bool,
-}
-
-impl SandboxSeed {
-    /// A started sandbox named after its id, from the default snapshot.
-    pub fn new() -> SandboxSeed {
-        SandboxSeed::default()
-    }
-
-    /// Sets the name (default: the id).
-    pub fn named(mut self, name: &str) -> SandboxSeed {
-        self.name = Some(name.to_string());
-        self
-    }
-
-    /// Sets the state: any string. Transitional states (`creating`, `starting`, `stopping`,
-    /// `destroying`) then finish after `transition_delay` like real transitions.
-    pub fn in_state(mut self, state: &str) -> SandboxSeed {
-        self.state = Some(state.to_string());
-        self
-    }
-
-    /// Adds labels.
-    pub fn with_labels<'a>(mut self, labels: impl IntoIterator<Item = (&'a str, &'a str)>) -> SandboxSeed {
-        self.labels.extend(labels.into_iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        self
-    }
-
-    /// Adds sandbox-wide environment variables (commands see them).
-    pub fn with_env<'a>(mut self, env: impl IntoIterator<Item = (&'a str, &'a str)>) -> SandboxSeed {
-        self.env.extend(env.into_iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        self
-    }
-
-    /// Sets `errorReason` (use with `in_state("error")` or `in_state("build_failed")`).
-    pub fn error_reason(mut self, reason: &str) -> SandboxSeed {
-        self.error_reason = Some(reason.to_string());
-        self
-    }
-
-    /// Sets the snapshot name.
-    pub fn snapshot(mut self, snapshot: &str) -> SandboxSeed {
-        self.snapshot = Some(snapshot.to_string());
-        self
-    }
-
-    /// Marks the sandbox's preview as public.
-    pub fn public(mut self) -> SandboxSeed {
-        self.public = true;
-        self
-    }
-
-    /// Applies the seed to a fresh record.
-    pub(crate) fn apply(self, rec: &mut SandboxRecord, now_ms: i64, delay_ms: i64) {
-        if let Some(name) = self.name {
-            rec.name = name;
-        }
-        if self.snapshot.is_some() {
-            rec.snapshot = self.snapshot;
-        }
-        rec.labels = self.labels;
-        rec.env = self.env;
-        rec.public = self.public;
-        rec.error_reason = self.error_reason;
-        let state = self.state.unwrap_or_else(|| "started".to_string());
-        match state.as_str() {
-            "creating" | "starting" => rec.begin(&state, "started", "started", now_ms, delay_ms),
-            "stopping" => rec.begin("stopping", "stopped", "stopped", now_ms, delay_ms),
-            "destroying" => rec.begin("destroying", "destroyed", "destroyed", now_ms, delay_ms),
-            "stopped" | "archived" => {
-                rec.desired_state = state.clone();
-                rec.state = state;
-            }
-            _ => rec.state = state,
         }
     }
 }
@@ -372,7 +301,10 @@ mod tests {
         s.begin_create(1_000, 0);
         assert_eq!(s.state, "error");
         assert_eq!(s.error_reason.as_deref(), Some("no capacity"));
-        let v = s.to_json(&RenderCtx { org_id: "o", toolbox_url: None });
+        let v = s.to_json(&RenderCtx {
+            org_id: "o",
+            toolbox_url: None,
+        });
         assert_eq!(v["recoverable"], json!(false));
         assert!(v.get("toolboxProxyUrl").is_none());
     }

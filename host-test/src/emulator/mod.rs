@@ -1,1 +1,337 @@
-//! placeholder
+//! An in-process emulator of Daytona's API, for tests and demos.
+//!
+//! It serves the control-plane API under `http://127.0.0.1:PORT/api` and the toolbox proxy
+//! under `http://127.0.0.1:PORT/toolbox`, with one organisation, one user (its owner), a
+//! master API key and a user JWT. Field names, status codes and error bodies follow
+//! Daytona's current API (see each resource's file for its routes):
+//!
+//! - [`sandboxes`]: create, get, delete, start, stop, toolbox URL; [`listing`]: the cursor-
+//!   paginated list. States move through `creating`/`starting`/`stopping`/`destroying`
+//!   ([`lifecycle`]); tests seed sandboxes in any state with [`SandboxSeed`].
+//! - [`snapshots`]: list (page pagination) and get.
+//! - [`toolbox`]: command execution, really run with `sh -c` in a per-sandbox directory.
+//! - [`api_keys`]: create, list, current, get, delete; keys carry permissions and expiry.
+//! - [`auth`]: API key or JWT + `X-Daytona-Organization-ID`; permissions; expiry.
+//! - [`faults`]: the request log and scripted faults ([`Emulator::fail_next`]).
+//! - [`clock`]: the controllable clock all of the above read.
+//!
+//! Unknown routes answer 404 with NestJS's `Cannot <METHOD> <path>`, naming the request
+//! nobody expected. The server runs on its own thread and Tokio runtime, so it works from
+//! sync code, async tests and the CLI alike; it stops, kills the commands it started and
+//! removes its directories when the [`Emulator`] is dropped.
+//!
+//! ```no_run
+//! use host_test::emulator::{Emulator, EmulatorOptions};
+//! let emu = Emulator::start(EmulatorOptions::default()).unwrap();
+//! println!("DAYTONA_API_URL={} DAYTONA_API_KEY={}", emu.api_url(), emu.api_key());
+//! ```
+
+pub mod api_keys;
+pub mod auth;
+pub mod clock;
+mod errors;
+pub mod faults;
+mod helpers;
+pub mod lifecycle;
+pub mod listing;
+mod query;
+pub mod sandboxes;
+mod seed;
+pub mod snapshots;
+mod state;
+pub mod toolbox;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{Method, Uri};
+use axum::middleware::from_fn_with_state;
+use axum::routing::{delete, get, post};
+use serde_json::{Value, json};
+
+pub use clock::Clock;
+pub use faults::Fault;
+pub use lifecycle::{BUILD_FAIL_LABEL, FAIL_LABEL};
+pub use seed::SandboxSeed;
+pub use state::{ALL_PERMISSIONS, ApiKeyInfo, RecordedRequest};
+
+use errors::ApiError;
+use state::{Shared, random_hex};
+
+/// How the emulated server behaves. `Default` is today's Daytona with instant transitions.
+#[derive(Clone, Debug)]
+pub struct EmulatorOptions {
+    /// How long each transitional state (`creating`, `starting`, `stopping`, `destroying`)
+    /// lasts on the emulator clock. Zero: actions answer with the settled state directly
+    /// (a create returns `started`), and a deleted sandbox is gone (404) at once.
+    pub transition_delay: Duration,
+    /// Server-side maximum page size for `GET /sandbox` and `GET /snapshots`, so paging over
+    /// several pages can be tested with a few items. `None`: only the API's own 1..=200.
+    pub page_size_cap: Option<usize>,
+    /// Sandboxes carry `toolboxProxyUrl` and the proxy route is served. `false` emulates a
+    /// server from before the toolbox proxy: the field is absent, the proxy route and
+    /// `GET /sandbox/{id}/toolbox-proxy-url` answer 404; only the legacy route executes.
+    pub toolbox_proxy: bool,
+    /// Sandboxes carry `toolboxProxyUrl` but the proxy answers 404 (to test a client's
+    /// fallback to the legacy route).
+    pub toolbox_proxy_404: bool,
+    /// Accept API keys on the key-management routes, as servers before April 2026 did.
+    pub allow_api_key_management: bool,
+    /// Answer execute with `{code, result}` instead of `{exitCode, result}`, as older
+    /// daemons did.
+    pub legacy_exec_code_field: bool,
+}
+
+impl Default for EmulatorOptions {
+    fn default() -> Self {
+        EmulatorOptions {
+            transition_delay: Duration::ZERO,
+            page_size_cap: None,
+            toolbox_proxy: true,
+            toolbox_proxy_404: false,
+            allow_api_key_management: false,
+            legacy_exec_code_field: false,
+        }
+    }
+}
+
+/// A running emulator; dropping it stops the server.
+pub struct Emulator {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    master_key: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Binds `127.0.0.1:0` and serves on a thread of its own. Synchronous: usable anywhere.
+    pub fn start(opts: EmulatorOptions) -> anyhow::Result<Emulator> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let root = std::env::temp_dir().join(format!(
+            "daytona-emulator-{}-{}",
+            std::process::id(),
+            random_hex(6)
+        ));
+        std::fs::create_dir_all(&root)?;
+        let shared = Arc::new(Shared::new(opts, format!("http://{addr}"), root));
+        let master_key = shared.lock().api_keys[0].value.clone();
+        let app = router(shared.clone());
+        let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), String>>();
+        let thread = std::thread::Builder::new()
+            .name("daytona-emulator".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .thread_name("daytona-emulator-rt")
+                    .enable_all()
+                    .build();
+                let runtime = match runtime {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(format!("cannot build runtime: {e}")));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let listener = match tokio::net::TcpListener::from_std(listener) {
+                        Ok(l) => l,
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(format!("cannot register listener: {e}")));
+                            return;
+                        }
+                    };
+                    let _ = ready_tx.send(Ok(()));
+                    tokio::select! {
+                        result = axum::serve(listener, app) => {
+                            if let Err(e) = result {
+                                eprintln!("daytona emulator: server error: {e}");
+                            }
+                        }
+                        _ = shutdown_rx => {}
+                    }
+                });
+                runtime.shutdown_timeout(Duration::from_secs(1));
+            })?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => anyhow::bail!("daytona emulator failed to start: {e}"),
+            Err(_) => anyhow::bail!("daytona emulator thread exited before starting"),
+        }
+        Ok(Emulator {
+            shared,
+            addr,
+            master_key,
+            shutdown: Some(shutdown_tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// The listening address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
+    /// `http://127.0.0.1:PORT/api`, the value for `DAYTONA_API_URL`.
+    pub fn api_url(&self) -> String {
+        format!("{}/api", self.shared.base_url)
+    }
+
+    /// `http://127.0.0.1:PORT/toolbox`, the `toolboxProxyUrl` sandboxes carry.
+    pub fn toolbox_url(&self) -> String {
+        self.shared.toolbox_url()
+    }
+
+    /// The organisation's master API key (`dtn_` + 64 hex, every permission, no expiry).
+    pub fn api_key(&self) -> String {
+        self.master_key.clone()
+    }
+
+    /// The user's JWT; send it with `X-Daytona-Organization-ID: <organization_id()>`.
+    pub fn jwt(&self) -> String {
+        self.shared.jwt.clone()
+    }
+
+    /// The organisation's id.
+    pub fn organization_id(&self) -> String {
+        self.shared.org_id.clone()
+    }
+
+    /// The user's id.
+    pub fn user_id(&self) -> String {
+        self.shared.user_id.clone()
+    }
+
+    /// The clock every timestamp, expiry and transition reads; move it to skip time.
+    pub fn clock(&self) -> Clock {
+        self.shared.clock.clone()
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let groups: Vec<i32> = self.shared.lock().running.drain().collect();
+        for pgid in groups {
+            toolbox::kill_group(pgid);
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        let _ = std::fs::remove_dir_all(&self.shared.root);
+    }
+}
+
+/// Starts an emulator, prints one JSON line `{apiUrl, apiKey, jwt, organizationId, userId,
+/// toolboxUrl}` to stdout, then serves until the process ends.
+pub fn serve_forever(opts: EmulatorOptions) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let emu = Emulator::start(opts)?;
+    let line = json!({
+        "apiUrl": emu.api_url(),
+        "apiKey": emu.api_key(),
+        "jwt": emu.jwt(),
+        "organizationId": emu.organization_id(),
+        "userId": emu.user_id(),
+        "toolboxUrl": emu.toolbox_url(),
+    });
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")?;
+    out.flush()?;
+    drop(out);
+    loop {
+        std::thread::park();
+    }
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    let authenticated = Router::new()
+        .route("/sandbox", get(listing::list).post(sandboxes::create))
+        .route(
+            "/sandbox/{id}",
+            get(sandboxes::get).delete(sandboxes::delete),
+        )
+        .route("/sandbox/{id}/start", post(sandboxes::start))
+        .route("/sandbox/{id}/stop", post(sandboxes::stop))
+        .route(
+            "/sandbox/{id}/toolbox-proxy-url",
+            get(sandboxes::toolbox_proxy_url),
+        )
+        .route("/snapshots", get(snapshots::list))
+        .route("/snapshots/{id}", get(snapshots::get))
+        .route("/api-keys", get(api_keys::list).post(api_keys::create))
+        .route("/api-keys/current", get(api_keys::current))
+        .route(
+            "/api-keys/{name}",
+            get(api_keys::get).delete(api_keys::delete),
+        )
+        .route(
+            "/api-keys/{user_id}/{name}",
+            delete(api_keys::delete_for_user),
+        )
+        .route(
+            "/toolbox/{id}/toolbox/process/execute",
+            post(toolbox::legacy_execute),
+        )
+        .route_layer(from_fn_with_state(shared.clone(), auth::api_auth));
+    let api = authenticated.route("/config", get(config));
+    let proxy = Router::new()
+        .route(
+            "/toolbox/{id}/process/execute",
+            post(toolbox::proxy_execute),
+        )
+        .route_layer(from_fn_with_state(shared.clone(), auth::toolbox_auth));
+    Router::new()
+        .nest("/api", api)
+        .merge(proxy)
+        .fallback(fallback)
+        .layer(from_fn_with_state(shared.clone(), faults::apply))
+        .layer(from_fn_with_state(shared.clone(), errors::render))
+        .layer(from_fn_with_state(shared.clone(), faults::record))
+        .with_state(shared)
+}
+
+/// Any route the emulator does not serve: NestJS's 404, naming the request.
+async fn fallback(method: Method, uri: Uri) -> ApiError {
+    let path = uri.path();
+    if !path.contains("/socket.io") {
+        eprintln!("daytona emulator: unexpected request {method} {uri}");
+    }
+    let err = ApiError::not_found(format!("Cannot {method} {path}"));
+    if path.starts_with("/toolbox/") {
+        err.toolbox()
+    } else {
+        err
+    }
+}
+
+/// `GET /api/config` (public): the deployment configuration clients read.
+async fn config(State(shared): State<Arc<Shared>>) -> axum::Json<Value> {
+    let base = &shared.base_url;
+    axum::Json(json!({
+        "version": "0.226.1",
+        "oidc": { "issuer": format!("{base}/oidc"), "clientId": "daytona-emulator", "audience": "daytona" },
+        "linkedAccountsEnabled": false,
+        "announcements": {},
+        "proxyTemplateUrl": format!("{base}/preview/{{{{PORT}}}}-{{{{sandboxId}}}}"),
+        "proxyToolboxUrl": shared.toolbox_url(),
+        "defaultSnapshot": snapshots::DEFAULT_SNAPSHOTS[0],
+        "dashboardUrl": format!("{base}/dashboard"),
+        "maxAutoArchiveInterval": 43200,
+        "maintananceMode": false,
+        "environment": "emulator",
+    }))
+}

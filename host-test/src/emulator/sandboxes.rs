@@ -2,7 +2,7 @@
 //!
 //! | route | status |
 //! |---|---|
-//! | `GET /sandbox` | 200 `{items, nextCursor}` (cursor pagination, newest first); 400 bad `limit`/`labels`/`states`/`cursor` |
+//! | `GET /sandbox` | see [`super::listing`] |
 //! | `POST /sandbox` | 200 Sandbox; 400 resources with a snapshot, unknown/inactive snapshot, bad body; 403 without `write:sandboxes`; 409 name taken |
 //! | `GET /sandbox/{idOrName}` | 200 Sandbox; 404 |
 //! | `DELETE /sandbox/{idOrName}` | 200 Sandbox (`destroying`, then gone); 403 without `delete:sandboxes`; 404; 409 during a transition |
@@ -17,22 +17,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::auth::Principal;
 use super::errors::{ApiError, parse_json};
-use super::lifecycle::{RenderCtx, SandboxRecord, SandboxSeed};
+use super::lifecycle::{RenderCtx, SandboxRecord};
 use super::query::Query;
+use super::seed::SandboxSeed;
 use super::state::{Inner, Shared, uuid_v4};
-
-/// Every state Daytona's `SandboxState` enum knows (the `states` filter accepts only these).
-pub const SANDBOX_STATES: [&str; 22] = [
-    "creating", "restoring", "destroyed", "destroying", "started", "stopped", "starting", "stopping", "error",
-    "build_failed", "pending_build", "building_snapshot", "unknown", "pulling_snapshot", "archived", "archiving",
-    "resizing", "snapshotting", "forking", "pausing", "paused", "resuming",
-];
 
 static NEXT_SEQ: AtomicU64 = AtomicU64::new(1);
 
@@ -62,11 +55,13 @@ struct CreateSandbox {
 }
 
 fn not_found(id_or_name: &str) -> ApiError {
-    ApiError::not_found(format!("Sandbox with ID or name {id_or_name} not found")).with_code("SANDBOX_NOT_FOUND")
+    ApiError::not_found(format!("Sandbox with ID or name {id_or_name} not found"))
+        .with_code("SANDBOX_NOT_FOUND")
 }
 
 fn in_progress() -> ApiError {
-    ApiError::conflict("Sandbox state change in progress").with_code("SANDBOX_STATE_CHANGE_IN_PROGRESS")
+    ApiError::conflict("Sandbox state change in progress")
+        .with_code("SANDBOX_STATE_CHANGE_IN_PROGRESS")
 }
 
 impl Inner {
@@ -86,16 +81,21 @@ impl Inner {
 
     /// By id first, then by name.
     pub(crate) fn sandbox_mut(&mut self, id_or_name: &str) -> Option<&mut SandboxRecord> {
-        let i = self.sandboxes.iter().position(|s| s.id == id_or_name).or_else(|| {
-            self.sandboxes.iter().position(|s| s.name == id_or_name)
-        })?;
+        let i = self
+            .sandboxes
+            .iter()
+            .position(|s| s.id == id_or_name)
+            .or_else(|| self.sandboxes.iter().position(|s| s.name == id_or_name))?;
         self.sandboxes.get_mut(i)
     }
 }
 
 impl Shared {
     pub(crate) fn render_ctx<'a>(&'a self, inner: &Inner, toolbox_url: &'a str) -> RenderCtx<'a> {
-        RenderCtx { org_id: &self.org_id, toolbox_url: inner.opts.toolbox_proxy.then_some(toolbox_url) }
+        RenderCtx {
+            org_id: &self.org_id,
+            toolbox_url: inner.opts.toolbox_proxy.then_some(toolbox_url),
+        }
     }
 
     fn delay_ms(inner: &Inner) -> i64 {
@@ -107,9 +107,17 @@ impl Shared {
         let id = uuid_v4();
         let dir = self.root.join(&id);
         std::fs::create_dir_all(&dir).map_err(|e| {
-            ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, format!("emulator: cannot create {dir:?}: {e}"))
+            ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                format!("emulator: cannot create {dir:?}: {e}"),
+            )
         })?;
-        Ok(SandboxRecord::new(NEXT_SEQ.fetch_add(1, Ordering::Relaxed), id, dir, now_ms))
+        Ok(SandboxRecord::new(
+            NEXT_SEQ.fetch_add(1, Ordering::Relaxed),
+            id,
+            dir,
+            now_ms,
+        ))
     }
 
     /// Adds a seeded sandbox; returns its id.
@@ -137,67 +145,6 @@ impl Shared {
     }
 }
 
-fn encode_cursor(seq: u64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("seq:{seq}"))
-}
-
-fn decode_cursor(cursor: &str) -> Option<u64> {
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor.trim_end_matches('=')).ok()?;
-    String::from_utf8(raw).ok()?.strip_prefix("seq:")?.parse().ok()
-}
-
-/// `GET /api/sandbox`.
-pub(crate) async fn list(
-    State(shared): State<Arc<Shared>>,
-    _caller: Principal,
-    RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
-    let q = Query::parse(raw.as_deref());
-    let mut limit = q.int_in("limit", 1, 200, 100)?;
-    let labels: BTreeMap<String, String> = match q.get("labels") {
-        None => BTreeMap::new(),
-        Some(raw) => serde_json::from_str::<BTreeMap<String, Value>>(raw)
-            .map_err(|_| ApiError::bad_request("labels must be a JSON-encoded object of label names to values"))?
-            .into_iter()
-            .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
-            .collect(),
-    };
-    let states = q.all("states");
-    if let Some(bad) = states.iter().find(|s| !SANDBOX_STATES.contains(&s.as_str())) {
-        return Err(ApiError::bad_request(format!(
-            "each value in states must be one of the following values: {} (got {bad})",
-            SANDBOX_STATES.join(", ")
-        )));
-    }
-    let before = match q.get("cursor").filter(|c| !c.is_empty()) {
-        None => u64::MAX,
-        Some(c) => decode_cursor(c).ok_or_else(|| ApiError::bad_request("Invalid cursor"))?,
-    };
-    let name = q.get("name").unwrap_or_default().to_lowercase();
-    let id = q.get("id").unwrap_or_default().to_lowercase();
-
-    let toolbox_url = shared.toolbox_url();
-    let mut inner = shared.lock();
-    inner.sweep(shared.clock.now_ms());
-    if let Some(cap) = inner.opts.page_size_cap {
-        limit = limit.min(cap.max(1) as i64);
-    }
-    let mut matching: Vec<&SandboxRecord> = inner
-        .sandboxes
-        .iter()
-        .filter(|s| s.seq < before)
-        .filter(|s| s.name.to_lowercase().starts_with(&name) && s.id.to_lowercase().starts_with(&id))
-        .filter(|s| labels.iter().all(|(k, v)| s.labels.get(k) == Some(v)))
-        .filter(|s| states.is_empty() || states.contains(&s.state))
-        .collect();
-    matching.sort_by(|a, b| b.seq.cmp(&a.seq));
-    let limit = limit as usize;
-    let next_cursor = (matching.len() > limit).then(|| encode_cursor(matching[limit - 1].seq));
-    let ctx = shared.render_ctx(&inner, &toolbox_url);
-    let items: Vec<Value> = matching.iter().take(limit).map(|s| s.to_list_item(&ctx)).collect();
-    Ok(Json(json!({ "items": items, "nextCursor": next_cursor })))
-}
-
 /// `POST /api/sandbox`.
 pub(crate) async fn create(
     State(shared): State<Arc<Shared>>,
@@ -206,14 +153,23 @@ pub(crate) async fn create(
 ) -> Result<Json<Value>, ApiError> {
     caller.require("write:sandboxes")?;
     let req: CreateSandbox = parse_json(&body)?;
-    let snapshot_given = req.snapshot.as_deref().is_some_and(|s| !s.trim().is_empty());
-    let resources = [req.cpu, req.gpu, req.memory, req.disk].iter().any(|r| r.is_some_and(|v| v != 0));
+    let snapshot_given = req
+        .snapshot
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty());
+    let resources = [req.cpu, req.gpu, req.memory, req.disk]
+        .iter()
+        .any(|r| r.is_some_and(|v| v != 0));
     if req.build_info.is_some() {
         if snapshot_given {
-            return Err(ApiError::bad_request("Cannot specify a snapshot when using a build info entry"));
+            return Err(ApiError::bad_request(
+                "Cannot specify a snapshot when using a build info entry",
+            ));
         }
     } else if resources {
-        return Err(ApiError::bad_request("Cannot specify Sandbox resources when using a snapshot"));
+        return Err(ApiError::bad_request(
+            "Cannot specify Sandbox resources when using a snapshot",
+        ));
     }
     let now = shared.clock.now_ms();
     let toolbox_url = shared.toolbox_url();
@@ -222,22 +178,39 @@ pub(crate) async fn create(
     let snapshot = if req.build_info.is_some() {
         None
     } else {
-        let wanted = req.snapshot.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let wanted = wanted.unwrap_or(super::snapshots::DEFAULT_SNAPSHOTS[0]).to_string();
-        let snap = inner.snapshots.iter_mut().find(|s| s.name == wanted || s.id == wanted).ok_or_else(|| {
-            ApiError::bad_request(format!("Snapshot {wanted} not found. Did you add it through the Daytona Dashboard?"))
-        })?;
+        let wanted = req
+            .snapshot
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        let wanted = wanted
+            .unwrap_or(super::snapshots::DEFAULT_SNAPSHOTS[0])
+            .to_string();
+        let snap = inner
+            .snapshots
+            .iter_mut()
+            .find(|s| s.name == wanted || s.id == wanted)
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "Snapshot {wanted} not found. Did you add it through the Daytona Dashboard?"
+                ))
+            })?;
         if snap.state != "active" {
-            return Err(ApiError::bad_request(format!("Snapshot {wanted} is {}", snap.state)));
+            return Err(ApiError::bad_request(format!(
+                "Snapshot {wanted} is {}",
+                snap.state
+            )));
         }
         snap.last_used_ms = Some(now);
         Some(snap.name.clone())
     };
     let name = req.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    if let Some(name) = name {
-        if inner.sandboxes.iter().any(|s| s.name == name) {
-            return Err(ApiError::conflict(format!("Sandbox with name {name} already exists")));
-        }
+    if let Some(name) = name
+        && inner.sandboxes.iter().any(|s| s.name == name)
+    {
+        return Err(ApiError::conflict(format!(
+            "Sandbox with name {name} already exists"
+        )));
     }
     let mut rec = shared.new_record(now)?;
     if let Some(name) = name {
@@ -259,9 +232,14 @@ pub(crate) async fn create(
     rec.kvm = req.kvm.unwrap_or(false);
     rec.network_allow_list = req.network_allow_list;
     rec.domain_allow_list = req.domain_allow_list;
-    rec.target = req.target.filter(|t| !t.trim().is_empty()).unwrap_or(rec.target);
+    rec.target = req
+        .target
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or(rec.target);
     rec.auto_stop_interval = req.auto_stop_interval.unwrap_or(rec.auto_stop_interval);
-    rec.auto_archive_interval = req.auto_archive_interval.unwrap_or(rec.auto_archive_interval);
+    rec.auto_archive_interval = req
+        .auto_archive_interval
+        .unwrap_or(rec.auto_archive_interval);
     rec.auto_delete_interval = req.auto_delete_interval.unwrap_or(rec.auto_delete_interval);
     rec.begin_create(now, Shared::delay_ms(&inner));
     let out = rec.to_json(&shared.render_ctx(&inner, &toolbox_url));
@@ -275,7 +253,10 @@ pub(crate) async fn get(
     _caller: Principal,
     Path(id_or_name): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    shared.sandbox_json(&id_or_name).map(Json).ok_or_else(|| not_found(&id_or_name))
+    shared
+        .sandbox_json(&id_or_name)
+        .map(Json)
+        .ok_or_else(|| not_found(&id_or_name))
 }
 
 /// The three lifecycle actions.
@@ -286,7 +267,12 @@ enum Action {
     Delete,
 }
 
-fn act(shared: &Shared, caller: &Principal, id_or_name: &str, action: Action) -> Result<Json<Value>, ApiError> {
+fn act(
+    shared: &Shared,
+    caller: &Principal,
+    id_or_name: &str,
+    action: Action,
+) -> Result<Json<Value>, ApiError> {
     caller.require(match action {
         Action::Delete => "delete:sandboxes",
         Action::Start | Action::Stop => "write:sandboxes",
@@ -296,7 +282,9 @@ fn act(shared: &Shared, caller: &Principal, id_or_name: &str, action: Action) ->
     let mut inner = shared.lock();
     inner.sweep(now);
     let delay = Shared::delay_ms(&inner);
-    let sandbox = inner.sandbox_mut(id_or_name).ok_or_else(|| not_found(id_or_name))?;
+    let sandbox = inner
+        .sandbox_mut(id_or_name)
+        .ok_or_else(|| not_found(id_or_name))?;
     if sandbox.in_transition() {
         return Err(in_progress());
     }
@@ -307,7 +295,8 @@ fn act(shared: &Shared, caller: &Principal, id_or_name: &str, action: Action) ->
         (Action::Start, "archived") => sandbox.begin("restoring", "started", "started", now, delay),
         (Action::Start, "paused") => sandbox.begin("resuming", "started", "started", now, delay),
         (Action::Start, _) => {
-            return Err(ApiError::bad_request("Sandbox is not in valid state").with_code("SANDBOX_STATE_ERROR"));
+            return Err(ApiError::bad_request("Sandbox is not in valid state")
+                .with_code("SANDBOX_STATE_ERROR"));
         }
         // An ephemeral sandbox (autoDeleteInterval 0) is destroyed when it stops.
         (Action::Stop, "started") if sandbox.auto_delete_interval == 0 => {
@@ -315,11 +304,15 @@ fn act(shared: &Shared, caller: &Principal, id_or_name: &str, action: Action) ->
         }
         (Action::Stop, "started") => sandbox.begin("stopping", "stopped", "stopped", now, delay),
         (Action::Stop, _) => {
-            return Err(ApiError::bad_request("Sandbox is not started").with_code("SANDBOX_STATE_ERROR"));
+            return Err(
+                ApiError::bad_request("Sandbox is not started").with_code("SANDBOX_STATE_ERROR")
+            );
         }
     }
     let sandbox = sandbox.clone();
-    Ok(Json(sandbox.to_json(&shared.render_ctx(&inner, &toolbox_url))))
+    Ok(Json(
+        sandbox.to_json(&shared.render_ctx(&inner, &toolbox_url)),
+    ))
 }
 
 /// `DELETE /api/sandbox/{idOrName}`.
@@ -359,23 +352,16 @@ pub(crate) async fn toolbox_proxy_url(
 ) -> Result<Json<Value>, ApiError> {
     let mut inner = shared.lock();
     if !inner.opts.toolbox_proxy {
-        return Err(ApiError::not_found(format!("Cannot GET /api/sandbox/{id}/toolbox-proxy-url")));
+        return Err(ApiError::not_found(format!(
+            "Cannot GET /api/sandbox/{id}/toolbox-proxy-url"
+        )));
     }
     inner.sweep(shared.clock.now_ms());
     if !inner.sandboxes.iter().any(|s| s.id == id) {
-        return Err(ApiError::not_found(format!("Sandbox with ID {id} not found")).with_code("SANDBOX_NOT_FOUND"));
+        return Err(
+            ApiError::not_found(format!("Sandbox with ID {id} not found"))
+                .with_code("SANDBOX_NOT_FOUND"),
+        );
     }
     Ok(Json(json!({ "url": shared.toolbox_url() })))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_reject_garbage() {
-        assert_eq!(decode_cursor(&encode_cursor(42)), Some(42));
-        assert_eq!(decode_cursor("not-a-cursor"), None);
-        assert_eq!(decode_cursor(""), None);
-    }
 }

@@ -20,8 +20,11 @@ use super::query::Query;
 use super::state::{Shared, SnapshotRecord};
 
 /// General snapshots every emulator has; the first is the default for new sandboxes.
-pub const DEFAULT_SNAPSHOTS: [&str; 3] =
-    ["daytonaio/sandbox:0.5.0", "daytonaio/sandbox:0.4.3", "daytonaio/sandbox:0.3.0"];
+pub const DEFAULT_SNAPSHOTS: [&str; 3] = [
+    "daytonaio/sandbox:0.5.0",
+    "daytonaio/sandbox:0.4.3",
+    "daytonaio/sandbox:0.3.0",
+];
 
 /// `GET /api/snapshots`.
 pub(crate) async fn list(
@@ -41,7 +44,11 @@ pub(crate) async fn list(
     let descending = match q.get("order").unwrap_or("desc") {
         "desc" => true,
         "asc" => false,
-        _ => return Err(ApiError::bad_request("order must be one of the following values: asc, desc")),
+        _ => {
+            return Err(ApiError::bad_request(
+                "order must be one of the following values: asc, desc",
+            ));
+        }
     };
     let name = q.get("name").map(str::to_lowercase).unwrap_or_default();
 
@@ -49,8 +56,11 @@ pub(crate) async fn list(
     if let Some(cap) = inner.opts.page_size_cap {
         limit = limit.min(cap.max(1) as i64);
     }
-    let mut matching: Vec<&SnapshotRecord> =
-        inner.snapshots.iter().filter(|s| s.name.to_lowercase().contains(&name)).collect();
+    let mut matching: Vec<&SnapshotRecord> = inner
+        .snapshots
+        .iter()
+        .filter(|s| s.name.to_lowercase().contains(&name))
+        .collect();
     matching.sort_by(|a, b| {
         let primary = match sort {
             "name" => a.name.cmp(&b.name),
@@ -64,7 +74,11 @@ pub(crate) async fn list(
                 (None, None) => Ordering::Equal,
             },
         };
-        let primary = if descending { primary.reverse() } else { primary };
+        let primary = if descending {
+            primary.reverse()
+        } else {
+            primary
+        };
         primary.then_with(|| a.name.cmp(&b.name))
     });
     let total = matching.len() as i64;
@@ -95,7 +109,9 @@ pub(crate) async fn get(
         .iter()
         .find(|s| s.id == id || s.name == id)
         .map(|s| Json(render(s, &shared.org_id)))
-        .ok_or_else(|| ApiError::not_found(format!("Snapshot {id} not found")).with_code("SNAPSHOT_NOT_FOUND"))
+        .ok_or_else(|| {
+            ApiError::not_found(format!("Snapshot {id} not found")).with_code("SNAPSHOT_NOT_FOUND")
+        })
 }
 
 /// The `SnapshotDto` shape (required-but-nullable fields are present as `null`).

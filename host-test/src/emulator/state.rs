@@ -78,14 +78,26 @@ impl Shared {
             running: HashSet::new(),
         };
         for name in super::snapshots::DEFAULT_SNAPSHOTS {
-            inner.snapshots.push(SnapshotRecord::new(name, true, "active", now));
+            inner
+                .snapshots
+                .push(SnapshotRecord::new(name, true, "active", now));
         }
-        Shared { clock, base_url, org_id: uuid_v4(), user_id, jwt, root, inner: Mutex::new(inner) }
+        Shared {
+            clock,
+            base_url,
+            org_id: uuid_v4(),
+            user_id,
+            jwt,
+            root,
+            inner: Mutex::new(inner),
+        }
     }
 
     /// Locks the mutable state; a panic elsewhere never poisons the emulator for good.
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// `http://127.0.0.1:PORT/toolbox`, the toolbox proxy URL sandboxes carry.
@@ -213,7 +225,10 @@ pub struct RecordedRequest {
 impl RecordedRequest {
     /// The first value of a header (name matched case-insensitively).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The path without the query string.
@@ -233,7 +248,9 @@ pub(crate) fn random_u64() -> u64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut h = RandomState::new().build_hasher();
     h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
     h.write_u128(nanos);
     h.finish()
 }
@@ -252,7 +269,15 @@ pub(crate) fn random_hex(bytes: usize) -> String {
 pub(crate) fn uuid_v4() -> String {
     let h = random_hex(16);
     let variant = ["8", "9", "a", "b"][(random_u64() % 4) as usize];
-    format!("{}-{}-4{}-{}{}-{}", &h[0..8], &h[8..12], &h[13..16], variant, &h[17..20], &h[20..32])
+    format!(
+        "{}-{}-4{}-{}{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        variant,
+        &h[17..20],
+        &h[20..32]
+    )
 }
 
 /// An opaque three-part JWT-looking token naming the user.

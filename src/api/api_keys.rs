@@ -1,0 +1,359 @@
+//! API keys: create, list, get, current, delete, delete for a user.
+//!
+//! Key management authenticates with the JWT (`DAYTONA_JWT_TOKEN` plus
+//! `X-Daytona-Organization-ID`), since Daytona has accepted only a JWT on these
+//! routes since April 2026; it falls back to the API key only when no JWT is
+//! configured, and then turns a 401/403 into a plain "set the JWT" error.
+//! `GET /api-keys/current` is the one route that authenticates with the API key.
+
+use super::require_name;
+use crate::config::{AuthPreference, Credential};
+use crate::error::{Error, ErrorKind, scrub};
+use crate::http::{Client, Method, Request, Transport, encode_component};
+use crate::models::api_key::{ApiKeyListAnswer, mask};
+use crate::models::{ApiKey, CreateApiKey};
+
+pub mod validate;
+
+pub use validate::{PERMISSIONS, normalize_expiry, validate_new_name, validate_permissions};
+
+/// Where to look when a key is not found.
+pub const NOT_FOUND_HINT: &str = "use list_api_keys to see the names of the keys";
+
+/// Create a key from validated arguments. The answer holds the full value.
+pub fn create<T: Transport>(
+    client: &Client<T>,
+    name: &str,
+    permissions: &[String],
+    expires_at: Option<&str>,
+) -> Result<ApiKey, Error> {
+    validate_new_name(name)?;
+    let body = CreateApiKey {
+        name: name.to_string(),
+        permissions: validate_permissions(permissions)?,
+        expires_at: normalize_expiry(expires_at, client.transport.now_unix_millis())?,
+    };
+    post(client, &body, None)
+}
+
+/// `POST /api-keys` as is, sent once (a create must not run twice), in
+/// `organization` when given (see [`crate::keys`] for `daytona:org:<id>`).
+pub fn post<T: Transport>(
+    client: &Client<T>,
+    body: &CreateApiKey,
+    organization: Option<&str>,
+) -> Result<ApiKey, Error> {
+    let mut req = Request::new(
+        Method::Post,
+        client.url("/api-keys"),
+        format!("create API key '{}'", scrub(&body.name, &[])),
+    )
+    .auth(AuthPreference::JwtFirst)
+    .idempotent(false)
+    .json(body)?;
+    if let Some(org) = organization {
+        match client.config.credential(AuthPreference::JwtFirst)? {
+            // The client sends the configured organization with the JWT.
+            Credential::Jwt {
+                organization_id, ..
+            } if organization_id == org => {}
+            Credential::Jwt { .. } => {
+                return Err(Error::invalid_input(format!(
+                    "organization '{}' is not the configured DAYTONA_ORGANIZATION_ID",
+                    scrub(org, &[])
+                )));
+            }
+            Credential::ApiKey(_) => req
+                .headers
+                .push(("x-daytona-organization-id".into(), org.to_string())),
+        }
+    }
+    client.json(&req).map_err(|e| match (e.kind, e.status) {
+        (ErrorKind::Conflict, _) => e.with_hint("a key with this name exists; choose another name or delete that key first"),
+        (ErrorKind::Forbidden, _) if client.config.jwt.is_some() => e.with_hint(
+            "the JWT's user may lack one of the requested permissions: a key gets only permissions its creator has",
+        ),
+        _ => needs_jwt(client, e),
+    })
+}
+
+/// Every key of the user in the organization, values masked.
+pub fn list<T: Transport>(client: &Client<T>) -> Result<Vec<ApiKey>, Error> {
+    let req = Request::new(Method::Get, client.url("/api-keys"), "list API keys")
+        .auth(AuthPreference::JwtFirst);
+    let answer: ApiKeyListAnswer = client.json(&req).map_err(|e| needs_jwt(client, e))?;
+    Ok(answer.into_keys().into_iter().map(masked).collect())
+}
+
+/// The key this component is configured with (`DAYTONA_API_KEY`), value masked.
+pub fn current<T: Transport>(client: &Client<T>) -> Result<ApiKey, Error> {
+    let req = Request::new(
+        Method::Get,
+        client.url("/api-keys/current"),
+        "get the current API key",
+    )
+    .auth(AuthPreference::ApiKeyOnly);
+    client.json(&req).map(masked)
+}
+
+/// One key by name, value masked.
+pub fn get<T: Transport>(client: &Client<T>, name: &str) -> Result<ApiKey, Error> {
+    require_name("name", name)?;
+    if name == "current" {
+        return Err(Error::invalid_input(
+            "`name` 'current' is Daytona's route for the key in use, not a key name",
+        )
+        .with_hint("use get_current_api_key to describe the configured API key"));
+    }
+    let req = Request::new(
+        Method::Get,
+        client.url(&format!("/api-keys/{}", encode_component(name))),
+        format!("get API key '{}'", scrub(name, &[])),
+    )
+    .auth(AuthPreference::JwtFirst);
+    client
+        .json(&req)
+        .map(masked)
+        .map_err(|e| not_found(needs_jwt(client, e)))
+}
+
+/// Delete (revoke) a key by name; a key already gone is `not-found`.
+pub fn delete<T: Transport>(client: &Client<T>, name: &str) -> Result<(), Error> {
+    require_name("name", name)?;
+    let path = format!("/api-keys/{}", encode_component(name));
+    let what = format!("delete API key '{}'", scrub(name, &[]));
+    send_delete(client, &path, what).map_err(not_found)
+}
+
+/// Delete another user's key (organization admins); a key already gone is `not-found`.
+pub fn delete_for_user<T: Transport>(
+    client: &Client<T>,
+    user_id: &str,
+    name: &str,
+) -> Result<(), Error> {
+    require_name("userId", user_id)?;
+    require_name("name", name)?;
+    let path = format!(
+        "/api-keys/{}/{}",
+        encode_component(user_id),
+        encode_component(name)
+    );
+    let what = format!(
+        "delete API key '{}' of user '{}'",
+        scrub(name, &[]),
+        scrub(user_id, &[])
+    );
+    send_delete(client, &path, what).map_err(not_found)
+}
+
+/// `DELETE` a key path; safe to repeat, so retried on gateway failures.
+pub(crate) fn send_delete<T: Transport>(
+    client: &Client<T>,
+    path: &str,
+    what: String,
+) -> Result<(), Error> {
+    let req = Request::new(Method::Delete, client.url(path), what)
+        .auth(AuthPreference::JwtFirst)
+        .idempotent(true);
+    client
+        .send(&req)
+        .map(|_| ())
+        .map_err(|e| needs_jwt(client, e))
+}
+
+/// With no JWT configured, a 401/403 on key management means "this needs a JWT": say so.
+pub fn needs_jwt<T: Transport>(client: &Client<T>, err: Error) -> Error {
+    if client.config.jwt.is_some()
+        || !matches!(err.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden)
+    {
+        return err;
+    }
+    let message = format!(
+        "{}. Key management needs a JWT: Daytona's API-key routes have accepted only a JWT since \
+         April 2026, and DAYTONA_JWT_TOKEN is not set, so the request went with DAYTONA_API_KEY",
+        err.message
+    );
+    Error { message, ..err }.with_hint(
+        "set DAYTONA_JWT_TOKEN to a Daytona user JWT (after `daytona login`, the api.token.accessToken \
+         field of the CLI's config.json) and DAYTONA_ORGANIZATION_ID to the organization's ID",
+    )
+}
+
+fn not_found(err: Error) -> Error {
+    if err.kind == ErrorKind::NotFound {
+        err.with_hint(NOT_FOUND_HINT)
+    } else {
+        err
+    }
+}
+
+/// Values outside a create answer must be masked; make sure they are.
+fn masked(mut key: ApiKey) -> ApiKey {
+    key.value = crate::config::Secret::new(mask(key.value.expose()));
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::http::testing::{Scripted, config};
+
+    fn jwt_config() -> Config {
+        Config::from_env([
+            ("DAYTONA_JWT_TOKEN", "jwt.token.value"),
+            ("DAYTONA_ORGANIZATION_ID", "org-1"),
+            ("DAYTONA_API_KEY", "dtn_testkey"),
+            ("DAYTONA_API_URL", "http://emu/api"),
+        ])
+        .unwrap()
+    }
+
+    fn header<'a>(headers: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+        headers
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    const KEY: &str = r#"{"name":"ci","value":"dtn_abcdef0123456789abcdef","createdAt":"2026-01-01T00:00:00.000Z","permissions":["write:sandboxes"],"expiresAt":null}"#;
+
+    #[test]
+    fn create_sends_the_jwt_with_the_organization_and_returns_the_full_value() {
+        let cfg = jwt_config();
+        let t = Scripted::default();
+        t.answer(201, &[], KEY);
+        let perms = vec!["write:sandboxes".to_string(), "write:sandboxes".to_string()];
+        let key = create(
+            &Client::new(&cfg, &t),
+            "ci",
+            &perms,
+            Some("2030-01-01T01:00:00+01:00"),
+        )
+        .unwrap();
+        assert_eq!(key.value.expose(), "dtn_abcdef0123456789abcdef");
+        let sent = t.sent.borrow();
+        let (req, headers) = &sent[0];
+        assert_eq!(header(headers, "authorization"), ["Bearer jwt.token.value"]);
+        assert_eq!(header(headers, "x-daytona-organization-id"), ["org-1"]);
+        let body: serde_json::Value = serde_json::from_slice(req.body.as_ref().unwrap()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"name":"ci","permissions":["write:sandboxes"],"expiresAt":"2030-01-01T00:00:00.000Z"})
+        );
+    }
+
+    #[test]
+    fn invalid_arguments_are_refused_before_sending() {
+        let cfg = jwt_config();
+        let t = Scripted::default();
+        let c = Client::new(&cfg, &t);
+        let perms = ["write:sandboxes".to_string()];
+        assert!(create(&c, "ci", &["write:everything".into()], None).is_err());
+        assert!(create(&c, "ci", &[], None).is_err());
+        assert!(create(&c, "a/b", &perms, None).is_err());
+        assert!(create(&c, "ci", &perms, Some("tomorrow")).is_err());
+        assert!(t.sent.borrow().is_empty());
+    }
+
+    #[test]
+    fn without_a_jwt_a_refusal_says_to_set_the_jwt() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.answer(
+            403,
+            &[],
+            r#"{"statusCode":403,"message":"Forbidden resource"}"#,
+        );
+        let err = list(&Client::new(&cfg, &t)).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Forbidden);
+        assert!(err.message.contains("needs a JWT"), "{}", err.message);
+        let hint = err.hint.unwrap();
+        assert!(hint.contains("DAYTONA_JWT_TOKEN") && hint.contains("DAYTONA_ORGANIZATION_ID"));
+        assert_eq!(
+            header(&t.sent.borrow()[0].1, "authorization"),
+            ["Bearer dtn_testkey"]
+        );
+    }
+
+    #[test]
+    fn current_uses_the_api_key_even_with_a_jwt() {
+        let cfg = jwt_config();
+        let t = Scripted::default();
+        t.answer(200, &[], KEY);
+        let key = current(&Client::new(&cfg, &t)).unwrap();
+        assert!(
+            key.value.expose().contains('*'),
+            "masked: {}",
+            key.value.expose()
+        );
+        let sent = t.sent.borrow();
+        assert!(sent[0].0.url.ends_with("/api-keys/current"));
+        assert_eq!(header(&sent[0].1, "authorization"), ["Bearer dtn_testkey"]);
+        assert!(header(&sent[0].1, "x-daytona-organization-id").is_empty());
+    }
+
+    #[test]
+    fn list_masks_values_and_get_refuses_the_current_route() {
+        let cfg = jwt_config();
+        let t = Scripted::default();
+        t.answer(200, &[], &format!("[{KEY}]"));
+        let keys = list(&Client::new(&cfg, &t)).unwrap();
+        assert!(!keys[0].value.expose().contains("0123456789"));
+        assert!(get(&Client::new(&cfg, &t), "current").is_err());
+    }
+
+    #[test]
+    fn missing_keys_are_not_found_with_a_hint_and_paths_are_encoded() {
+        let cfg = jwt_config();
+        let t = Scripted::default();
+        t.answer(404, &[], r#"{"message":"API key not found"}"#);
+        let err = delete_for_user(&Client::new(&cfg, &t), "user 1", "my key").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::NotFound);
+        assert_eq!(err.hint.as_deref(), Some(NOT_FOUND_HINT));
+        assert!(t.urls()[0].ends_with("/api-keys/user%201/my%20key"));
+    }
+
+    #[test]
+    fn a_taken_name_is_a_conflict_with_a_hint() {
+        let cfg = jwt_config();
+        let t = Scripted::default();
+        t.answer(
+            409,
+            &[],
+            r#"{"message":"API key with this name already exists"}"#,
+        );
+        let perms = ["write:sandboxes".to_string()];
+        let err = create(&Client::new(&cfg, &t), "ci", &perms, None).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Conflict);
+        assert!(err.hint.unwrap().contains("another name"));
+    }
+
+    #[test]
+    fn an_organization_goes_as_a_header_only_once() {
+        let body = CreateApiKey {
+            name: "n".into(),
+            permissions: vec![],
+            expires_at: None,
+        };
+        let cfg = jwt_config();
+        let t = Scripted::default();
+        t.answer(201, &[], KEY);
+        post(&Client::new(&cfg, &t), &body, Some("org-1")).unwrap();
+        assert_eq!(
+            header(&t.sent.borrow()[0].1, "x-daytona-organization-id"),
+            ["org-1"]
+        );
+        assert!(post(&Client::new(&cfg, &t), &body, Some("org-2")).is_err());
+
+        let key_only = config();
+        let t = Scripted::default();
+        t.answer(201, &[], KEY);
+        post(&Client::new(&key_only, &t), &body, Some("org-9")).unwrap();
+        assert_eq!(
+            header(&t.sent.borrow()[0].1, "x-daytona-organization-id"),
+            ["org-9"]
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! The API-key resource: `ApiKeyResponse` (the create answer, with the full
+//! value) and `ApiKeyList` (list, get and current, with a masked value) read
+//! into one type, and the `CreateApiKey` request body.
+
+use crate::config::Secret;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An API key as Daytona answers it, and as the key tools return it (Daytona's
+/// camelCase names). The value stays a [`Secret`] in memory; serialising is the
+/// one place it is shown, which is why only a create answer may be serialised
+/// with a full value (list, get and current carry Daytona's masked one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKey {
+    /// The name (unique per user).
+    pub name: String,
+    /// The value: in full only in a create answer, masked otherwise.
+    #[serde(
+        default = "empty_secret",
+        deserialize_with = "secret",
+        serialize_with = "reveal"
+    )]
+    pub value: Secret,
+    /// Permissions granted.
+    #[serde(default, deserialize_with = "null_as_empty_list")]
+    pub permissions: Vec<String>,
+    /// Created, RFC 3339.
+    #[serde(default, deserialize_with = "super::null_as_empty")]
+    pub created_at: String,
+    /// Expires, RFC 3339; none for a key that never expires.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    /// Last used, RFC 3339, when reported.
+    #[serde(default)]
+    pub last_used_at: Option<String>,
+    /// The owning user, when reported.
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// The organization, when reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+}
+
+/// `POST /api-keys` body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateApiKey {
+    /// The name.
+    pub name: String,
+    /// Permissions, from Daytona's enum.
+    pub permissions: Vec<String>,
+    /// Expiry, RFC 3339; omitted for a key that never expires.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+}
+
+/// `GET /api-keys`: a plain array today; an `{items}` page is accepted too.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum ApiKeyListAnswer {
+    /// The documented shape.
+    All(Vec<ApiKey>),
+    /// A paged shape, should Daytona move to one.
+    Page {
+        /// The keys.
+        items: Vec<ApiKey>,
+    },
+}
+
+impl ApiKeyListAnswer {
+    /// The keys.
+    pub fn into_keys(self) -> Vec<ApiKey> {
+        match self {
+            ApiKeyListAnswer::All(keys) | ApiKeyListAnswer::Page { items: keys } => keys,
+        }
+    }
+}
+
+fn empty_secret() -> Secret {
+    Secret::new("")
+}
+
+fn secret<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
+    Ok(Secret::new(
+        Option::<String>::deserialize(d)?.unwrap_or_default(),
+    ))
+}
+
+fn reveal<S: Serializer>(value: &Secret, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(value.expose())
+}
+
+fn null_as_empty_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// Mask a value that should already be masked but does not look it (no `*`):
+/// keep at most 3 characters at each end of a long value, nothing of a short one.
+pub fn mask(value: &str) -> String {
+    if value.is_empty() || value.contains('*') {
+        return value.to_string();
+    }
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() < 16 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 3..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 6))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_entries_parse_with_nulls_and_unknown_fields() {
+        let json = r#"{"name":"ci","value":"dtn_****abc","createdAt":"2026-01-01T00:00:00.000Z",
+            "permissions":["write:sandboxes"],"lastUsedAt":null,"expiresAt":null,"userId":"u1","kind":"new"}"#;
+        let key: ApiKey = serde_json::from_str(json).unwrap();
+        assert_eq!(key.name, "ci");
+        assert_eq!(key.value.expose(), "dtn_****abc");
+        assert_eq!(key.user_id.as_deref(), Some("u1"));
+        assert_eq!(key.expires_at, None);
+        let bare: ApiKey =
+            serde_json::from_str(r#"{"name":"x","permissions":null,"createdAt":null}"#).unwrap();
+        assert!(bare.permissions.is_empty() && bare.value.expose().is_empty());
+    }
+
+    #[test]
+    fn debug_never_shows_the_value_but_serialising_does() {
+        let json = r#"{"name":"n","value":"dtn_fullsecretvalue","createdAt":"t","permissions":[],"expiresAt":null}"#;
+        let key: ApiKey = serde_json::from_str(json).unwrap();
+        assert!(!format!("{key:?}").contains("fullsecretvalue"));
+        let out = serde_json::to_value(&key).unwrap();
+        assert_eq!(out["value"], "dtn_fullsecretvalue");
+        assert!(out.get("organizationId").is_none());
+        assert!(out["lastUsedAt"].is_null());
+    }
+
+    #[test]
+    fn create_body_omits_a_missing_expiry() {
+        let body = CreateApiKey {
+            name: "n".into(),
+            permissions: vec![],
+            expires_at: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"name":"n","permissions":[]}"#
+        );
+    }
+
+    #[test]
+    fn list_answer_accepts_array_and_items_page() {
+        let a: ApiKeyListAnswer = serde_json::from_str(r#"[{"name":"a"}]"#).unwrap();
+        let b: ApiKeyListAnswer = serde_json::from_str(r#"{"items":[{"name":"b"}]}"#).unwrap();
+        assert_eq!(a.into_keys()[0].name, "a");
+        assert_eq!(b.into_keys()[0].name, "b");
+    }
+
+    #[test]
+    fn unmasked_values_are_masked_and_masked_ones_kept() {
+        assert_eq!(
+            mask("bb_********************def"),
+            "bb_********************def"
+        );
+        let full = format!("dtn_{}", "a".repeat(64));
+        let masked = mask(&full);
+        assert!(
+            masked.starts_with("dtn")
+                && masked.ends_with("aaa")
+                && !masked.contains(&"a".repeat(4))
+        );
+        assert_eq!(mask("short"), "*****");
+        assert_eq!(mask(""), "");
+    }
+}
