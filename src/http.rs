@@ -383,11 +383,14 @@ pub(crate) mod testing {
     use std::cell::RefCell;
     use std::collections::VecDeque;
 
+    /// A request as sent, with the headers the client added.
+    pub type Sent = (Request, Vec<(String, String)>);
+
     /// Answers requests from a script and records what was sent.
     #[derive(Default)]
     pub struct Scripted {
         pub answers: RefCell<VecDeque<Result<Response, Error>>>,
-        pub sent: RefCell<Vec<(Request, Vec<(String, String)>)>>,
+        pub sent: RefCell<Vec<Sent>>,
         pub slept: RefCell<Vec<Duration>>,
         /// Wall-clock time the transport reports; sleeping advances it.
         pub now_millis: std::cell::Cell<u64>,

@@ -146,7 +146,10 @@ async fn demo() -> Result<()> {
         let mut instance = harness.instance(&config).await?;
         let t = std::time::Instant::now();
         let outcome = instance.call_tool(tool, args).await?;
-        println!("\n> {tool} {args}   ({} ms)", t.elapsed().as_millis());
+        println!(
+            "\n> {tool} {args}   ({:.1} ms)",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
         match outcome {
             Ok(json) => println!("{}", summarize(&json)),
             Err(e) => println!(

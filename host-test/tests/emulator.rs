@@ -411,6 +411,44 @@ async fn unknown_routes_answer_404_naming_the_request() {
         api_error(&r, 404, "/api/sandbox/x/labels"),
         "Cannot PUT /api/sandbox/x/labels"
     );
+    let r = Client::master(&emu)
+        .call("PATCH", "/api/sandbox", Some(json!({})))
+        .await;
+    assert_eq!(
+        api_error(&r, 404, "/api/sandbox"),
+        "Cannot PATCH /api/sandbox"
+    );
+    let r = Client::anonymous(&emu).get("/api/no-such-thing").await;
+    assert_eq!(
+        api_error(&r, 404, "/api/no-such-thing"),
+        "Cannot GET /api/no-such-thing"
+    );
+}
+
+#[tokio::test]
+async fn config_is_public_and_names_the_toolbox_proxy() {
+    let emu = start(EmulatorOptions::default());
+    let r = Client::anonymous(&emu).get("/api/config").await;
+    assert_eq!(r.status, 200);
+    let config = r.json();
+    assert_eq!(config["proxyToolboxUrl"], emu.toolbox_url());
+    for field in [
+        "version",
+        "oidc",
+        "linkedAccountsEnabled",
+        "announcements",
+        "proxyTemplateUrl",
+        "defaultSnapshot",
+        "dashboardUrl",
+        "maxAutoArchiveInterval",
+        "maintananceMode",
+        "environment",
+    ] {
+        assert!(
+            config.get(field).is_some(),
+            "DaytonaConfiguration.{field} is required"
+        );
+    }
 }
 
 #[tokio::test]

@@ -16,7 +16,12 @@ use host_test::emulator::{Emulator, EmulatorOptions, SandboxSeed};
 const SCRIPT_DEADLINE: Duration = Duration::from_secs(300);
 
 /// Request paths the SDK may use for the steps the script takes.
-const EXPECTED_PATHS: [&str; 3] = ["/api/sandbox", "/api/socket.io/", "/toolbox/"];
+const EXPECTED_PATHS: [&str; 4] = [
+    "/api/sandbox",
+    "/api/config",
+    "/api/socket.io/",
+    "/toolbox/",
+];
 
 #[test]
 fn python_sdk_drives_the_emulator_through_the_sandbox_lifecycle() {

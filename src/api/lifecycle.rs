@@ -140,7 +140,7 @@ pub fn create<T: Transport>(
 /// An answer that may have been lost after Daytona acted: no answer, or a gateway error.
 fn lost(e: &Error) -> bool {
     matches!(e.kind, ErrorKind::Transport | ErrorKind::Timeout)
-        || matches!(e.status, Some(502 | 503 | 504))
+        || matches!(e.status, Some(502..=504))
 }
 
 /// Start a sandbox and wait for `started`. Starting a started sandbox returns it unchanged.

@@ -5,6 +5,7 @@
 pub mod args;
 pub mod key_tools;
 pub mod sandbox_tools;
+pub mod selection;
 pub mod types;
 
 pub use args::Args;

@@ -7,6 +7,7 @@ mod sandboxes;
 
 use crate::bindings::exports::daytona::tools::tools;
 use crate::bindings::exports::daytona::tools::types as wit;
+use crate::catalog::selection::Selection;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::http::Client;
@@ -28,13 +29,6 @@ pub(crate) fn with_client<R>(
         max_body: MAX_RESPONSE_BYTES,
     };
     f(&Client::new(&config, &transport)).map_err(to_wit_error)
-}
-
-pub(crate) fn not_yet<R>(what: &str) -> Result<R, wit::Error> {
-    Err(to_wit_error(Error::new(
-        ErrorKind::Upstream,
-        format!("{what} is not implemented in this version of daytona-tools"),
-    )))
 }
 
 pub(crate) fn to_wit_error(e: Error) -> wit::Error {
@@ -60,8 +54,12 @@ pub(crate) fn to_wit_error(e: Error) -> wit::Error {
 
 impl tools::Guest for Component {
     fn list_tools() -> Vec<tools::Tool> {
-        crate::catalog::tools()
-            .iter()
+        // A malformed DAYTONA_TOOLS offers nothing (call-tool says why): fail closed.
+        let Ok(selection) = Selection::from_env(std::env::vars()) else {
+            return Vec::new();
+        };
+        selection
+            .tools()
             .map(|t| tools::Tool {
                 name: t.name.to_string(),
                 title: t.title.to_string(),

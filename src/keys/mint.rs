@@ -123,7 +123,8 @@ fn check_answer(key: &ApiKey, asked: &[String], expires_unix: u64) -> Result<(),
     }
     if let Some(extra) = key.permissions.iter().find(|p| !asked.contains(p)) {
         return Err(format!(
-            "Daytona granted '{extra}', which the scope does not include"
+            "Daytona granted '{}', which the scope does not include",
+            crate::error::scrub(extra, &[])
         ));
     }
     let answered = key.expires_at.as_deref().and_then(|t| time::parse(t).ok());

@@ -11,7 +11,7 @@
 //! - [`ttl`]: lifetimes and their bounds.
 //! - [`name`]: `eph-<holder>-<expiry>-<random>` names.
 //! - [`time`]: RFC 3339 without a date crate.
-//! - [`mint`]: minting, and refusing an answer wider than asked.
+//! - [`mod@mint`]: minting, and refusing an answer wider than asked.
 //! - [`audit`]: one JSON line on stderr per mint, revoke and sweep.
 //! - [`sweep`]: revoking expired keys.
 

@@ -7,7 +7,7 @@
 //!   organisation → 403 "Invalid authentication context".
 //! - Routes that need a permission answer 403 "Access denied" when the key lacks it (an
 //!   owner's JWT has every permission; a member's has those set by `set_user_permissions`).
-//! - Which credential a route accepts ([`Principal::require_jwt`], [`Principal::require_api_key`]):
+//! - Which credential a route accepts (`Principal::require_jwt`, `Principal::require_api_key`):
 //!   a disallowed strategy is a failed authentication in Daytona (401 "Invalid credentials");
 //!   the emulator appends why, so a test failure explains itself.
 

@@ -1,7 +1,7 @@
 //! Test instrumentation: the request log and scripted faults.
 //!
-//! [`record`] logs every request (method, path+query, headers, body) before anything else
-//! sees it. [`apply`] then consumes the first queued fault whose method and path prefix
+//! `record` logs every request (method, path+query, headers, body) before anything else
+//! sees it. `apply` then consumes the first queued fault whose method and path prefix
 //! match (see [`super::Emulator::fail_next`]) and answers with it instead of, or before,
 //! the real handler.
 
@@ -46,7 +46,7 @@ pub enum Fault {
     Delay(Duration),
     /// Answer 200 with a truncated JSON body.
     BrokenJson,
-    /// Answer 200 with a valid JSON document of this many bytes.
+    /// Answer 200 with a valid JSON document of this many bytes (at least 11).
     Oversized(usize),
     /// Send the status line and headers, then drop the connection mid-body.
     Disconnect,

@@ -3,12 +3,11 @@
 //!
 //! Transitions are computed lazily from timestamps: an action puts the sandbox in a
 //! transitional state (`creating`, `starting`, `stopping`, `destroying`) until
-//! `now + transition_delay` on the emulator clock; whoever looks next ([`settle`]) sees the
-//! outcome. With a zero delay the transitional state is never observed: the action's own
-//! response already shows `started`/`stopped`. A `destroyed` sandbox is dropped at once (Daytona
-//! hides destroyed sandboxes: GET answers 404 and lists omit them) and its directory removed.
-//!
-//! [`settle`]: SandboxRecord::settle
+//! `now + transition_delay` on the emulator clock; whoever looks next sees the outcome.
+//! With a zero delay the transitional state is never observed: the action's own response
+//! already shows `started`/`stopped`. A `destroyed` sandbox is dropped at once (Daytona
+//! hides destroyed sandboxes: GET answers 404 and lists omit them) and its directory
+//! removed.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -16,15 +16,29 @@
 //! - [`clock`]: the controllable clock all of the above read.
 //!
 //! Unknown routes answer 404 with NestJS's `Cannot <METHOD> <path>`, naming the request
-//! nobody expected. The server runs on its own thread and Tokio runtime, so it works from
-//! sync code, async tests and the CLI alike; it stops, kills the commands it started and
-//! removes its directories when the [`Emulator`] is dropped.
+//! nobody expected (the SDKs' socket.io event stream at `/api/socket.io/` among them: the
+//! SDKs then poll, which is all the emulator supports). `GET /api/config` is public.
+//!
+//! Where the emulator knowingly differs from Daytona:
+//! - `POST /sandbox` answers at once; Daytona waits up to ~30 s for `started`. With a
+//!   `transition_delay` the answer is therefore `creating`, and clients must poll.
+//! - An API key on a JWT-only route (key management since April 2026) or a JWT on
+//!   `/api-keys/current` gets Daytona's 401 "Invalid credentials" with the reason appended.
+//! - Commands run on the host with `sh -c`, in a temporary directory per sandbox, as the
+//!   user running the tests: no isolation. Execute's default timeout is 10 s.
+//! - Key checks are never cached (Daytona caches them ~10 s), so expiry bites immediately.
+//!
+//! The server runs on its own thread and Tokio runtime, so it works from sync code, async
+//! tests and the CLI alike; it stops, kills the commands it started and removes its
+//! directories when the [`Emulator`] is dropped.
 //!
 //! ```no_run
 //! use host_test::emulator::{Emulator, EmulatorOptions};
 //! let emu = Emulator::start(EmulatorOptions::default()).unwrap();
 //! println!("DAYTONA_API_URL={} DAYTONA_API_KEY={}", emu.api_url(), emu.api_key());
 //! ```
+
+#![warn(missing_docs)]
 
 pub mod api_keys;
 pub mod auth;
@@ -46,8 +60,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::{Method, Uri};
+use axum::extract::{OriginalUri, State};
+use axum::http::Method;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{delete, get, post};
 use serde_json::{Value, json};
@@ -236,7 +250,8 @@ impl Drop for Emulator {
 }
 
 /// Starts an emulator, prints one JSON line `{apiUrl, apiKey, jwt, organizationId, userId,
-/// toolboxUrl}` to stdout, then serves until the process ends.
+/// toolboxUrl}` to stdout, then serves until SIGINT or SIGTERM; it then stops, kills the
+/// commands it started, removes its directories and returns `Ok(())`.
 pub fn serve_forever(opts: EmulatorOptions) -> anyhow::Result<()> {
     use std::io::Write as _;
     let emu = Emulator::start(opts)?;
@@ -252,8 +267,29 @@ pub fn serve_forever(opts: EmulatorOptions) -> anyhow::Result<()> {
     writeln!(out, "{line}")?;
     out.flush()?;
     drop(out);
-    loop {
-        std::thread::park();
+    wait_for_termination()?;
+    drop(emu);
+    Ok(())
+}
+
+/// Blocks until SIGINT or SIGTERM, on a thread of its own (so it works from any context).
+fn wait_for_termination() -> anyhow::Result<()> {
+    let waiter = std::thread::spawn(|| -> std::io::Result<()> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(async {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+            tokio::select! {
+                result = tokio::signal::ctrl_c() => result,
+                _ = term.recv() => Ok(()),
+            }
+        })
+    });
+    match waiter.join() {
+        Ok(result) => Ok(result?),
+        Err(_) => anyhow::bail!("the signal-waiting thread panicked"),
     }
 }
 
@@ -287,13 +323,17 @@ fn router(shared: Arc<Shared>) -> Router {
             post(toolbox::legacy_execute),
         )
         .route_layer(from_fn_with_state(shared.clone(), auth::api_auth));
-    let api = authenticated.route("/config", get(config));
+    // A known path with another method is a 404 in NestJS too, not a 405.
+    let api = authenticated
+        .route("/config", get(config))
+        .method_not_allowed_fallback(fallback);
     let proxy = Router::new()
         .route(
             "/toolbox/{id}/process/execute",
             post(toolbox::proxy_execute),
         )
-        .route_layer(from_fn_with_state(shared.clone(), auth::toolbox_auth));
+        .route_layer(from_fn_with_state(shared.clone(), auth::toolbox_auth))
+        .method_not_allowed_fallback(fallback);
     Router::new()
         .nest("/api", api)
         .merge(proxy)
@@ -305,7 +345,7 @@ fn router(shared: Arc<Shared>) -> Router {
 }
 
 /// Any route the emulator does not serve: NestJS's 404, naming the request.
-async fn fallback(method: Method, uri: Uri) -> ApiError {
+async fn fallback(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {
     let path = uri.path();
     if !path.contains("/socket.io") {
         eprintln!("daytona emulator: unexpected request {method} {uri}");
@@ -323,7 +363,7 @@ async fn config(State(shared): State<Arc<Shared>>) -> axum::Json<Value> {
     let base = &shared.base_url;
     axum::Json(json!({
         "version": "0.226.1",
-        "oidc": { "issuer": format!("{base}/oidc"), "clientId": "daytona-emulator", "audience": "daytona" },
+        "oidc": { "issuer": format!("{base}/oidc"), "clientId": "daytona-emulator", "audience": "daytona", "provider": "auth0" },
         "linkedAccountsEnabled": false,
         "announcements": {},
         "proxyTemplateUrl": format!("{base}/preview/{{{{PORT}}}}-{{{{sandboxId}}}}"),

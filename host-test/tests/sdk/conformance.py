@@ -69,6 +69,11 @@ def main():
     daytona = Daytona(DaytonaConfig(api_key=api_key, api_url=api_url))
     step("client", "Daytona(DaytonaConfig(api_key, api_url))")
 
+    # GET /config, which the SDK reads lazily (analytics URL), through the generated client.
+    config = daytona._config_api.config_controller_get_config()  # noqa: SLF001 - no public accessor
+    check(bool(config.proxy_toolbox_url), "config", f"proxyToolboxUrl {config.proxy_toolbox_url!r}")
+    step("config", f"version {config.version}, default snapshot {config.default_snapshot}")
+
     sandbox = daytona.create(timeout=30)
     check(state_of(sandbox) == "started", "create", f"state {state_of(sandbox)!r}, want 'started'")
     check(bool(sandbox.toolbox_proxy_url), "create", "no toolboxProxyUrl")

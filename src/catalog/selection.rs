@@ -1,0 +1,167 @@
+//! Which tools a host offers: `DAYTONA_TOOLS`, a comma list of presets and
+//! tool names, where a leading `-` removes. Unset means every tool.
+//!
+//! Presets: `all`; `read-only` (tools that change nothing); `sandboxes` (the
+//! sandbox tools, no key management); `keys` (API-key and ephemeral-key tools).
+//! Example: `DAYTONA_TOOLS=sandboxes,-delete_sandbox,mint_ephemeral_key`.
+
+use super::{ToolSpec, key_tools, sandbox_tools, tools};
+use crate::error::Error;
+use std::collections::BTreeSet;
+
+/// The variable that selects tools.
+pub const VARIABLE: &str = "DAYTONA_TOOLS";
+
+/// The tools a host chose to offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    names: BTreeSet<&'static str>,
+}
+
+impl Selection {
+    /// Every tool.
+    pub fn all() -> Self {
+        Selection {
+            names: tools().iter().map(|t| t.name).collect(),
+        }
+    }
+
+    /// Read `DAYTONA_TOOLS` from `(name, value)` pairs.
+    pub fn from_env<I, K, V>(vars: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        match vars.into_iter().find(|(k, _)| k.as_ref() == VARIABLE) {
+            Some((_, v)) if !v.as_ref().trim().is_empty() => Self::parse(v.as_ref()),
+            _ => Ok(Self::all()),
+        }
+    }
+
+    /// Parse a selection such as `read-only` or `sandboxes,-delete_sandbox`.
+    pub fn parse(spec: &str) -> Result<Self, Error> {
+        let mut names = BTreeSet::new();
+        let entries: Vec<&str> = spec
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .collect();
+        // Additions first, then removals, so order in the list does not matter.
+        for remove in [false, true] {
+            for entry in &entries {
+                let (is_removal, item) = match entry.strip_prefix('-') {
+                    Some(rest) => (true, rest.trim()),
+                    None => (false, *entry),
+                };
+                if is_removal != remove {
+                    continue;
+                }
+                let matched = expand(item).ok_or_else(|| unknown(item))?;
+                for name in matched {
+                    if remove {
+                        names.remove(name);
+                    } else {
+                        names.insert(name);
+                    }
+                }
+            }
+        }
+        Ok(Selection { names })
+    }
+
+    /// Whether `name` is offered.
+    pub fn allows(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
+
+    /// The offered tools, in catalog order.
+    pub fn tools(&self) -> impl Iterator<Item = &'static ToolSpec> + '_ {
+        tools().iter().filter(|t| self.allows(t.name))
+    }
+
+    /// The error for a call to a tool outside the selection.
+    pub fn refusal(&self, name: &str) -> Error {
+        Error::invalid_input(format!(
+            "the tool '{}' is not offered by this host ({VARIABLE} leaves it out)",
+            crate::error::scrub(name, &[])
+        ))
+        .with_hint("call list-tools to see the tools you can use")
+    }
+}
+
+/// The tool names a preset or a single name stands for.
+fn expand(item: &str) -> Option<Vec<&'static str>> {
+    let names = |specs: &'static [ToolSpec]| specs.iter().map(|t| t.name).collect::<Vec<_>>();
+    match item {
+        "all" => Some(tools().iter().map(|t| t.name).collect()),
+        "read-only" => Some(
+            tools()
+                .iter()
+                .filter(|t| t.hints.read_only)
+                .map(|t| t.name)
+                .collect(),
+        ),
+        "sandboxes" => Some(names(sandbox_tools::TOOLS)),
+        "keys" => Some(names(key_tools::TOOLS)),
+        name => tools()
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| vec![t.name]),
+    }
+}
+
+fn unknown(item: &str) -> Error {
+    let names: Vec<&str> = tools().iter().map(|t| t.name).collect();
+    Error::config(
+        format!(
+            "{VARIABLE} names '{}', which is neither a preset (all, read-only, sandboxes, keys) nor a tool",
+            crate::error::scrub(item, &[])
+        ),
+        format!(
+            "use presets or tool names, e.g. {VARIABLE}=read-only; tools: {}",
+            names.join(", ")
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unset_or_empty_offers_every_tool() {
+        let none: [(&str, &str); 0] = [];
+        assert_eq!(Selection::from_env(none).unwrap(), Selection::all());
+        assert_eq!(
+            Selection::from_env([(VARIABLE, " ")]).unwrap(),
+            Selection::all()
+        );
+    }
+
+    #[test]
+    fn read_only_preset_holds_only_read_only_tools() {
+        let s = Selection::parse("read-only").unwrap();
+        assert!(s.allows("list_sandboxes") && s.allows("get_sandbox"));
+        assert!(!s.allows("create_sandbox") && !s.allows("execute_command"));
+        assert!(s.tools().all(|t| t.hints.read_only));
+    }
+
+    #[test]
+    fn presets_names_and_removals_combine() {
+        let s = Selection::parse("sandboxes, -delete_sandbox").unwrap();
+        assert!(s.allows("create_sandbox"));
+        assert!(!s.allows("delete_sandbox"));
+        let s = Selection::parse("-execute_command,all").unwrap();
+        assert!(!s.allows("execute_command") && s.allows("list_snapshots"));
+        let s = Selection::parse("get_sandbox").unwrap();
+        assert_eq!(s.tools().count(), 1);
+    }
+
+    #[test]
+    fn unknown_entries_are_a_config_error_naming_the_variable() {
+        let err = Selection::parse("everything").unwrap_err();
+        assert_eq!(err.kind, crate::error::ErrorKind::Config);
+        assert!(err.message.contains(VARIABLE) && err.message.contains("everything"));
+    }
+}
