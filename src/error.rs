@@ -9,7 +9,7 @@ use std::fmt;
 
 /// The class of a failure; mirrors the WIT `error-kind` enum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum ErrorKind {
     /// Bad arguments.
     InvalidInput,

@@ -164,6 +164,17 @@ fn check(field: &Field, value: &Value) -> Result<(), Error> {
             }
             Ok(())
         }
+        Ty::EnvMap => {
+            check(
+                &Field {
+                    ty: Ty::StringMap,
+                    ..*field
+                },
+                value,
+            )?;
+            let names = value.as_object().into_iter().flat_map(|m| m.keys());
+            crate::api::lifecycle::check_env_names(field.name, names)
+        }
         Ty::StringMap => {
             let Some(map) = value.as_object() else {
                 return fail("must be an object of string values".into());

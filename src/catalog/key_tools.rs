@@ -65,6 +65,7 @@ For a short-lived key for an agent or job, use mint_ephemeral_key instead: it de
             },
         ],
         hints: CREATE,
+        output: Some(super::schemas::api_key),
     },
     ToolSpec {
         name: "list_api_keys",
@@ -74,6 +75,7 @@ Read-only; never shows a full key value. Returns {\"apiKeys\": [...]}. \
 Use get_api_key for one key by name, and list_ephemeral_keys for only the short-lived keys from mint_ephemeral_key.",
         fields: &[],
         hints: READ,
+        output: Some(super::schemas::api_key_list),
     },
     ToolSpec {
         name: "get_current_api_key",
@@ -82,6 +84,7 @@ Use get_api_key for one key by name, and list_ephemeral_keys for only the short-
 Read-only. Use it to check what the configured key may do; it is the one key operation that authenticates with the API key instead of the JWT.",
         fields: &[],
         hints: READ,
+        output: Some(super::schemas::api_key),
     },
     ToolSpec {
         name: "get_api_key",
@@ -90,6 +93,7 @@ Read-only. Use it to check what the configured key may do; it is the one key ope
 Read-only. Use list_api_keys to find names, and get_current_api_key for the key this component itself uses.",
         fields: &[KEY_NAME],
         hints: READ,
+        output: Some(super::schemas::api_key),
     },
     ToolSpec {
         name: "delete_api_key",
@@ -99,6 +103,7 @@ Destructive. A key that does not exist is not-found. \
 For an ephemeral key prefer revoke_ephemeral_key (an already revoked key counts as success there); for another user's key use delete_api_key_for_user.",
         fields: &[KEY_NAME],
         hints: DELETE,
+        output: Some(super::schemas::deleted),
     },
     ToolSpec {
         name: "delete_api_key_for_user",
@@ -115,6 +120,7 @@ Destructive and cannot be undone. Use list_api_keys to find userId and names; us
             KEY_NAME,
         ],
         hints: DELETE,
+        output: Some(super::schemas::deleted_for_user),
     },
     ToolSpec {
         name: "mint_ephemeral_key",
@@ -151,6 +157,7 @@ Creates a new key on every call. Revoke it early with revoke_ephemeral_key; revo
             },
         ],
         hints: CREATE,
+        output: Some(super::schemas::minted_key),
     },
     ToolSpec {
         name: "revoke_ephemeral_key",
@@ -165,6 +172,7 @@ Refuses names that are not ephemeral keys minted here; use delete_api_key for an
             description: "The ephemeral key's name, eph-<holder>-<expiry>-<random>.",
         }],
         hints: DELETE,
+        output: Some(super::schemas::revoked),
     },
     ToolSpec {
         name: "list_ephemeral_keys",
@@ -173,6 +181,7 @@ Refuses names that are not ephemeral keys minted here; use delete_api_key for an
 Read-only; never shows key values, and leaves out every other API key (list_api_keys shows those). Returns {\"ephemeralKeys\": [...]}.",
         fields: &[],
         hints: READ,
+        output: Some(super::schemas::ephemeral_key_list),
     },
     ToolSpec {
         name: "revoke_expired_keys",
@@ -182,6 +191,7 @@ Never touches other API keys or unexpired ephemeral keys. Safe to run at any tim
 a key that could not be revoked is simply found again on the next run. Expired keys already stop working; this removes them from the account.",
         fields: &[],
         hints: DELETE,
+        output: Some(super::schemas::sweep_report),
     },
 ];
 

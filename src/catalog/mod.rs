@@ -5,6 +5,7 @@
 pub mod args;
 pub mod key_tools;
 pub mod sandbox_tools;
+pub mod schemas;
 pub mod selection;
 pub mod types;
 
@@ -15,6 +16,10 @@ use crate::error::{Error, ErrorKind};
 use crate::http::{Client, Transport};
 use serde_json::{Map, Value, json};
 use std::sync::LazyLock;
+
+/// What an environment variable name must match (checked in
+/// [`crate::api::lifecycle::check_env_names`]).
+pub const ENV_NAME_PATTERN: &str = "^[A-Za-z_][A-Za-z0-9_]*$";
 
 /// Every tool, in catalog order.
 static TOOLS: LazyLock<Vec<ToolSpec>> =
@@ -62,6 +67,15 @@ pub fn find(name: &str) -> Option<&'static ToolSpec> {
 }
 
 impl ToolSpec {
+    /// The JSON Schema (draft 2020-12) of this tool's result, where it has a fixed shape.
+    pub fn output_schema(&self) -> Option<Value> {
+        self.output.map(|schema| {
+            let mut schema = schema();
+            schema["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+            schema
+        })
+    }
+
     /// The JSON Schema (draft 2020-12) of this tool's arguments.
     pub fn input_schema(&self) -> Value {
         let mut properties = Map::new();
@@ -104,6 +118,11 @@ impl Ty {
             Ty::StringMap => {
                 json!({ "type": "object", "additionalProperties": { "type": "string" } })
             }
+            Ty::EnvMap => json!({
+                "type": "object",
+                "additionalProperties": { "type": "string" },
+                "propertyNames": { "pattern": ENV_NAME_PATTERN },
+            }),
             Ty::Duration { min_secs, max_secs } => json!({ "anyOf": [
                 { "type": "integer", "minimum": min_secs, "maximum": max_secs },
                 { "type": "string", "pattern": "^([0-9]+|([0-9]+h)?([0-9]+m)?([0-9]+s)?)$", "minLength": 1 },

@@ -24,6 +24,9 @@ pub enum Ty {
     },
     /// An object of string values.
     StringMap,
+    /// Environment variables: an object of string values whose names match
+    /// `^[A-Za-z_][A-Za-z0-9_]*$`.
+    EnvMap,
     /// Whole seconds or a duration string (`90s`, `10m`, `1h30m`), within bounds.
     Duration {
         /// Shortest accepted, in seconds.
@@ -72,4 +75,6 @@ pub struct ToolSpec {
     pub fields: &'static [Field],
     /// Behaviour hints.
     pub hints: Hints,
+    /// The JSON Schema of the result, where it has a fixed shape.
+    pub output: Option<fn() -> serde_json::Value>,
 }

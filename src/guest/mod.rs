@@ -65,7 +65,7 @@ impl tools::Guest for Component {
                 title: t.title.to_string(),
                 description: t.description.to_string(),
                 input_schema: t.input_schema().to_string(),
-                output_schema: None,
+                output_schema: t.output_schema().map(|schema| schema.to_string()),
                 read_only: t.hints.read_only,
                 destructive: t.hints.destructive,
                 idempotent: t.hints.idempotent,
@@ -75,6 +75,10 @@ impl tools::Guest for Component {
     }
 
     fn call_tool(name: String, arguments: String) -> Result<String, tools::ToolError> {
+        let selection = Selection::from_env(std::env::vars()).map_err(to_wit_error)?;
+        if crate::catalog::find(&name).is_some() && !selection.allows(&name) {
+            return Err(to_wit_error(selection.refusal(&name)));
+        }
         with_client(|c| crate::catalog::call(c, &name, &arguments)).map(|v| v.to_string())
     }
 }
