@@ -368,7 +368,7 @@ async fn delete_returns_the_sandbox_and_it_goes_away() {
         .unwrap()
         .unwrap();
     assert_eq!(s.name, "doomed2");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    emu.clock().advance(Duration::from_secs(1));
     let err = call(&emu, &cfg, "get_sandbox", r#"{"sandbox": "doomed"}"#)
         .await
         .unwrap_err();
