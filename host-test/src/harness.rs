@@ -113,7 +113,14 @@ impl Harness {
     /// Compile and link the component at `path`.
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let config = Config::new();
+        let mut config = Config::new();
+        // Compiled code is cached beside the component (keyed by its hash), so
+        // each test binary after the first loads it instead of compiling again.
+        if let Some(dir) = path.parent() {
+            let mut cache = wasmtime::CacheConfig::new();
+            cache.with_directory(dir.join("wasmtime-cache"));
+            config.cache(Some(wasmtime::Cache::new(cache)?));
+        }
         let engine = Engine::new(&config)?;
         let component = Component::from_file(&engine, path)
             .map_err(|e| anyhow::anyhow!("loading the component {}: {e:?}", path.display()))?;
