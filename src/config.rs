@@ -36,6 +36,12 @@ impl fmt::Display for Secret {
     }
 }
 
+/// Serialize a secret in full: only for the one answer that hands a new key
+/// to the caller who created it (`create_api_key`, `mint_ephemeral_key`).
+pub fn reveal<S: serde::Serializer>(value: &Secret, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(value.expose())
+}
+
 /// Which credential a request is sent with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthPreference {

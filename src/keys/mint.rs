@@ -11,7 +11,7 @@ use crate::config::Secret;
 use crate::error::{Error, ErrorKind};
 use crate::http::{Client, Transport};
 use crate::models::{ApiKey, CreateApiKey};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 /// A freshly minted key. The value stays a [`Secret`] until it is serialised
 /// for the caller: the only time it is shown.
@@ -21,7 +21,7 @@ pub struct MintedKey {
     /// `eph-<holder>-<expiry>-<random>`.
     pub name: String,
     /// The key value.
-    #[serde(serialize_with = "reveal")]
+    #[serde(serialize_with = "crate::config::reveal")]
     pub value: Secret,
     /// The scope it was minted for.
     pub scope: String,
@@ -31,10 +31,6 @@ pub struct MintedKey {
     pub expires_at: String,
     /// The sanitised holder.
     pub holder: String,
-}
-
-fn reveal<S: Serializer>(value: &Secret, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(value.expose())
 }
 
 /// Mint a key for `scope` (default `daytona:workspaces`) living `ttl_secs`

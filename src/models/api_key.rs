@@ -3,7 +3,7 @@
 //! into one type, and the `CreateApiKey` request body.
 
 use crate::config::Secret;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// An API key as Daytona answers it, and as the key tools return it (Daytona's
 /// camelCase names). The value stays a [`Secret`] in memory; serialising is the
@@ -18,7 +18,7 @@ pub struct ApiKey {
     #[serde(
         default = "empty_secret",
         deserialize_with = "secret",
-        serialize_with = "reveal"
+        serialize_with = "crate::config::reveal"
     )]
     pub value: Secret,
     /// Permissions granted.
@@ -84,10 +84,6 @@ fn secret<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
     Ok(Secret::new(
         Option::<String>::deserialize(d)?.unwrap_or_default(),
     ))
-}
-
-fn reveal<S: Serializer>(value: &Secret, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(value.expose())
 }
 
 fn null_as_empty_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
