@@ -427,10 +427,25 @@ fn exercise(host: &Host) {
             .iter()
             .any(|r| r.method == method && path(r.path_only()))
     };
-    assert!(seen("POST", &|p| p == "/api/sandbox"));
-    assert!(seen("POST", &|p| p.starts_with("/toolbox/")
-        && p.ends_with("/process/execute")));
-    assert!(seen("DELETE", &|p| p.starts_with("/api/sandbox/")));
+    for (method, what, path) in [
+        (
+            "POST",
+            "create",
+            &(|p: &str| p == "/api/sandbox") as &dyn Fn(&str) -> bool,
+        ),
+        ("POST", "execute via the toolbox proxy", &|p: &str| {
+            p.starts_with("/toolbox/") && p.ends_with("/process/execute")
+        }),
+        ("DELETE", "delete", &|p: &str| {
+            p.starts_with("/api/sandbox/")
+        }),
+    ] {
+        assert!(
+            seen(method, path),
+            "{}: the emulator saw no {what} request ({method})",
+            host.label
+        );
+    }
 
     // A tool error: exit 1, the record on stderr, nothing on stdout.
     s.call_err(
