@@ -356,6 +356,27 @@ async fn daytona_tools_selects_what_list_tools_shows_and_call_tool_accepts() {
     call(&emu, &read_only, "list_sandboxes", "{}")
         .await
         .unwrap();
+    // The typed exports follow the same selection (hosts such as Wassette offer them as tools).
+    let mut inst = instance(&read_only).await;
+    let (guest, store) = inst.sandboxes();
+    let refused = guest
+        .call_delete_sandbox(&mut *store, "box")
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_kind(&refused, ErrorKind::InvalidInput);
+    assert!(refused.message.contains("DAYTONA_TOOLS"));
+    let (guest, store) = inst.sandboxes();
+    assert_eq!(
+        guest
+            .call_get_sandbox(store, "box")
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        "box"
+    );
+    assert_eq!(emu.sandbox_state("box").as_deref(), Some("started"));
 
     let trimmed = cfg
         .clone()

@@ -26,29 +26,29 @@ impl api_keys::Guest for Component {
         permissions: Vec<String>,
         expires_at: Option<String>,
     ) -> Result<wit::ApiKey, wit::Error> {
-        with_client(|c| crate::api::api_keys::create(c, &name, &permissions, expires_at.as_deref()))
+        with_client("create_api_key", |c| crate::api::api_keys::create(c, &name, &permissions, expires_at.as_deref()))
             .map(to_wit_api_key)
     }
 
     fn list_api_keys() -> Result<Vec<wit::ApiKey>, wit::Error> {
-        with_client(crate::api::api_keys::list)
+        with_client("list_api_keys", crate::api::api_keys::list)
             .map(|keys| keys.into_iter().map(to_wit_api_key).collect())
     }
 
     fn get_current_api_key() -> Result<wit::ApiKey, wit::Error> {
-        with_client(crate::api::api_keys::current).map(to_wit_api_key)
+        with_client("get_current_api_key", crate::api::api_keys::current).map(to_wit_api_key)
     }
 
     fn get_api_key(name: String) -> Result<wit::ApiKey, wit::Error> {
-        with_client(|c| crate::api::api_keys::get(c, &name)).map(to_wit_api_key)
+        with_client("get_api_key", |c| crate::api::api_keys::get(c, &name)).map(to_wit_api_key)
     }
 
     fn delete_api_key(name: String) -> Result<(), wit::Error> {
-        with_client(|c| crate::api::api_keys::delete(c, &name))
+        with_client("delete_api_key", |c| crate::api::api_keys::delete(c, &name))
     }
 
     fn delete_api_key_for_user(user_id: String, name: String) -> Result<(), wit::Error> {
-        with_client(|c| crate::api::api_keys::delete_for_user(c, &user_id, &name))
+        with_client("delete_api_key_for_user", |c| crate::api::api_keys::delete_for_user(c, &user_id, &name))
     }
 }
 
@@ -80,7 +80,7 @@ impl ephemeral_keys::Guest for Component {
         ttl_seconds: Option<u32>,
         holder: Option<String>,
     ) -> Result<ephemeral_keys::MintedKey, wit::Error> {
-        with_client(|c| {
+        with_client("mint_ephemeral_key", |c| {
             keys::mint(
                 c,
                 scope.as_deref(),
@@ -92,15 +92,15 @@ impl ephemeral_keys::Guest for Component {
     }
 
     fn revoke_ephemeral_key(name: String) -> Result<(), wit::Error> {
-        with_client(|c| keys::revoke(c, &name)).map(|_| ())
+        with_client("revoke_ephemeral_key", |c| keys::revoke(c, &name)).map(|_| ())
     }
 
     fn list_ephemeral_keys() -> Result<Vec<ephemeral_keys::EphemeralKey>, wit::Error> {
-        with_client(keys::list).map(|list| list.into_iter().map(to_wit_ephemeral).collect())
+        with_client("list_ephemeral_keys", keys::list).map(|list| list.into_iter().map(to_wit_ephemeral).collect())
     }
 
     fn revoke_expired_keys() -> Result<ephemeral_keys::SweepReport, wit::Error> {
-        with_client(sweep::sweep).map(|report| ephemeral_keys::SweepReport {
+        with_client("revoke_expired_keys", sweep::sweep).map(|report| ephemeral_keys::SweepReport {
             revoked: report.revoked,
             failed: report
                 .failed

@@ -19,9 +19,18 @@ pub struct Component;
 crate::bindings::export!(Component with_types_in crate::bindings);
 
 /// Read the configuration and run `f` with a client.
+///
+/// `tool` is the catalog name of the operation: typed functions are refused
+/// like `call-tool` when `DAYTONA_TOOLS` leaves the tool out, so hosts that
+/// turn typed exports into tools (Wassette) honour the selection too.
 pub(crate) fn with_client<R>(
+    tool: &str,
     f: impl FnOnce(&Client<WasiTransport>) -> Result<R, Error>,
 ) -> Result<R, wit::Error> {
+    let selection = Selection::from_env(std::env::vars()).map_err(to_wit_error)?;
+    if crate::catalog::find(tool).is_some() && !selection.allows(tool) {
+        return Err(to_wit_error(selection.refusal(tool)));
+    }
     let config = Config::from_env(std::env::vars()).map_err(to_wit_error)?;
     let transport = WasiTransport {
         connect_timeout: config.connect_timeout,
@@ -75,10 +84,6 @@ impl tools::Guest for Component {
     }
 
     fn call_tool(name: String, arguments: String) -> Result<String, tools::ToolError> {
-        let selection = Selection::from_env(std::env::vars()).map_err(to_wit_error)?;
-        if crate::catalog::find(&name).is_some() && !selection.allows(&name) {
-            return Err(to_wit_error(selection.refusal(&name)));
-        }
-        with_client(|c| crate::catalog::call(c, &name, &arguments)).map(|v| v.to_string())
+        with_client(&name, |c| crate::catalog::call(c, &name, &arguments)).map(|v| v.to_string())
     }
 }

@@ -63,12 +63,12 @@ impl wit_sandboxes::Guest for Component {
             states: request.states,
             limit: request.limit,
         };
-        with_client(|c| sandboxes::list(c, &filter))
+        with_client("list_sandboxes", |c| sandboxes::list(c, &filter))
             .map(|list| list.into_iter().map(to_wit_sandbox).collect())
     }
 
     fn get_sandbox(sandbox: String) -> Result<wit::Sandbox, wit::Error> {
-        with_client(|c| sandboxes::get(c, &sandbox)).map(to_wit_sandbox)
+        with_client("get_sandbox", |c| sandboxes::get(c, &sandbox)).map(to_wit_sandbox)
     }
 
     fn create_sandbox(
@@ -91,15 +91,15 @@ impl wit_sandboxes::Guest for Component {
             network_block_all: request.network_block_all,
             network_allow_list: request.network_allow_list,
         };
-        with_client(|c| lifecycle::create(c, &req, request.timeout)).map(to_wit_sandbox)
+        with_client("create_sandbox", |c| lifecycle::create(c, &req, request.timeout)).map(to_wit_sandbox)
     }
 
     fn delete_sandbox(sandbox: String) -> Result<wit::Sandbox, wit::Error> {
-        with_client(|c| lifecycle::delete(c, &sandbox)).map(to_wit_sandbox)
+        with_client("delete_sandbox", |c| lifecycle::delete(c, &sandbox)).map(to_wit_sandbox)
     }
 
     fn start_sandbox(sandbox: String, timeout: Option<u32>) -> Result<wit::Sandbox, wit::Error> {
-        with_client(|c| lifecycle::start(c, &sandbox, timeout)).map(to_wit_sandbox)
+        with_client("start_sandbox", |c| lifecycle::start(c, &sandbox, timeout)).map(to_wit_sandbox)
     }
 
     fn stop_sandbox(
@@ -107,7 +107,7 @@ impl wit_sandboxes::Guest for Component {
         force: bool,
         timeout: Option<u32>,
     ) -> Result<wit::Sandbox, wit::Error> {
-        with_client(|c| lifecycle::stop(c, &sandbox, force, timeout)).map(to_wit_sandbox)
+        with_client("stop_sandbox", |c| lifecycle::stop(c, &sandbox, force, timeout)).map(to_wit_sandbox)
     }
 
     fn execute_command(
@@ -120,7 +120,7 @@ impl wit_sandboxes::Guest for Component {
             env: request.env.into_iter().collect(),
             timeout: request.timeout,
         };
-        with_client(|c| toolbox::execute(c, &cmd, c.config.output_limit)).map(|o| {
+        with_client("execute_command", |c| toolbox::execute(c, &cmd, c.config.output_limit)).map(|o| {
             wit_sandboxes::ExecuteResponse {
                 exit_code: o.exit_code,
                 result: o.result,
@@ -134,7 +134,7 @@ impl wit_sandboxes::Guest for Component {
         name: Option<String>,
         limit: Option<u32>,
     ) -> Result<Vec<wit::Snapshot>, wit::Error> {
-        with_client(|c| snapshots::list(c, name.as_deref(), limit))
+        with_client("list_snapshots", |c| snapshots::list(c, name.as_deref(), limit))
             .map(|list| list.into_iter().map(to_wit_snapshot).collect())
     }
 }
