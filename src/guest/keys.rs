@@ -26,8 +26,10 @@ impl api_keys::Guest for Component {
         permissions: Vec<String>,
         expires_at: Option<String>,
     ) -> Result<wit::ApiKey, wit::Error> {
-        with_client("create_api_key", |c| crate::api::api_keys::create(c, &name, &permissions, expires_at.as_deref()))
-            .map(to_wit_api_key)
+        with_client("create_api_key", |c| {
+            crate::api::api_keys::create(c, &name, &permissions, expires_at.as_deref())
+        })
+        .map(to_wit_api_key)
     }
 
     fn list_api_keys() -> Result<Vec<wit::ApiKey>, wit::Error> {
@@ -48,7 +50,9 @@ impl api_keys::Guest for Component {
     }
 
     fn delete_api_key_for_user(user_id: String, name: String) -> Result<(), wit::Error> {
-        with_client("delete_api_key_for_user", |c| crate::api::api_keys::delete_for_user(c, &user_id, &name))
+        with_client("delete_api_key_for_user", |c| {
+            crate::api::api_keys::delete_for_user(c, &user_id, &name)
+        })
     }
 }
 
@@ -96,7 +100,8 @@ impl ephemeral_keys::Guest for Component {
     }
 
     fn list_ephemeral_keys() -> Result<Vec<ephemeral_keys::EphemeralKey>, wit::Error> {
-        with_client("list_ephemeral_keys", keys::list).map(|list| list.into_iter().map(to_wit_ephemeral).collect())
+        with_client("list_ephemeral_keys", keys::list)
+            .map(|list| list.into_iter().map(to_wit_ephemeral).collect())
     }
 
     fn revoke_expired_keys() -> Result<ephemeral_keys::SweepReport, wit::Error> {

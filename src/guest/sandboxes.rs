@@ -91,7 +91,10 @@ impl wit_sandboxes::Guest for Component {
             network_block_all: request.network_block_all,
             network_allow_list: request.network_allow_list,
         };
-        with_client("create_sandbox", |c| lifecycle::create(c, &req, request.timeout)).map(to_wit_sandbox)
+        with_client("create_sandbox", |c| {
+            lifecycle::create(c, &req, request.timeout)
+        })
+        .map(to_wit_sandbox)
     }
 
     fn delete_sandbox(sandbox: String) -> Result<wit::Sandbox, wit::Error> {
@@ -107,7 +110,10 @@ impl wit_sandboxes::Guest for Component {
         force: bool,
         timeout: Option<u32>,
     ) -> Result<wit::Sandbox, wit::Error> {
-        with_client("stop_sandbox", |c| lifecycle::stop(c, &sandbox, force, timeout)).map(to_wit_sandbox)
+        with_client("stop_sandbox", |c| {
+            lifecycle::stop(c, &sandbox, force, timeout)
+        })
+        .map(to_wit_sandbox)
     }
 
     fn execute_command(
@@ -120,13 +126,14 @@ impl wit_sandboxes::Guest for Component {
             env: request.env.into_iter().collect(),
             timeout: request.timeout,
         };
-        with_client("execute_command", |c| toolbox::execute(c, &cmd, c.config.output_limit)).map(|o| {
-            wit_sandboxes::ExecuteResponse {
-                exit_code: o.exit_code,
-                result: o.result,
-                truncated: o.truncated,
-                result_length: o.result_length,
-            }
+        with_client("execute_command", |c| {
+            toolbox::execute(c, &cmd, c.config.output_limit)
+        })
+        .map(|o| wit_sandboxes::ExecuteResponse {
+            exit_code: o.exit_code,
+            result: o.result,
+            truncated: o.truncated,
+            result_length: o.result_length,
         })
     }
 
@@ -134,7 +141,9 @@ impl wit_sandboxes::Guest for Component {
         name: Option<String>,
         limit: Option<u32>,
     ) -> Result<Vec<wit::Snapshot>, wit::Error> {
-        with_client("list_snapshots", |c| snapshots::list(c, name.as_deref(), limit))
-            .map(|list| list.into_iter().map(to_wit_snapshot).collect())
+        with_client("list_snapshots", |c| {
+            snapshots::list(c, name.as_deref(), limit)
+        })
+        .map(|list| list.into_iter().map(to_wit_snapshot).collect())
     }
 }
