@@ -696,3 +696,30 @@ async fn broken_oversized_and_slow_answers_are_mapped() {
         .unwrap_err();
     assert_kind(&err, ErrorKind::Timeout);
 }
+
+#[tokio::test]
+async fn older_daemons_code_field_and_unknown_states_are_understood() {
+    let emu = Emulator::start(EmulatorOptions {
+        legacy_exec_code_field: true,
+        ..Default::default()
+    })
+    .unwrap();
+    emu.add_sandbox(SandboxSeed::new().named("old-daemon"));
+    emu.add_sandbox(SandboxSeed::new().named("future").in_state("hibernating"));
+    let cfg = config(&emu);
+    let json = call(
+        &emu,
+        &cfg,
+        "execute_command",
+        r#"{"sandbox": "old-daemon", "command": "exit 7"}"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(json["exitCode"], 7);
+    let future = call(&emu, &cfg, "get_sandbox", r#"{"sandbox": "future"}"#)
+        .await
+        .unwrap();
+    assert_eq!(future["state"], "hibernating");
+    let all = call(&emu, &cfg, "list_sandboxes", "{}").await.unwrap();
+    assert_eq!(all["sandboxes"].as_array().unwrap().len(), 2);
+}
