@@ -1,29 +1,12 @@
 //! The key tools: Daytona's API-key operations and ephemeral key vending,
 //! their descriptions and fields, and how a call runs.
 
-use super::sandbox_tools::READ;
 use super::{Args, Field, Hints, ToolSpec, Ty};
 use crate::api::api_keys::{self, PERMISSIONS};
 use crate::error::Error;
 use crate::http::{Client, Transport};
 use crate::keys::{self, Revoked, sweep, ttl};
 use serde_json::{Value, json};
-
-/// Creates something each call.
-const CREATE: Hints = Hints {
-    read_only: false,
-    destructive: false,
-    idempotent: false,
-    open_world: true,
-};
-
-/// Deletes something; repeating it deletes nothing more.
-const DELETE: Hints = Hints {
-    read_only: false,
-    destructive: true,
-    idempotent: true,
-    open_world: true,
-};
 
 const KEY_NAME: Field = Field {
     name: "name",
@@ -64,7 +47,7 @@ For a short-lived key for an agent or job, use mint_ephemeral_key instead: it de
                 description: "When the key stops working, RFC 3339 (e.g. 2030-01-01T00:00:00Z), in the future. Leave it out for a key that never expires.",
             },
         ],
-        hints: CREATE,
+        hints: Hints::CREATE,
         output: Some(super::schemas::api_key),
     },
     ToolSpec {
@@ -74,7 +57,7 @@ For a short-lived key for an agent or job, use mint_ephemeral_key instead: it de
 Read-only; never shows a full key value. Returns {\"apiKeys\": [...]}. \
 Use get_api_key for one key by name, and list_ephemeral_keys for only the short-lived keys from mint_ephemeral_key.",
         fields: &[],
-        hints: READ,
+        hints: Hints::READ,
         output: Some(super::schemas::api_key_list),
     },
     ToolSpec {
@@ -83,7 +66,7 @@ Use get_api_key for one key by name, and list_ephemeral_keys for only the short-
         description: "Describe the API key this component is configured with (DAYTONA_API_KEY): name, permissions, expiry and last use, value masked. \
 Read-only. Use it to check what the configured key may do; it is the one key operation that authenticates with the API key instead of the JWT.",
         fields: &[],
-        hints: READ,
+        hints: Hints::READ,
         output: Some(super::schemas::api_key),
     },
     ToolSpec {
@@ -92,7 +75,7 @@ Read-only. Use it to check what the configured key may do; it is the one key ope
         description: "Get one API key by name: permissions, masked value, creation, expiry and last use. \
 Read-only. Use list_api_keys to find names, and get_current_api_key for the key this component itself uses.",
         fields: &[KEY_NAME],
-        hints: READ,
+        hints: Hints::READ,
         output: Some(super::schemas::api_key),
     },
     ToolSpec {
@@ -102,7 +85,7 @@ Read-only. Use list_api_keys to find names, and get_current_api_key for the key 
 Destructive. A key that does not exist is not-found. \
 For an ephemeral key prefer revoke_ephemeral_key (an already revoked key counts as success there); for another user's key use delete_api_key_for_user.",
         fields: &[KEY_NAME],
-        hints: DELETE,
+        hints: Hints::DELETE,
         output: Some(super::schemas::deleted),
     },
     ToolSpec {
@@ -119,7 +102,7 @@ Destructive and cannot be undone. Use list_api_keys to find userId and names; us
             },
             KEY_NAME,
         ],
-        hints: DELETE,
+        hints: Hints::DELETE,
         output: Some(super::schemas::deleted_for_user),
     },
     ToolSpec {
@@ -156,7 +139,7 @@ Creates a new key on every call. Revoke it early with revoke_ephemeral_key; revo
                 description: "Who the key is for, e.g. ci-agent; written into the key's name as lower-case letters, digits and '-', at most 24 characters (default agent).",
             },
         ],
-        hints: CREATE,
+        hints: Hints::CREATE,
         output: Some(super::schemas::minted_key),
     },
     ToolSpec {
@@ -171,7 +154,7 @@ Refuses names that are not ephemeral keys minted here; use delete_api_key for an
             required: true,
             description: "The ephemeral key's name, eph-<holder>-<expiry>-<random>.",
         }],
-        hints: DELETE,
+        hints: Hints::DELETE,
         output: Some(super::schemas::revoked),
     },
     ToolSpec {
@@ -180,7 +163,7 @@ Refuses names that are not ephemeral keys minted here; use delete_api_key for an
         description: "List the ephemeral keys minted here (names eph-<holder>-<expiry>-<random>): holder, permissions, expiry and whether it has passed. \
 Read-only; never shows key values, and leaves out every other API key (list_api_keys shows those). Returns {\"ephemeralKeys\": [...]}.",
         fields: &[],
-        hints: READ,
+        hints: Hints::READ,
         output: Some(super::schemas::ephemeral_key_list),
     },
     ToolSpec {
@@ -190,7 +173,7 @@ Read-only; never shows key values, and leaves out every other API key (list_api_
 Never touches other API keys or unexpired ephemeral keys. Safe to run at any time, from any number of places at once; \
 a key that could not be revoked is simply found again on the next run. Expired keys already stop working; this removes them from the account.",
         fields: &[],
-        hints: DELETE,
+        hints: Hints::DELETE,
         output: Some(super::schemas::sweep_report),
     },
 ];

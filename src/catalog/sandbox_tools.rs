@@ -8,14 +8,6 @@ use crate::http::{Client, Transport};
 use crate::models::CreateSandbox;
 use serde_json::{Value, json};
 
-/// Hints of a tool that only reads.
-pub(crate) const READ: Hints = Hints {
-    read_only: true,
-    destructive: false,
-    idempotent: true,
-    open_world: true,
-};
-
 const SANDBOX_ARG: Field = Field {
     name: "sandbox",
     ty: Ty::String { min_len: 1 },
@@ -74,7 +66,7 @@ Use get_sandbox for one sandbox you already know by ID or name.",
                 description: "Return at most this many sandboxes.",
             },
         ],
-        hints: READ,
+        hints: Hints::READ,
         output: Some(super::schemas::sandbox_list),
     },
     ToolSpec {
@@ -83,7 +75,7 @@ Use get_sandbox for one sandbox you already know by ID or name.",
         description: "Get one Daytona sandbox by ID or name: its state (started, stopped, error, ...), snapshot, resources, labels and timestamps. \
 Read-only. Use it to check whether a sandbox is started before execute_command; use list_sandboxes to find names.",
         fields: &[SANDBOX_ARG],
-        hints: READ,
+        hints: Hints::READ,
         output: Some(super::schemas::sandbox),
     },
     ToolSpec {
@@ -185,12 +177,7 @@ Give a `name` so a retry after a lost answer cannot create a second sandbox. If 
             },
             WAIT_TIMEOUT,
         ],
-        hints: Hints {
-            read_only: false,
-            destructive: false,
-            idempotent: false,
-            open_world: true,
-        },
+        hints: Hints::CREATE,
         output: Some(super::schemas::sandbox),
     },
     ToolSpec {
@@ -200,12 +187,7 @@ Give a `name` so a retry after a lost answer cannot create a second sandbox. If 
 Deletion is asynchronous: the result is the sandbox as Daytona last saw it (usually `destroying`). \
 To pause billing but keep the files, use stop_sandbox instead.",
         fields: &[SANDBOX_ARG],
-        hints: Hints {
-            read_only: false,
-            destructive: true,
-            idempotent: true,
-            open_world: true,
-        },
+        hints: Hints::DELETE,
         output: Some(super::schemas::sandbox),
     },
     ToolSpec {
@@ -214,12 +196,7 @@ To pause billing but keep the files, use stop_sandbox instead.",
         description: "Start a stopped Daytona sandbox (resumes billable compute) and wait until it is started. \
 Needed before execute_command when a sandbox has auto-stopped. Starting a started sandbox returns it unchanged.",
         fields: &[SANDBOX_ARG, WAIT_TIMEOUT],
-        hints: Hints {
-            read_only: false,
-            destructive: false,
-            idempotent: true,
-            open_world: true,
-        },
+        hints: Hints::SET_STATE,
         output: Some(super::schemas::sandbox),
     },
     ToolSpec {
@@ -237,12 +214,7 @@ Waits until it is stopped. Stopping a stopped sandbox returns it unchanged. Use 
             },
             WAIT_TIMEOUT,
         ],
-        hints: Hints {
-            read_only: false,
-            destructive: false,
-            idempotent: true,
-            open_world: true,
-        },
+        hints: Hints::SET_STATE,
         output: Some(super::schemas::sandbox),
     },
     ToolSpec {
@@ -281,12 +253,7 @@ If the sandbox is stopped, call start_sandbox first.",
                 description: "Seconds before the command is killed (default 10).",
             },
         ],
-        hints: Hints {
-            read_only: false,
-            destructive: true,
-            idempotent: false,
-            open_world: true,
-        },
+        hints: Hints::RUN,
         output: Some(super::schemas::execution),
     },
     ToolSpec {
@@ -311,7 +278,7 @@ Read-only. Use a snapshot's name or ID as `snapshot` in create_sandbox.",
                 description: "Return at most this many snapshots.",
             },
         ],
-        hints: READ,
+        hints: Hints::READ,
         output: Some(super::schemas::snapshot_list),
     },
 ];

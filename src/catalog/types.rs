@@ -62,6 +62,29 @@ pub struct Hints {
     pub open_world: bool,
 }
 
+impl Hints {
+    /// Changes nothing.
+    pub const READ: Hints = Hints::new(true, false, true);
+    /// Creates something new on every call (a sandbox, a key).
+    pub const CREATE: Hints = Hints::new(false, false, false);
+    /// Moves something to a state; repeating it changes nothing more (start, stop).
+    pub const SET_STATE: Hints = Hints::new(false, false, true);
+    /// Removes something for good; removing it again changes nothing.
+    pub const DELETE: Hints = Hints::new(false, true, true);
+    /// Runs arbitrary code that may change or destroy anything in a sandbox.
+    pub const RUN: Hints = Hints::new(false, true, false);
+
+    /// Every tool here reaches Daytona, so `open_world` is always set.
+    const fn new(read_only: bool, destructive: bool, idempotent: bool) -> Hints {
+        Hints {
+            read_only,
+            destructive,
+            idempotent,
+            open_world: true,
+        }
+    }
+}
+
 /// A tool: what a model sees.
 #[derive(Debug, Clone, Copy)]
 pub struct ToolSpec {
