@@ -87,30 +87,34 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
 /// Middleware for `/api` routes: authenticates or answers in the API's error shape.
 pub(crate) async fn api_auth(
     State(shared): State<Arc<Shared>>,
-    mut req: Request,
+    req: Request,
     next: Next,
 ) -> Response {
-    match authenticate(&shared, req.headers()) {
-        Ok(principal) => {
-            req.extensions_mut().insert(principal);
-            next.run(req).await
-        }
-        Err(e) => e.into_response(),
-    }
+    authenticated(&shared, req, next, |e| e.into_response()).await
 }
 
 /// Middleware for the toolbox proxy: same rules, toolbox error shape.
 pub(crate) async fn toolbox_auth(
     State(shared): State<Arc<Shared>>,
-    mut req: Request,
+    req: Request,
     next: Next,
 ) -> Response {
-    match authenticate(&shared, req.headers()) {
+    authenticated(&shared, req, next, |e| e.toolbox().into_response()).await
+}
+
+/// Run the route with the caller attached, or answer `refuse(error)`.
+async fn authenticated(
+    shared: &Shared,
+    mut req: Request,
+    next: Next,
+    refuse: impl FnOnce(ApiError) -> Response,
+) -> Response {
+    match authenticate(shared, req.headers()) {
         Ok(principal) => {
             req.extensions_mut().insert(principal);
             next.run(req).await
         }
-        Err(e) => e.toolbox().into_response(),
+        Err(e) => refuse(e),
     }
 }
 
