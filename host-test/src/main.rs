@@ -143,24 +143,83 @@ async fn demo() -> Result<()> {
     ];
     for (tool, args) in steps {
         // A fresh instance per call, as agent hosts do.
-        let mut instance = harness.instance(&config).await?;
-        let t = std::time::Instant::now();
-        let outcome = instance.call_tool(tool, args).await?;
-        println!(
-            "\n> {tool} {args}   ({:.1} ms)",
-            t.elapsed().as_secs_f64() * 1000.0
-        );
-        match outcome {
-            Ok(json) => println!("{}", summarize(&json)),
-            Err(e) => println!(
+        step(harness, &config, tool, args).await?;
+    }
+    key_story(&emu, harness).await
+}
+
+/// The ephemeral-key part of the demo: an agent gets a short-lived key whose
+/// scope decides what it may do; the key is revoked when done.
+async fn key_story(emu: &Emulator, harness: &Harness) -> Result<()> {
+    let admin = emulator_config(emu)
+        .env("DAYTONA_JWT_TOKEN", emu.jwt())
+        .env("DAYTONA_ORGANIZATION_ID", emu.organization_id());
+    for scope in ["daytona:workspaces:read", "daytona:workspaces"] {
+        let args = format!(r#"{{"scope": "{scope}", "ttl": "10m", "holder": "demo-agent"}}"#);
+        let minted = step(harness, &admin, "mint_ephemeral_key", &args).await?;
+        let Some(minted) = minted else { continue };
+        // The agent's own configuration: only the minted key.
+        let agent = CallConfig::default()
+            .env("DAYTONA_API_URL", emu.api_url())
+            .env(
+                "DAYTONA_API_KEY",
+                minted["value"].as_str().unwrap_or_default(),
+            )
+            .allow(emu.addr().to_string());
+        println!("  (the agent now uses the minted key, scope {scope})");
+        step(
+            harness,
+            &agent,
+            "create_sandbox",
+            r#"{"name": "agent-box"}"#,
+        )
+        .await?;
+        let name = minted["name"].as_str().unwrap_or_default();
+        step(
+            harness,
+            &admin,
+            "revoke_ephemeral_key",
+            &format!(r#"{{"name": "{name}"}}"#),
+        )
+        .await?;
+    }
+    step(harness, &admin, "list_ephemeral_keys", "{}").await?;
+    Ok(())
+}
+
+/// Call one tool on a fresh instance and print the outcome; the result on success.
+async fn step(
+    harness: &Harness,
+    config: &CallConfig,
+    tool: &str,
+    args: &str,
+) -> Result<Option<serde_json::Value>> {
+    let mut instance = harness.instance(config).await?;
+    let t = std::time::Instant::now();
+    let outcome = instance.call_tool(tool, args).await?;
+    println!(
+        "\n> {tool} {args}   ({:.1} ms)",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    // The guest writes only audit lines (key mint, revoke, sweep) to stderr.
+    for line in instance.output().lines() {
+        println!("  audit: {line}");
+    }
+    match outcome {
+        Ok(json) => {
+            println!("{}", summarize(&json));
+            Ok(serde_json::from_str(&json).ok())
+        }
+        Err(e) => {
+            println!(
                 "error {:?}: {}\n  hint: {}",
                 e.kind,
                 e.message,
                 e.hint.unwrap_or_default()
-            ),
+            );
+            Ok(None)
         }
     }
-    Ok(())
 }
 
 /// One line per sandbox, or the JSON itself.
@@ -190,6 +249,13 @@ fn summarize(json: &str) -> String {
     }
     if value.get("id").is_some() {
         return line(&value);
+    }
+    if let Some(name) = value.get("name").filter(|_| value.get("value").is_some()) {
+        // A minted key: show what it may do, never its value.
+        return format!(
+            "  {name} permissions {} expires {}",
+            value["permissions"], value["expiresAt"]
+        );
     }
     pretty(json)
 }
