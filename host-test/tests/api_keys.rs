@@ -5,6 +5,8 @@
 
 mod common;
 
+use host_test::emulator::clock::format_rfc3339;
+
 use common::*;
 use host_test::CallConfig;
 use host_test::emulator::{Emulator, EmulatorOptions};
@@ -341,7 +343,7 @@ async fn a_created_key_with_an_expiry_stops_working_when_daytona_says() {
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let expires_at = format_rfc3339(secs);
+    let expires_at = format_rfc3339(secs as i64 * 1000);
     let created = call(
         &emu,
         &cfg,
@@ -411,26 +413,4 @@ async fn list_tools_offers_the_key_tools_with_their_hints() {
     let schema: Value = serde_json::from_str(&mint.input_schema).unwrap();
     assert_eq!(schema["properties"]["ttl"]["anyOf"][0]["minimum"], 60);
     assert!(mint.description.contains("daytona:workspaces:read"));
-}
-
-/// Whole seconds since the epoch as RFC 3339 (UTC), for building arguments.
-fn format_rfc3339(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
 }

@@ -66,7 +66,7 @@ pub(crate) fn from_ms(ms: i64) -> SystemTime {
 }
 
 /// Formats like JavaScript's `Date.toISOString()`: `YYYY-MM-DDTHH:MM:SS.mmmZ`.
-pub(crate) fn format_rfc3339(ms: i64) -> String {
+pub fn format_rfc3339(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let milli = ms.rem_euclid(1000);
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
