@@ -3,6 +3,8 @@
 //! Secrets sit in [`Secret`], whose `Debug` and `Display` never show the value.
 
 use crate::error::Error;
+use crate::hosts::{self, HostPolicy};
+use crate::keys::ceiling::MintCeiling;
 use std::fmt;
 use std::time::Duration;
 
@@ -71,6 +73,11 @@ pub struct Config {
     pub response_timeout: Duration,
     /// `DAYTONA_OUTPUT_LIMIT_BYTES`: most command output handed back.
     pub output_limit: usize,
+    /// Where a credential may go: the API host, its parent domain and
+    /// `DAYTONA_TOOLBOX_HOSTS`.
+    pub hosts: HostPolicy,
+    /// `DAYTONA_MINT_SCOPES` and `DAYTONA_MINT_MAX_TTL`: what may be minted.
+    pub mint_ceiling: MintCeiling,
 }
 
 /// Default connect timeout.
@@ -88,6 +95,9 @@ impl Config {
         K: AsRef<str>,
         V: AsRef<str>,
     {
+        let vars: Vec<(K, V)> = vars.into_iter().collect();
+        let mint_ceiling = MintCeiling::from_env(vars.iter().map(|(k, v)| (k, v)))?;
+        let mut toolbox_hosts = Vec::new();
         let mut api_url = None;
         let mut api_key = None;
         let mut jwt = None;
@@ -95,7 +105,7 @@ impl Config {
         let mut connect_timeout = DEFAULT_CONNECT_TIMEOUT;
         let mut response_timeout = DEFAULT_RESPONSE_TIMEOUT;
         let mut output_limit = DEFAULT_OUTPUT_LIMIT;
-        for (k, v) in vars {
+        for (k, v) in &vars {
             let value = v.as_ref().trim();
             if value.is_empty() {
                 continue;
@@ -116,6 +126,7 @@ impl Config {
                 "DAYTONA_OUTPUT_LIMIT_BYTES" => {
                     output_limit = parse_number(k.as_ref(), value, 1024, 4 * 1024 * 1024)? as usize
                 }
+                hosts::TOOLBOX_HOSTS_VAR => toolbox_hosts = hosts::parse_host_list(value)?,
                 _ => {}
             }
         }
@@ -131,8 +142,11 @@ impl Config {
                 "set DAYTONA_ORGANIZATION_ID to the organization's ID",
             ));
         }
+        let api_url = api_url.unwrap_or_else(|| DEFAULT_API_URL.to_string());
         Ok(Config {
-            api_url: api_url.unwrap_or_else(|| DEFAULT_API_URL.to_string()),
+            hosts: HostPolicy::new(&api_url, &toolbox_hosts),
+            mint_ceiling,
+            api_url,
             api_key,
             jwt,
             organization_id,

@@ -3,6 +3,7 @@
 //!
 //! - [`config`]: environment → configuration; secrets redacted.
 //! - [`error`]: the one error type and its mapping from HTTP answers.
+//! - [`hosts`]: which hosts a credential may be sent to.
 //! - [`http`]: requests, the transport seam, retries; [`wasi_http`] sends them.
 //! - [`models`]: serde types of Daytona's wire format.
 //! - [`api`]: one module per Daytona resource: build requests, parse answers.
@@ -15,6 +16,7 @@ pub mod api;
 pub mod catalog;
 pub mod config;
 pub mod error;
+pub mod hosts;
 pub mod http;
 pub mod keys;
 pub mod models;

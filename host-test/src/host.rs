@@ -6,25 +6,77 @@ use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
 /// `send_request` with an outbound-host allowlist.
 pub struct AllowlistHooks {
-    allowed: Vec<String>,
+    allowed: Vec<Entry>,
     denied: Arc<Mutex<Vec<String>>>,
 }
 
+/// One allowlist entry: `host`, `host:port`, `*.domain` or `*.domain:port`.
+#[derive(Debug, Clone)]
+struct Entry {
+    /// Lower-case host (IPv6 in brackets), or the domain after `*.`.
+    host: String,
+    /// Whether any host strictly under `host` matches (not `host` itself).
+    under: bool,
+    /// The port, when the entry names one.
+    port: Option<u16>,
+}
+
+impl Entry {
+    fn parse(text: &str) -> Option<Entry> {
+        let (under, rest) = match text.strip_prefix("*.") {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let authority = parse_authority(rest)?;
+        Some(Entry {
+            host: authority.host().to_ascii_lowercase(),
+            under,
+            port: authority.port_u16(),
+        })
+    }
+
+    fn matches(&self, host: &str, port: Option<u16>) -> bool {
+        let host_ok = if self.under {
+            host.strip_suffix(self.host.as_str())
+                .is_some_and(|prefix| prefix.len() > 1 && prefix.ends_with('.'))
+        } else {
+            host == self.host
+        };
+        host_ok && (self.port.is_none() || self.port == port)
+    }
+}
+
+/// Parse an authority with the URI type; `None` if malformed or if it carries
+/// userinfo (`user:pass@host`), which no allowed request needs.
+fn parse_authority(text: &str) -> Option<http::uri::Authority> {
+    let authority: http::uri::Authority = text.parse().ok()?;
+    // The type parses the port lazily: `host:x` must not pass as `host`.
+    let port_text = &authority.as_str()[authority.host().len()..];
+    let port_ok = port_text.is_empty() || authority.port_u16().is_some();
+    (port_ok && !authority.as_str().contains('@') && !authority.host().is_empty())
+        .then_some(authority)
+}
+
 impl AllowlistHooks {
-    /// Allow exactly these authorities (`host` allows any port of that host).
+    /// Allow these authorities: `host` (any port), `host:port`, and `*.domain`
+    /// (any host under `domain`, as [`daytona_tools::hosts::HostPolicy::allowlist`]
+    /// gives them). Malformed entries allow nothing.
     pub fn new(allowed: Vec<String>) -> Self {
         AllowlistHooks {
-            allowed,
+            allowed: allowed.iter().filter_map(|a| Entry::parse(a)).collect(),
             denied: Arc::default(),
         }
     }
 
-    /// Whether an authority may be reached.
+    /// Whether an authority may be reached: parsed as a URI authority, host
+    /// compared case-insensitively, userinfo refused.
     pub fn allows(&self, authority: &str) -> bool {
-        let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
-        self.allowed
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(authority) || a.eq_ignore_ascii_case(host))
+        let Some(authority) = parse_authority(authority) else {
+            return false;
+        };
+        let host = authority.host().to_ascii_lowercase();
+        let port = authority.port_u16();
+        self.allowed.iter().any(|e| e.matches(&host, port))
     }
 
     /// Authorities refused so far.
@@ -84,6 +136,33 @@ mod tests {
         assert!(!hooks.allows("127.0.0.1:8081"));
         assert!(hooks.allows("app.daytona.io:443"));
         assert!(hooks.allows("app.daytona.io"));
+        assert!(hooks.allows("APP.Daytona.IO"));
         assert!(!hooks.allows("evil.example"));
+        assert!(!hooks.allows("app.daytona.io.evil.example"));
+    }
+
+    #[test]
+    fn userinfo_and_malformed_authorities_are_refused() {
+        let hooks = AllowlistHooks::new(vec!["app.daytona.io".into()]);
+        for bad in [
+            "user:pw@app.daytona.io",
+            "evil.example@app.daytona.io",
+            "app.daytona.io:notaport",
+            "",
+            "app daytona.io",
+        ] {
+            assert!(!hooks.allows(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn wildcards_match_hosts_under_the_domain_only() {
+        let hooks = AllowlistHooks::new(vec!["*.daytona.io".into(), "[::1]:9".into()]);
+        assert!(hooks.allows("proxy.app.daytona.io"));
+        assert!(hooks.allows("Proxy.Daytona.io:443"));
+        assert!(!hooks.allows("daytona.io"));
+        assert!(!hooks.allows("evildaytona.io"));
+        assert!(hooks.allows("[::1]:9"));
+        assert!(!hooks.allows("[::1]:10"));
     }
 }

@@ -9,7 +9,9 @@
 //! ```
 
 use anyhow::{Result, bail};
+use daytona_tools::hosts::HostPolicy;
 use host_test::emulator::{Emulator, EmulatorOptions};
+use host_test::harness::types::ErrorKind;
 use host_test::{CallConfig, Harness};
 
 const USAGE: &str =
@@ -51,23 +53,28 @@ fn emulator_config(emu: &Emulator) -> CallConfig {
         .allow(emu.addr().to_string())
 }
 
-/// Guest configuration from this process's DAYTONA_* variables; only the API host is allowed.
+/// Guest configuration from this process's DAYTONA_* variables. The hosts
+/// allowed are exactly those the component would send a credential to: the API
+/// host, hosts under its parent domain (Daytona's toolbox proxy) and
+/// `DAYTONA_TOOLBOX_HOSTS`, by the component's own [`HostPolicy`].
 fn env_config() -> Result<CallConfig> {
     let mut config = CallConfig::default();
     for (k, v) in std::env::vars().filter(|(k, _)| k.starts_with("DAYTONA_")) {
         config = config.env(&k, v);
     }
     let url = std::env::var("DAYTONA_API_URL")
-        .unwrap_or_else(|_| "https://app.daytona.io/api".to_string());
-    let authority = url
-        .split("://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .filter(|a| !a.is_empty());
-    match authority {
-        Some(a) => Ok(config.allow(a)),
-        None => bail!("DAYTONA_API_URL is not a URL with a host"),
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| daytona_tools::config::DEFAULT_API_URL.to_string());
+    let extra = std::env::var(daytona_tools::hosts::TOOLBOX_HOSTS_VAR).unwrap_or_default();
+    let extra = daytona_tools::hosts::parse_host_list(&extra)
+        .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let policy = HostPolicy::new(url.trim(), &extra);
+    let allowlist = policy.allowlist();
+    if allowlist.is_empty() {
+        bail!("DAYTONA_API_URL is not a URL with a host");
     }
+    Ok(allowlist.into_iter().fold(config, CallConfig::allow))
 }
 
 async fn call(config: &CallConfig, tool: &str, json: Option<&str>) -> Result<()> {
@@ -80,11 +87,27 @@ async fn call(config: &CallConfig, tool: &str, json: Option<&str>) -> Result<()>
             Ok(())
         }
         Err(e) => bail!(
-            "{:?}: {}{}",
-            e.kind,
+            "{}: {}{}",
+            kind_name(&e.kind),
             e.message,
             e.hint.map(|h| format!("\nhint: {h}")).unwrap_or_default()
         ),
+    }
+}
+
+/// An error kind as users see it everywhere else (WIT, JSON, MCP): kebab-case.
+fn kind_name(kind: &ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::InvalidInput => "invalid-input",
+        ErrorKind::Unauthorized => "unauthorized",
+        ErrorKind::Forbidden => "forbidden",
+        ErrorKind::NotFound => "not-found",
+        ErrorKind::Conflict => "conflict",
+        ErrorKind::RateLimited => "rate-limited",
+        ErrorKind::Timeout => "timeout",
+        ErrorKind::Upstream => "upstream",
+        ErrorKind::Transport => "transport",
+        ErrorKind::Config => "config",
     }
 }
 
@@ -212,8 +235,8 @@ async fn step(
         }
         Err(e) => {
             println!(
-                "error {:?}: {}\n  hint: {}",
-                e.kind,
+                "error {}: {}\n  hint: {}",
+                kind_name(&e.kind),
                 e.message,
                 e.hint.unwrap_or_default()
             );

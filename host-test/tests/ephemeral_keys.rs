@@ -26,11 +26,16 @@ const FULL: &[&str] = &[
 const READ: &[&str] = &["read:volumes"];
 
 /// The component configured for key management (JWT, organization, master
-/// key), on the emulator's clock.
+/// key), on the emulator's clock, with every scope mintable (the ceiling is
+/// tested in least_privilege.rs).
 fn keys_config(emu: &Emulator) -> CallConfig {
     config(emu)
         .env("DAYTONA_JWT_TOKEN", emu.jwt())
         .env("DAYTONA_ORGANIZATION_ID", emu.organization_id())
+        .env(
+            "DAYTONA_MINT_SCOPES",
+            "daytona:workspaces:read,daytona:workspaces,daytona,daytona:org:*",
+        )
         .clock(emu.clock())
 }
 

@@ -11,6 +11,10 @@ use std::time::Duration;
 
 /// The wait applied when a caller gives no timeout, in seconds.
 pub const DEFAULT_WAIT_SECS: u32 = 60;
+/// The longest wait a caller may ask for, in seconds.
+pub const MAX_WAIT_SECS: u32 = 3600;
+/// The longest auto-stop/archive/delete interval, in minutes (a year).
+pub const MAX_INTERVAL_MINUTES: i32 = 525_600;
 
 /// States a sandbox passes through on its own; a request during one gets 409.
 const TRANSITIONAL: &[&str] = &[
@@ -44,10 +48,10 @@ pub fn validate_create(req: &CreateSandbox, timeout: Option<i64>) -> Result<(), 
         ("autoDeleteInterval", req.auto_delete_interval),
     ] {
         if let Some(v) = value
-            && v < 0
+            && !(0..=MAX_INTERVAL_MINUTES).contains(&v)
         {
             return Err(Error::invalid_input(format!(
-                "`{field}` is {v}; intervals are minutes and cannot be negative (0 disables it)"
+                "`{field}` is {v}; intervals are minutes from 0 (disabled) to {MAX_INTERVAL_MINUTES} (a year)"
             )));
         }
     }
@@ -58,6 +62,7 @@ pub fn validate_create(req: &CreateSandbox, timeout: Option<i64>) -> Result<(), 
             "`timeout` is {t}; it is seconds to wait and cannot be negative (0 returns at once)"
         )));
     }
+    check_wait(timeout.map(|t| t.clamp(0, i64::from(u32::MAX)) as u32))?;
     let resources: Vec<&str> = [("cpu", req.cpu), ("memory", req.memory), ("disk", req.disk)]
         .into_iter()
         .filter_map(|(name, v)| v.map(|_| name))
@@ -137,6 +142,20 @@ pub fn create<T: Transport>(
     wait_for(client, created, &["started"], timeout)
 }
 
+/// Refuse a wait longer than [`MAX_WAIT_SECS`]: the same bound for the typed
+/// exports and `call-tool`.
+pub fn check_wait(timeout: Option<u32>) -> Result<(), Error> {
+    match timeout {
+        Some(t) if t > MAX_WAIT_SECS => Err(Error::invalid_input(format!(
+            "`timeout` is {t} s; waits are at most {MAX_WAIT_SECS} s"
+        ))
+        .with_hint(
+            "wait in several calls (get_sandbox shows the state), or pass 0 to return at once",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// An answer that may have been lost after Daytona acted: no answer, or a gateway error.
 fn lost(e: &Error) -> bool {
     matches!(e.kind, ErrorKind::Transport | ErrorKind::Timeout)
@@ -149,6 +168,7 @@ pub fn start<T: Transport>(
     sandbox: &str,
     timeout: Option<u32>,
 ) -> Result<Sandbox, Error> {
+    check_wait(timeout)?;
     let current = sandboxes::get(client, sandbox)?;
     if current.state == "started" {
         return Ok(current);
@@ -164,6 +184,7 @@ pub fn stop<T: Transport>(
     force: bool,
     timeout: Option<u32>,
 ) -> Result<Sandbox, Error> {
+    check_wait(timeout)?;
     let current = sandboxes::get(client, sandbox)?;
     if current.state == "stopped" {
         return Ok(current);

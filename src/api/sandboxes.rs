@@ -34,6 +34,10 @@ pub const STATES: &[&str] = &[
 
 /// The largest page Daytona serves.
 pub const MAX_PAGE: u32 = 200;
+/// The most sandboxes one call returns.
+pub const MAX_LIMIT: u32 = 10_000;
+/// Most pages followed, against a server that never says it is done.
+const MAX_PAGES: usize = 1000;
 
 /// Where to look when a sandbox is not found.
 pub const NOT_FOUND_HINT: &str = "use list_sandboxes to see valid sandbox names and IDs";
@@ -54,10 +58,12 @@ pub struct ListFilter {
 impl ListFilter {
     /// Refuse filters Daytona would refuse, saying which and why.
     pub fn validate(&self) -> Result<(), Error> {
-        if self.limit == Some(0) {
-            return Err(Error::invalid_input(
-                "`limit` must be at least 1 (leave it out to list every sandbox)",
-            ));
+        if let Some(limit) = self.limit
+            && !(1..=MAX_LIMIT).contains(&limit)
+        {
+            return Err(Error::invalid_input(format!(
+                "`limit` is {limit}; it must be from 1 to {MAX_LIMIT} (leave it out to list every sandbox)"
+            )));
         }
         for (i, state) in self.states.iter().enumerate() {
             if !STATES.contains(&state.as_str()) {
@@ -80,7 +86,7 @@ pub fn list<T: Transport>(client: &Client<T>, filter: &ListFilter) -> Result<Vec
     let mut out = Vec::new();
     let mut cursor: Option<String> = None;
     let mut seen = HashSet::new();
-    loop {
+    for _ in 0..MAX_PAGES {
         let want = filter
             .limit
             .map_or(MAX_PAGE, |l| (l - out.len() as u32).min(MAX_PAGE));
@@ -94,6 +100,7 @@ pub fn list<T: Transport>(client: &Client<T>, filter: &ListFilter) -> Result<Vec
         }
         let page: CursorPage<Sandbox> = client.json(&req)?;
         let (items, next) = page.into_parts();
+        let empty = items.is_empty();
         out.extend(items);
         if let Some(limit) = filter.limit
             && out.len() >= limit as usize
@@ -103,6 +110,8 @@ pub fn list<T: Transport>(client: &Client<T>, filter: &ListFilter) -> Result<Vec
         }
         match next {
             None => return Ok(out),
+            // A page with nothing on it that still points on is not progress.
+            Some(_) if empty => return Ok(out),
             Some(next) if !seen.insert(next.clone()) => {
                 return Err(Error::new(
                     ErrorKind::Upstream,
@@ -113,6 +122,11 @@ pub fn list<T: Transport>(client: &Client<T>, filter: &ListFilter) -> Result<Vec
             Some(next) => cursor = Some(next),
         }
     }
+    Err(Error::new(
+        ErrorKind::Upstream,
+        format!("list sandboxes: Daytona kept returning pages after {MAX_PAGES}"),
+    )
+    .with_hint("pass a `limit`, or filter by `name`, `labels` or `states`"))
 }
 
 /// Get one sandbox by ID or name.
@@ -220,10 +234,54 @@ mod tests {
     fn repeated_cursor_ends_the_loop() {
         let cfg = config();
         let t = Scripted::default();
-        t.answer(200, &[], r#"{"items":[],"nextCursor":"same"}"#)
-            .answer(200, &[], r#"{"items":[],"nextCursor":"same"}"#);
+        let page = format!(r#"{{"items":[{}],"nextCursor":"same"}}"#, item("a"));
+        t.answer(200, &[], &page).answer(200, &[], &page);
         let err = list(&Client::new(&cfg, &t), &ListFilter::default()).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Upstream);
+        assert_eq!(t.sent.borrow().len(), 2);
+    }
+
+    #[test]
+    fn an_empty_page_ends_the_list_and_pages_are_capped() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.answer(200, &[], r#"{"items":[],"nextCursor":"more"}"#);
+        assert!(
+            list(&Client::new(&cfg, &t), &ListFilter::default())
+                .unwrap()
+                .is_empty()
+        );
+
+        let t = Scripted::default();
+        for i in 0..MAX_PAGES {
+            t.answer(
+                200,
+                &[],
+                &format!(
+                    r#"{{"items":[{}],"nextCursor":"c{i}"}}"#,
+                    item(&i.to_string())
+                ),
+            );
+        }
+        let err = list(&Client::new(&cfg, &t), &ListFilter::default()).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Upstream);
+        assert!(
+            err.message.contains("kept returning pages"),
+            "{}",
+            err.message
+        );
+        assert_eq!(t.sent.borrow().len(), MAX_PAGES);
+    }
+
+    #[test]
+    fn limits_beyond_the_most_one_call_returns_are_refused() {
+        for limit in [0, MAX_LIMIT + 1] {
+            let filter = ListFilter {
+                limit: Some(limit),
+                ..Default::default()
+            };
+            assert_eq!(filter.validate().unwrap_err().kind, ErrorKind::InvalidInput);
+        }
     }
 
     #[test]

@@ -8,6 +8,8 @@ use crate::models::{NumberedPage, Snapshot};
 const PAGE: u32 = 100;
 /// Most pages followed, against a server that never says it is done.
 const MAX_PAGES: u64 = 1000;
+/// The most snapshots one call returns.
+pub const MAX_LIMIT: u32 = 10_000;
 
 /// List snapshots whose name matches `name` (Daytona's filter), up to `limit`.
 pub fn list<T: Transport>(
@@ -15,10 +17,12 @@ pub fn list<T: Transport>(
     name: Option<&str>,
     limit: Option<u32>,
 ) -> Result<Vec<Snapshot>, Error> {
-    if limit == Some(0) {
-        return Err(Error::invalid_input(
-            "`limit` must be at least 1 (leave it out to list every snapshot)",
-        ));
+    if let Some(limit) = limit
+        && !(1..=MAX_LIMIT).contains(&limit)
+    {
+        return Err(Error::invalid_input(format!(
+            "`limit` is {limit}; it must be from 1 to {MAX_LIMIT} (leave it out to list every snapshot)"
+        )));
     }
     let mut out: Vec<Snapshot> = Vec::new();
     for page in 1..=MAX_PAGES {

@@ -14,6 +14,7 @@ pub use types::{Field, Hints, ToolSpec, Ty};
 
 use crate::error::{Error, ErrorKind};
 use crate::http::{Client, Transport};
+use crate::keys::ceiling::MintCeiling;
 use serde_json::{Map, Value, json};
 use std::sync::LazyLock;
 
@@ -49,6 +50,39 @@ pub fn call<T: Transport>(client: &Client<T>, name: &str, arguments: &str) -> Re
                 format!("tool {} is listed but not wired up", spec.name),
             ))
         })
+}
+
+/// What a model is shown of a tool on this host: its description and input
+/// schema, narrowed to the host's bounds where the tool has them (today the
+/// minting ceiling: the scopes and the longest `ttl` that will be accepted).
+pub fn advertised(spec: &ToolSpec, ceiling: &MintCeiling) -> (String, Value) {
+    let mut schema = spec.input_schema();
+    if spec.name != "mint_ephemeral_key" {
+        return (spec.description.to_string(), schema);
+    }
+    let scopes = ceiling.scope_names();
+    let exact: Vec<&String> = scopes.iter().filter(|s| !s.ends_with(":*")).collect();
+    let props = &mut schema["properties"];
+    let mut scope = json!({ "type": "string", "enum": exact });
+    if scopes.iter().any(|s| s == "daytona:org:*") {
+        scope = json!({ "type": "string", "anyOf": [
+            { "enum": exact },
+            { "pattern": "^daytona:org:[A-Za-z0-9._-]{1,128}$" },
+        ] });
+    }
+    scope["description"] = props["scope"]["description"].clone();
+    props["scope"] = scope;
+    let max = ceiling.max_ttl_secs;
+    props["ttl"]["anyOf"][0]["maximum"] = json!(max);
+    let description = format!(
+        "{} On this host (set by its operator, not negotiable): scopes {}; ttl at most {} (default {}). \
+A request beyond these is refused with forbidden and creates nothing.",
+        spec.description,
+        scopes.join(", "),
+        crate::keys::ttl::describe(max),
+        crate::keys::ttl::describe(ceiling.default_ttl_secs()),
+    );
+    (description, schema)
 }
 
 /// Encode a result as JSON.
@@ -149,6 +183,36 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_mint_tool_advertises_the_hosts_ceiling() {
+        let spec = find("mint_ephemeral_key").unwrap();
+        let (text, schema) = advertised(spec, &MintCeiling::default());
+        assert_eq!(
+            schema["properties"]["scope"]["enum"],
+            json!(["daytona:workspaces:read", "daytona:workspaces"])
+        );
+        assert_eq!(schema["properties"]["ttl"]["anyOf"][0]["maximum"], 86_400);
+        assert!(
+            text.contains("scopes daytona:workspaces:read, daytona:workspaces; ttl at most 24h")
+        );
+
+        let ceiling = MintCeiling::from_env([
+            ("DAYTONA_MINT_SCOPES", "daytona,daytona:org:*"),
+            ("DAYTONA_MINT_MAX_TTL", "5m"),
+        ])
+        .unwrap();
+        let (text, schema) = advertised(spec, &ceiling);
+        let scope = &schema["properties"]["scope"];
+        assert_eq!(scope["anyOf"][0]["enum"], json!(["daytona"]));
+        assert!(scope["anyOf"][1]["pattern"].is_string());
+        assert!(scope["description"].is_string());
+        assert_eq!(schema["properties"]["ttl"]["anyOf"][0]["maximum"], 300);
+        assert!(text.contains("ttl at most 5m (default 5m)"), "{text}");
+        // Other tools are shown as they are.
+        let get = find("get_sandbox").unwrap();
+        assert_eq!(advertised(get, &ceiling).1, get.input_schema());
     }
 
     #[test]

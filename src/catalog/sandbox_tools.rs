@@ -17,12 +17,15 @@ const SANDBOX_ARG: Field = Field {
 
 const INTERVAL: Ty = Ty::Integer {
     min: 0,
-    max: 525_600,
+    max: lifecycle::MAX_INTERVAL_MINUTES as i64,
 };
 
 const WAIT_TIMEOUT: Field = Field {
     name: "timeout",
-    ty: Ty::Integer { min: 0, max: 3600 },
+    ty: Ty::Integer {
+        min: 0,
+        max: lifecycle::MAX_WAIT_SECS as i64,
+    },
     required: false,
     description: "Seconds to wait for the sandbox to get there (default 60; 0 = return at once).",
 };
@@ -60,7 +63,7 @@ Use get_sandbox for one sandbox you already know by ID or name.",
                 name: "limit",
                 ty: Ty::Integer {
                     min: 1,
-                    max: 10_000,
+                    max: sandboxes::MAX_LIMIT as i64,
                 },
                 required: false,
                 description: "Return at most this many sandboxes.",
@@ -272,7 +275,7 @@ Read-only. Use a snapshot's name or ID as `snapshot` in create_sandbox.",
                 name: "limit",
                 ty: Ty::Integer {
                     min: 1,
-                    max: 10_000,
+                    max: snapshots::MAX_LIMIT as i64,
                 },
                 required: false,
                 description: "Return at most this many snapshots.",

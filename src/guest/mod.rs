@@ -11,6 +11,7 @@ use crate::catalog::selection::Selection;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::http::Client;
+use crate::keys::ceiling::MintCeiling;
 use crate::wasi_http::{MAX_RESPONSE_BYTES, WasiTransport};
 
 /// The component.
@@ -67,13 +68,23 @@ impl tools::Guest for Component {
         let Ok(selection) = Selection::from_env(std::env::vars()) else {
             return Vec::new();
         };
+        // A malformed ceiling leaves the mint tool out (its calls say why).
+        let ceiling = MintCeiling::from_env(std::env::vars());
         selection
             .tools()
-            .map(|t| tools::Tool {
+            .filter(|t| ceiling.is_ok() || t.name != "mint_ephemeral_key")
+            .map(|t| {
+                let (description, input_schema) = crate::catalog::advertised(
+                    t,
+                    ceiling.as_ref().unwrap_or(&MintCeiling::default()),
+                );
+                (t, description, input_schema)
+            })
+            .map(|(t, description, input_schema)| tools::Tool {
                 name: t.name.to_string(),
                 title: t.title.to_string(),
-                description: t.description.to_string(),
-                input_schema: t.input_schema().to_string(),
+                description,
+                input_schema: input_schema.to_string(),
                 output_schema: t.output_schema().map(|schema| schema.to_string()),
                 read_only: t.hints.read_only,
                 destructive: t.hints.destructive,

@@ -88,8 +88,15 @@ pub fn line(event: &Event) -> String {
 }
 
 /// Write an event to stderr: the only place audit lines are written.
+///
+/// A failed write is ignored: `eprintln!` would panic (and abort the
+/// instance) on a closed stderr, and at that point a key may already exist
+/// that the caller must be given.
 pub fn emit(event: &Event) {
-    eprintln!("{}", line(event));
+    use std::io::Write;
+    let mut text = line(event);
+    text.push('\n');
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 #[cfg(test)]

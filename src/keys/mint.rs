@@ -44,7 +44,12 @@ pub fn mint<T: Transport>(
 ) -> Result<MintedKey, Error> {
     let scope = Scope::parse(scope)?;
     scope.check_organization(client.config.organization_id.as_deref())?;
-    let ttl = ttl::check("ttl", ttl_secs)?;
+    let ceiling = &client.config.mint_ceiling;
+    let ttl = ttl::check(
+        "ttl",
+        Some(ttl_secs.unwrap_or_else(|| ceiling.default_ttl_secs())),
+    )?;
+    ceiling.check(&scope, u64::from(ttl))?;
     let holder = name::sanitize_holder(holder);
     let now = client.transport.now_unix_millis();
     let expires_unix = now / 1000 + u64::from(ttl);

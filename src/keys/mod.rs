@@ -9,6 +9,7 @@
 //!
 //! - [`scope`]: scope → permissions and organization.
 //! - [`ttl`]: lifetimes and their bounds.
+//! - [`ceiling`]: the host's bounds on what may be minted.
 //! - [`name`]: `eph-<holder>-<expiry>-<random>` names.
 //! - [`time`]: RFC 3339 without a date crate.
 //! - [`mod@mint`]: minting, and refusing an answer wider than asked.
@@ -16,6 +17,7 @@
 //! - [`sweep`]: revoking expired keys.
 
 pub mod audit;
+pub mod ceiling;
 pub mod mint;
 pub mod name;
 pub mod scope;
@@ -62,15 +64,42 @@ pub enum Revoked {
 }
 
 /// Revoke one of our keys by name. A key already gone counts as revoked.
+///
+/// The name alone does not make a key ours (anyone can name a key
+/// `eph-...`): the key is fetched first and deleted only if it passes the
+/// sweep's rule ([`ours`]: the name parses and Daytona's `expiresAt` agrees
+/// with it). Anything else is refused and nothing is deleted.
 pub fn revoke<T: Transport>(client: &Client<T>, name: &str) -> Result<Revoked, Error> {
+    let shown = crate::error::scrub(name, &[]);
     if !EphemeralName::is_ours(name) {
         return Err(Error::invalid_input(format!(
-            "'{}' is not an ephemeral key minted by daytona-tools (eph-<holder>-<expiry>-<random>)",
-            crate::error::scrub(name, &[])
+            "'{shown}' is not an ephemeral key minted by daytona-tools (eph-<holder>-<expiry>-<random>)"
         ))
         .with_hint("use list_ephemeral_keys to see ours; delete_api_key deletes any other key"));
     }
-    revoke_named(client, name, None, "request")
+    let key = match api_keys::get(client, name) {
+        Ok(key) => key,
+        Err(e) if e.kind == ErrorKind::NotFound => {
+            audit_revoke(client, name, None, "request", &Ok(Revoked::AlreadyGone));
+            return Ok(Revoked::AlreadyGone);
+        }
+        Err(e) => return Err(e),
+    };
+    if ours(&key).is_none() {
+        let expiry = key.expires_at.as_deref().map_or_else(
+            || "no expiry".to_string(),
+            |t| format!("expiry {}", crate::error::scrub(t, &[])),
+        );
+        return Err(Error::new(
+            ErrorKind::Forbidden,
+            format!(
+                "key '{shown}' is named like an ephemeral key but has {expiry}, which does not match its name: \
+                 it was not minted by daytona-tools, so it was not deleted"
+            ),
+        )
+        .with_hint("if you mean to delete this key anyway, use delete_api_key"));
+    }
+    revoke_named(client, name, Some(key.permissions), "request")
 }
 
 /// Delete a key we know is ours and audit the outcome; `by` says who asked.
@@ -87,6 +116,18 @@ pub(crate) fn revoke_named<T: Transport>(
             Err(e) if e.kind == ErrorKind::NotFound => Ok(Revoked::AlreadyGone),
             Err(e) => Err(e),
         };
+    audit_revoke(client, name, permissions, by, &outcome);
+    outcome
+}
+
+/// Write the audit line of a revoke's outcome.
+fn audit_revoke<T: Transport>(
+    client: &Client<T>,
+    name: &str,
+    permissions: Option<Vec<String>>,
+    by: &str,
+    outcome: &Result<Revoked, Error>,
+) {
     let parsed = EphemeralName::parse(name);
     let mut event = Event::new(
         if outcome.is_ok() {
@@ -100,13 +141,12 @@ pub(crate) fn revoke_named<T: Transport>(
     event.holder = parsed.as_ref().map(|n| n.holder.clone());
     event.expires_at = parsed.map(|n| time::format_secs(n.expires_unix as i64));
     event.permissions = permissions;
-    event.detail = Some(match &outcome {
+    event.detail = Some(match outcome {
         Ok(Revoked::Now) => format!("by {by}"),
         Ok(Revoked::AlreadyGone) => format!("by {by}; already revoked"),
         Err(e) => format!("by {by}; {}", e.message),
     });
     audit::emit(&event);
-    outcome
 }
 
 /// Our keys (never their values), with expiry and whether it has passed.
@@ -191,16 +231,47 @@ pub(crate) mod tests {
         let cfg = jwt_config();
         let t = transport();
         let name = "eph-agent-1893456600-000000000abc";
-        t.inner
-            .answer(204, &[], "")
-            .answer(404, &[], r#"{"message":"not found"}"#);
+        let key = format!(
+            r#"{{"name":"{name}","value":"dtn_****","permissions":["write:sandboxes"],"expiresAt":"2030-01-01T00:10:00.000Z"}}"#
+        );
+        t.inner.answer(200, &[], &key).answer(204, &[], "").answer(
+            404,
+            &[],
+            r#"{"message":"not found"}"#,
+        );
         let c = Client::new(&cfg, &t);
         assert_eq!(revoke(&c, name).unwrap(), Revoked::Now);
         assert_eq!(revoke(&c, name).unwrap(), Revoked::AlreadyGone);
         let err = revoke(&c, "production-key").unwrap_err();
         assert_eq!(err.kind, ErrorKind::InvalidInput);
-        assert_eq!(t.inner.sent.borrow().len(), 2);
-        assert!(t.inner.urls()[0].ends_with(&format!("/api-keys/{name}")));
+        let sent = t.inner.sent.borrow();
+        let methods: Vec<_> = sent.iter().map(|(r, _)| r.method).collect();
+        use crate::http::Method::{Delete, Get};
+        assert_eq!(methods, [Get, Delete, Get]);
+        assert!(
+            sent.iter()
+                .all(|(r, _)| r.url.ends_with(&format!("/api-keys/{name}")))
+        );
+    }
+
+    #[test]
+    fn a_look_alike_key_is_fetched_and_never_deleted() {
+        let cfg = jwt_config();
+        let name = "eph-agent-1893456600-000000000abc";
+        for expires in ["null", r#""2031-01-01T00:00:00.000Z""#] {
+            let t = transport();
+            t.inner.answer(
+                200,
+                &[],
+                &format!(r#"{{"name":"{name}","value":"dtn_****","permissions":[],"expiresAt":{expires}}}"#),
+            );
+            let err = revoke(&Client::new(&cfg, &t), name).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Forbidden, "{expires}");
+            assert!(err.message.contains("not deleted"), "{}", err.message);
+            let sent = t.inner.sent.borrow();
+            assert_eq!(sent.len(), 1);
+            assert_eq!(sent[0].0.method, crate::http::Method::Get);
+        }
     }
 
     #[test]

@@ -97,6 +97,9 @@ pub struct EmulatorOptions {
     /// Answer execute with `{code, result}` instead of `{exitCode, result}`, as older
     /// daemons did.
     pub legacy_exec_code_field: bool,
+    /// The `toolboxProxyUrl` sandboxes carry instead of this emulator's own (a tampered
+    /// or misconfigured answer pointing elsewhere).
+    pub toolbox_url_override: Option<String>,
 }
 
 impl Default for EmulatorOptions {
@@ -108,6 +111,7 @@ impl Default for EmulatorOptions {
             toolbox_proxy_404: false,
             allow_api_key_management: false,
             legacy_exec_code_field: false,
+            toolbox_url_override: None,
         }
     }
 }

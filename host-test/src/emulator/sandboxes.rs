@@ -91,10 +91,18 @@ impl Inner {
 }
 
 impl Shared {
-    pub(crate) fn render_ctx<'a>(&'a self, inner: &Inner, toolbox_url: &'a str) -> RenderCtx<'a> {
+    pub(crate) fn render_ctx<'a>(
+        &'a self,
+        inner: &'a Inner,
+        toolbox_url: &'a str,
+    ) -> RenderCtx<'a> {
+        let url = inner.opts.toolbox_url_override.as_deref();
         RenderCtx {
             org_id: &self.org_id,
-            toolbox_url: inner.opts.toolbox_proxy.then_some(toolbox_url),
+            toolbox_url: inner
+                .opts
+                .toolbox_proxy
+                .then_some(url.unwrap_or(toolbox_url)),
         }
     }
 
@@ -363,5 +371,6 @@ pub(crate) async fn toolbox_proxy_url(
                 .with_code("SANDBOX_NOT_FOUND"),
         );
     }
-    Ok(Json(json!({ "url": shared.toolbox_url() })))
+    let url = (inner.opts.toolbox_url_override.clone()).unwrap_or_else(|| shared.toolbox_url());
+    Ok(Json(json!({ "url": url })))
 }
