@@ -267,17 +267,7 @@ pub(crate) fn random_hex(bytes: usize) -> String {
 
 /// A random version-4 UUID, as Daytona uses for ids.
 pub(crate) fn uuid_v4() -> String {
-    let h = random_hex(16);
-    let variant = ["8", "9", "a", "b"][(random_u64() % 4) as usize];
-    format!(
-        "{}-{}-4{}-{}{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        variant,
-        &h[17..20],
-        &h[20..32]
-    )
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// An opaque three-part JWT-looking token naming the user.
