@@ -4,6 +4,7 @@
 //! - [`config`]: environment → configuration; secrets redacted.
 //! - [`error`]: the one error type and its mapping from HTTP answers.
 //! - [`http`]: requests, the transport seam, retries; [`wasi_http`] sends them.
+//! - [`deadline`]: monotonic deadlines: which bound limits each wait, the call budget.
 //! - [`models`]: serde types of Daytona's wire format.
 //! - [`api`]: one module per Daytona resource: build requests, parse answers.
 //! - [`keys`]: ephemeral keys: scopes, TTLs, names, minting, sweeping, audit.
@@ -14,6 +15,7 @@
 pub mod api;
 pub mod catalog;
 pub mod config;
+pub mod deadline;
 pub mod error;
 pub mod http;
 pub mod keys;
