@@ -121,11 +121,14 @@ impl WasiTransport {
             .map_err(|()| Failure::Invalid("URL"))?;
 
         // Hosts that do not support a timeout (jco's shim, for one) refuse to
-        // set it, and some drop the options: the guest's own timers below hold either way.
+        // set it, and some drop the options: the guest's own timers below hold
+        // either way. The host's between-bytes timer is only a backstop at twice
+        // the bound, so the guest's fires first: wasmtime 48 reports a body
+        // timeout as an error without its code, which could not be named.
         let options = RequestOptions::new();
         let _ = options.set_connect_timeout(Some(nanos(limits.connect)));
         let _ = options.set_first_byte_timeout(Some(nanos(limits.response)));
-        let _ = options.set_between_bytes_timeout(Some(nanos(limits.response)));
+        let _ = options.set_between_bytes_timeout(Some(nanos(limits.response).saturating_mul(2)));
 
         let body = outgoing.body().map_err(|()| Failure::Io("request body"))?;
         let future = outgoing_handler::handle(outgoing, Some(options))
@@ -174,10 +177,15 @@ impl WasiTransport {
                 }
                 Err(StreamError::Closed) => break,
                 Err(StreamError::LastOperationFailed(e)) => {
-                    return Err(wasip2::http::types::http_error_code(&e)
-                        .map_or(Failure::Io("response body"), |code| {
-                            Failure::Http(code, Phase::Body { last_bytes })
-                        }));
+                    let phase = Phase::Body { last_bytes };
+                    return Err(match wasip2::http::types::http_error_code(&e) {
+                        Some(code) => Failure::Http(code, phase),
+                        // A failure without a code after the bound's silence is the host's timer.
+                        None if monotonic_clock::now() >= limits.deadline(phase).0 => {
+                            Failure::Timeout(limits.deadline(phase).1)
+                        }
+                        None => Failure::Io("response body"),
+                    });
                 }
             }
         }

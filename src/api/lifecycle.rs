@@ -149,8 +149,9 @@ fn wait_time(timeout: Option<u32>) -> Duration {
 }
 
 /// An answer that may have been lost after Daytona acted: no answer, or a gateway error.
+/// A refusal before sending (a host's allowlist) is not a lost answer.
 fn lost(e: &Error) -> bool {
-    matches!(e.kind, ErrorKind::Transport | ErrorKind::Timeout)
+    (e.retryable && matches!(e.kind, ErrorKind::Transport | ErrorKind::Timeout))
         || matches!(e.status, Some(502..=504))
 }
 
