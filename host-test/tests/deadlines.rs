@@ -192,7 +192,7 @@ fn timeout_row(fault: &str, tool: &'static str, out: &Outcome, bound: &str, trie
     Row {
         fault: fault.to_string(),
         tool,
-        outcome: "timeout".into(),
+        outcome: kind_name(&err.kind).into(),
         bound: bound.into(),
         attempts: tries.to_string(),
     }
@@ -299,7 +299,7 @@ async fn connection_refused() -> Row {
     Row {
         fault: "connection refused".into(),
         tool: "get_sandbox",
-        outcome: "transport".into(),
+        outcome: kind_name(&err.kind).into(),
         bound: "retry limit".into(),
         attempts: "4".into(),
     }
@@ -339,7 +339,7 @@ async fn host_denied() -> Row {
     Row {
         fault: "host denies the request (POST with a body)".into(),
         tool: "create_sandbox",
-        outcome: "transport".into(),
+        outcome: kind_name(&err.kind).into(),
         bound: "—".into(),
         attempts: "0".into(),
     }
