@@ -78,6 +78,11 @@ pub struct Config {
     pub hosts: HostPolicy,
     /// `DAYTONA_MINT_SCOPES` and `DAYTONA_MINT_MAX_TTL`: what may be minted.
     pub mint_ceiling: MintCeiling,
+    /// `DAYTONA_REQUEST_TIMEOUT_MS`: bound on one request from start to last byte.
+    pub request_timeout: Duration,
+    /// `DAYTONA_CALL_TIMEOUT_MS`: bound on a whole tool call (retries and
+    /// waits included), plus the call's own `timeout` (see docs/bounds.md).
+    pub call_timeout: Duration,
 }
 
 /// Default connect timeout.
@@ -86,6 +91,10 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_RESPONSE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default bound on command output handed back.
 pub const DEFAULT_OUTPUT_LIMIT: usize = 64 * 1024;
+/// Default bound on one request, start to last byte.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+/// Default bound on a tool call beyond its own `timeout`.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(300);
 
 impl Config {
     /// Read the configuration from `(name, value)` pairs, as `wasi:cli/environment` gives them.
@@ -105,6 +114,8 @@ impl Config {
         let mut connect_timeout = DEFAULT_CONNECT_TIMEOUT;
         let mut response_timeout = DEFAULT_RESPONSE_TIMEOUT;
         let mut output_limit = DEFAULT_OUTPUT_LIMIT;
+        let mut request_timeout = DEFAULT_REQUEST_TIMEOUT;
+        let mut call_timeout = DEFAULT_CALL_TIMEOUT;
         for (k, v) in &vars {
             let value = v.as_ref().trim();
             if value.is_empty() {
@@ -127,6 +138,14 @@ impl Config {
                     output_limit = parse_number(k.as_ref(), value, 1024, 4 * 1024 * 1024)? as usize
                 }
                 hosts::TOOLBOX_HOSTS_VAR => toolbox_hosts = hosts::parse_host_list(value)?,
+                "DAYTONA_REQUEST_TIMEOUT_MS" => {
+                    request_timeout =
+                        Duration::from_millis(parse_number(k.as_ref(), value, 1, 3_600_000)?)
+                }
+                "DAYTONA_CALL_TIMEOUT_MS" => {
+                    call_timeout =
+                        Duration::from_millis(parse_number(k.as_ref(), value, 1, 86_400_000)?)
+                }
                 _ => {}
             }
         }
@@ -153,6 +172,8 @@ impl Config {
             connect_timeout,
             response_timeout,
             output_limit,
+            request_timeout,
+            call_timeout,
         })
     }
 
@@ -288,6 +309,13 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.message.contains("DAYTONA_CONNECT_TIMEOUT_MS"));
+        for name in ["DAYTONA_REQUEST_TIMEOUT_MS", "DAYTONA_CALL_TIMEOUT_MS"] {
+            let err = env(&[("DAYTONA_API_KEY", "k"), (name, "0")]).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Config);
+            assert!(err.message.contains(name), "{err}");
+            let cfg = env(&[("DAYTONA_API_KEY", "k"), (name, "2500")]).unwrap();
+            assert!([cfg.request_timeout, cfg.call_timeout].contains(&Duration::from_millis(2500)));
+        }
     }
 
     #[test]

@@ -5,8 +5,11 @@
 //! lives in [`crate::wasi_http`]. Tests drive the same code with a scripted transport.
 
 use crate::config::{AuthPreference, Config, Credential};
+use crate::deadline::{CallBudget, Limits};
 use crate::error::{Error, ErrorKind};
 use serde::de::DeserializeOwned;
+use std::cell::Cell;
+use std::collections::VecDeque;
 use std::time::Duration;
 
 /// The HTTP methods the component uses.
@@ -37,8 +40,12 @@ pub struct Request {
     pub retry: Retry,
     /// What the request does, for error messages (e.g. "get sandbox 'dev'").
     pub what: String,
-    /// How long to wait for the answer once connected.
+    /// How long to wait for the answer once connected; this much is also
+    /// added to the request's total bound.
     pub timeout: Option<Duration>,
+    /// Whether an answer over the body cap keeps its first and last parts
+    /// ([`Response::cut`]) instead of failing.
+    pub keep_ends: bool,
 }
 
 impl Request {
@@ -57,6 +64,7 @@ impl Request {
             },
             what: what.into(),
             timeout: None,
+            keep_ends: false,
         }
     }
 
@@ -109,6 +117,12 @@ impl Request {
         self.timeout = Some(timeout);
         self
     }
+
+    /// Keep the first and last parts of an answer over the body cap instead of failing.
+    pub fn keep_ends(mut self) -> Self {
+        self.keep_ends = true;
+        self
+    }
 }
 
 /// When a failed request may be sent again.
@@ -129,8 +143,82 @@ pub struct Response {
     pub status: u16,
     /// Headers, names in lower case.
     pub headers: Vec<(String, String)>,
-    /// The body.
+    /// The body; when [`Response::cut`] is set, only its first part.
     pub body: Vec<u8>,
+    /// Set when the body was over the cap and its middle was dropped.
+    pub cut: Option<Cut>,
+}
+
+/// The rest of an answer whose middle was dropped.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cut {
+    /// The last bytes of the body.
+    pub tail: Vec<u8>,
+    /// The length of the whole body.
+    pub total: u64,
+}
+
+/// Collects a body up to a cap: past it, either fails or keeps the first half
+/// of the cap and a ring of the last half.
+#[derive(Debug)]
+pub struct BodyBuffer {
+    cap: usize,
+    keep_ends: bool,
+    head: Vec<u8>,
+    tail: VecDeque<u8>,
+    total: u64,
+}
+
+impl BodyBuffer {
+    /// A buffer of at most `cap` bytes.
+    pub fn new(cap: usize, keep_ends: bool) -> Self {
+        BodyBuffer {
+            cap,
+            keep_ends,
+            head: Vec::new(),
+            tail: VecDeque::new(),
+            total: 0,
+        }
+    }
+
+    /// Add bytes; `Err(cap)` when they do not fit and the ends are not kept.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), usize> {
+        self.total += chunk.len() as u64;
+        if !self.keep_ends {
+            if self.head.len() + chunk.len() > self.cap {
+                return Err(self.cap);
+            }
+            self.head.extend_from_slice(chunk);
+            return Ok(());
+        }
+        let head_cap = self.cap / 2;
+        let to_head = head_cap.saturating_sub(self.head.len()).min(chunk.len());
+        self.head.extend_from_slice(&chunk[..to_head]);
+        let rest = &chunk[to_head..];
+        let tail_cap = self.cap - head_cap;
+        let rest = &rest[rest.len().saturating_sub(tail_cap)..];
+        self.tail.extend(rest);
+        let excess = self.tail.len().saturating_sub(tail_cap);
+        self.tail.drain(..excess);
+        Ok(())
+    }
+
+    /// The body, and what was cut from it if anything.
+    pub fn finish(self) -> (Vec<u8>, Option<Cut>) {
+        let mut head = self.head;
+        if self.total == (head.len() + self.tail.len()) as u64 {
+            head.extend(self.tail);
+            return (head, None);
+        }
+        let tail = Vec::from(self.tail);
+        (
+            head,
+            Some(Cut {
+                tail,
+                total: self.total,
+            }),
+        )
+    }
 }
 
 impl Response {
@@ -145,14 +233,23 @@ impl Response {
 
 /// What sends requests and waits. The component uses [`crate::wasi_http::WasiTransport`].
 pub trait Transport {
-    /// Send one request and read the whole answer; failures to send or read are `Error`s.
-    fn send(&self, request: &Request, headers: &[(String, String)]) -> Result<Response, Error>;
+    /// Send one request and read the whole answer within `limits`; failures to
+    /// send or read, and running out of time, are `Error`s.
+    fn send(
+        &self,
+        request: &Request,
+        headers: &[(String, String)],
+        limits: &Limits,
+    ) -> Result<Response, Error>;
     /// Wait.
     fn sleep(&self, duration: Duration);
     /// A random number, for backoff jitter and names.
     fn random_u64(&self) -> u64;
-    /// Wall-clock time, milliseconds since the Unix epoch.
+    /// Wall-clock time, milliseconds since the Unix epoch: for timestamps
+    /// only, never for deadlines.
     fn now_unix_millis(&self) -> u64;
+    /// Monotonic time in nanoseconds from an arbitrary origin: every deadline uses it.
+    fn monotonic_nanos(&self) -> u64;
 }
 
 /// Retry bounds for idempotent requests.
@@ -230,7 +327,9 @@ pub fn retry_after(response: &Response) -> Option<Duration> {
         .max()
 }
 
-/// Sends requests for one configuration: adds authentication, retries, maps errors.
+/// Sends requests for one configuration and one tool call: adds
+/// authentication, retries, maps errors, and keeps every request and wait
+/// within the call's time budget.
 pub struct Client<'a, T: Transport> {
     /// The configuration.
     pub config: &'a Config,
@@ -238,16 +337,50 @@ pub struct Client<'a, T: Transport> {
     pub transport: &'a T,
     /// Retry bounds.
     pub retry: RetryPolicy,
+    budget: Cell<CallBudget>,
 }
 
 impl<'a, T: Transport> Client<'a, T> {
-    /// A client with the default retry policy.
+    /// A client with the default retry policy, for one call starting now
+    /// (its budget is `DAYTONA_CALL_TIMEOUT_MS`).
     pub fn new(config: &'a Config, transport: &'a T) -> Self {
+        let budget = CallBudget::new(transport.monotonic_nanos(), config.call_timeout);
         Client {
             config,
             transport,
             retry: RetryPolicy::default(),
+            budget: Cell::new(budget),
         }
+    }
+
+    /// Give the call `extra` time beyond `DAYTONA_CALL_TIMEOUT_MS`: the wait
+    /// or run time its caller asked for.
+    pub fn extend_call(&self, extra: Duration) {
+        let mut budget = self.budget.get();
+        budget.extend(extra);
+        self.budget.set(budget);
+    }
+
+    /// Time left in the call's budget.
+    pub fn call_left(&self) -> Duration {
+        self.budget.get().left(self.transport.monotonic_nanos())
+    }
+
+    /// The `timeout` error for a call whose budget ran out during `what`.
+    pub fn call_exhausted(&self, what: &str) -> Error {
+        self.budget.get().exhausted(what)
+    }
+
+    /// The bounds of a request attempt starting now.
+    fn limits(&self, request: &Request) -> Limits {
+        let own = request.timeout.unwrap_or_default();
+        Limits::new(
+            self.transport.monotonic_nanos(),
+            self.config.connect_timeout,
+            request.timeout.unwrap_or(self.config.response_timeout),
+            self.config.request_timeout.saturating_add(own),
+            self.budget.get().end,
+        )
     }
 
     /// The API URL for `path` (which starts with `/`).
@@ -270,7 +403,12 @@ impl<'a, T: Transport> Client<'a, T> {
         let mut waited = Duration::ZERO;
         let mut attempt = 0;
         loop {
-            let outcome = self.transport.send(request, &headers);
+            if self.call_left().is_zero() {
+                return Err(self.call_exhausted(&request.what));
+            }
+            let outcome = self
+                .transport
+                .send(request, &headers, &self.limits(request));
             let (status, server_wait) = match &outcome {
                 Ok(r) if (200..300).contains(&r.status) => return outcome,
                 Ok(r) => (Some(r.status), retry_after(r)),
@@ -281,6 +419,8 @@ impl<'a, T: Transport> Client<'a, T> {
             let delay =
                 self.retry
                     .delay(request.retry, attempt, status, server_wait, waited, jitter);
+            // A wait that would use up the call's time only delays the error.
+            let delay = delay.filter(|d| *d < self.call_left());
             match delay {
                 Some(delay) => {
                     self.transport.sleep(delay);
@@ -381,7 +521,6 @@ pub(crate) mod testing {
     //! A scripted transport for unit tests of request logic.
     use super::*;
     use std::cell::RefCell;
-    use std::collections::VecDeque;
 
     /// A request as sent, with the headers the client added.
     pub type Sent = (Request, Vec<(String, String)>);
@@ -394,6 +533,12 @@ pub(crate) mod testing {
         pub slept: RefCell<Vec<Duration>>,
         /// Wall-clock time the transport reports; sleeping advances it.
         pub now_millis: std::cell::Cell<u64>,
+        /// Monotonic time the transport reports; sleeping and sending advance it.
+        pub monotonic: std::cell::Cell<u64>,
+        /// How long each send takes on the monotonic clock.
+        pub send_cost: std::cell::Cell<Duration>,
+        /// The bounds each send was given.
+        pub limits: RefCell<Vec<Limits>>,
     }
 
     impl Scripted {
@@ -405,6 +550,20 @@ pub(crate) mod testing {
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect(),
                 body: body.as_bytes().to_vec(),
+                cut: None,
+            }));
+            self
+        }
+        /// A 200 whose middle was cut: `head`, then `tail`, `total` bytes in all.
+        pub fn answer_cut(&self, head: &str, tail: &str, total: u64) -> &Self {
+            self.answers.borrow_mut().push_back(Ok(Response {
+                status: 200,
+                headers: Vec::new(),
+                body: head.as_bytes().to_vec(),
+                cut: Some(Cut {
+                    tail: tail.as_bytes().to_vec(),
+                    total,
+                }),
             }));
             self
         }
@@ -418,10 +577,21 @@ pub(crate) mod testing {
     }
 
     impl Transport for Scripted {
-        fn send(&self, request: &Request, headers: &[(String, String)]) -> Result<Response, Error> {
+        fn send(
+            &self,
+            request: &Request,
+            headers: &[(String, String)],
+            limits: &Limits,
+        ) -> Result<Response, Error> {
             self.sent
                 .borrow_mut()
                 .push((request.clone(), headers.to_vec()));
+            self.limits.borrow_mut().push(*limits);
+            self.monotonic.set(
+                self.monotonic
+                    .get()
+                    .saturating_add(crate::deadline::nanos(self.send_cost.get())),
+            );
             self.answers
                 .borrow_mut()
                 .pop_front()
@@ -431,12 +601,20 @@ pub(crate) mod testing {
             self.slept.borrow_mut().push(duration);
             self.now_millis
                 .set(self.now_millis.get() + duration.as_millis() as u64);
+            self.monotonic.set(
+                self.monotonic
+                    .get()
+                    .saturating_add(crate::deadline::nanos(duration)),
+            );
         }
         fn random_u64(&self) -> u64 {
             u64::MAX / 2
         }
         fn now_unix_millis(&self) -> u64 {
             self.now_millis.get()
+        }
+        fn monotonic_nanos(&self) -> u64 {
+            self.monotonic.get()
         }
     }
 
@@ -592,5 +770,119 @@ mod tests {
         let err = decode::<serde_json::Value>(b"{\"secretish\": ", "list").unwrap_err();
         assert_eq!(err.kind, ErrorKind::Upstream);
         assert!(!err.message.contains("secretish"));
+    }
+
+    #[test]
+    fn bodies_over_the_cap_fail_unless_the_ends_are_kept() {
+        let mut refuse = BodyBuffer::new(10, false);
+        refuse.push(b"0123456").unwrap();
+        assert_eq!(refuse.push(b"7890"), Err(10));
+
+        let mut fits = BodyBuffer::new(10, true);
+        fits.push(b"01234").unwrap();
+        fits.push(b"56789").unwrap();
+        assert_eq!(fits.finish(), (b"0123456789".to_vec(), None));
+
+        let mut ends = BodyBuffer::new(10, true);
+        for chunk in [&b"abc"[..], b"defgh", b"ijklmnopqrstuvw", b"xyz"] {
+            ends.push(chunk).unwrap();
+        }
+        let (head, cut) = ends.finish();
+        assert_eq!(head, b"abcde");
+        assert_eq!(
+            cut,
+            Some(Cut {
+                tail: b"vwxyz".to_vec(),
+                total: 26
+            })
+        );
+    }
+
+    #[test]
+    fn attempts_get_the_configured_bounds_and_a_commands_own_wait() {
+        let cfg = Config::from_env([
+            ("DAYTONA_API_KEY", "k"),
+            ("DAYTONA_CONNECT_TIMEOUT_MS", "100"),
+            ("DAYTONA_RESPONSE_TIMEOUT_MS", "300"),
+            ("DAYTONA_REQUEST_TIMEOUT_MS", "2000"),
+        ])
+        .unwrap();
+        let t = Scripted::default();
+        t.answer(200, &[], "{}").answer(200, &[], "{}");
+        let client = Client::new(&cfg, &t);
+        let get = Request::new(Method::Get, "http://emu/api/x".into(), "x");
+        client.send(&get).unwrap();
+        client
+            .send(&get.clone().timeout(Duration::from_secs(25)))
+            .unwrap();
+        let limits = t.limits.borrow();
+        assert_eq!(limits[0].connect, Duration::from_millis(100));
+        assert_eq!(limits[0].response, Duration::from_millis(300));
+        assert_eq!(limits[0].end - limits[0].started, 2_000_000_000);
+        assert_eq!(limits[0].end_bound, crate::deadline::Bound::Request);
+        assert_eq!(limits[1].response, Duration::from_secs(25));
+        assert_eq!(limits[1].end - limits[1].started, 27_000_000_000);
+    }
+
+    #[test]
+    fn retries_stop_when_the_call_budget_would_run_out() {
+        let cfg = Config::from_env([
+            ("DAYTONA_API_KEY", "k"),
+            ("DAYTONA_CALL_TIMEOUT_MS", "1000"),
+        ])
+        .unwrap();
+        let t = Scripted::default();
+        t.send_cost.set(Duration::from_millis(400));
+        for _ in 0..4 {
+            t.answer(503, &[], "{}");
+        }
+        let client = Client::new(&cfg, &t);
+        let err = client
+            .send(&Request::new(Method::Get, "http://emu/api/x".into(), "x"))
+            .unwrap_err();
+        // The real cause is reported, not the budget.
+        assert_eq!(err.status, Some(503));
+        assert!(t.sent.borrow().len() < 4);
+        // Every attempt was told when the call ends.
+        assert!(t.limits.borrow().iter().all(|l| l.end <= 1_000_000_000));
+        assert!(t.monotonic.get() <= 1_000_000_000 + 400_000_000);
+    }
+
+    #[test]
+    fn nothing_is_sent_once_the_call_budget_is_spent() {
+        let cfg = Config::from_env([
+            ("DAYTONA_API_KEY", "k"),
+            ("DAYTONA_CALL_TIMEOUT_MS", "1000"),
+        ])
+        .unwrap();
+        let t = Scripted::default();
+        let client = Client::new(&cfg, &t);
+        t.sleep(Duration::from_secs(1));
+        let err = client
+            .send(&Request::new(
+                Method::Get,
+                "http://emu/api/x".into(),
+                "list x",
+            ))
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Timeout);
+        assert!(err.message.contains("per-call bound"), "{err}");
+        assert!(t.sent.borrow().is_empty());
+    }
+
+    #[test]
+    fn a_wall_clock_step_does_not_move_deadlines() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.now_millis.set(1_893_456_000_000);
+        t.answer(200, &[], "{}");
+        let client = Client::new(&cfg, &t);
+        t.now_millis.set(0); // the wall clock jumps back 60 years
+        let before = client.call_left();
+        client
+            .send(&Request::new(Method::Get, "http://emu/api/x".into(), "x"))
+            .unwrap();
+        assert_eq!(client.call_left(), before);
+        assert_eq!(before, cfg.call_timeout);
     }
 }

@@ -5,6 +5,7 @@
 //! - [`error`]: the one error type and its mapping from HTTP answers.
 //! - [`hosts`]: which hosts a credential may be sent to.
 //! - [`http`]: requests, the transport seam, retries; [`wasi_http`] sends them.
+//! - [`deadline`]: monotonic deadlines: which bound limits each wait, the call budget.
 //! - [`models`]: serde types of Daytona's wire format.
 //! - [`api`]: one module per Daytona resource: build requests, parse answers.
 //! - [`keys`]: ephemeral keys: scopes, TTLs, names, minting, sweeping, audit.
@@ -15,6 +16,7 @@
 pub mod api;
 pub mod catalog;
 pub mod config;
+pub mod deadline;
 pub mod error;
 pub mod hosts;
 pub mod http;

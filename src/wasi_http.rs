@@ -1,39 +1,50 @@
 //! The one module that sends requests: [`Transport`] over `wasi:http/outgoing-handler`.
 //!
 //! Written on the `wasip2` crate's types rather than waki's client because waki
-//! 0.5 can set only a connect timeout, and every request here also needs a
-//! first-byte and a between-bytes timeout (`wasi:http` request options).
+//! 0.5 can set only a connect timeout. The timeouts are handed to the host as
+//! request options, but the guest enforces them itself too: every wait (for the
+//! request body to be taken, for the answer's headers, for more body) is a
+//! `wasi:io/poll` over the awaited pollable and a `wasi:clocks/monotonic-clock`
+//! timer at the deadline [`Limits::deadline`] names, so the bounds hold in a
+//! host that ignores the options. Which bound fired, and when, is decided in
+//! plain Rust ([`crate::deadline`]).
 
+use crate::deadline::{Bound, Limits, Phase, nanos};
 use crate::error::{Error, ErrorKind};
-use crate::http::{Method, Request, Response, Transport};
+use crate::http::{BodyBuffer, Method, Request, Response, Transport};
 use std::time::Duration;
+use wasip2::clocks::monotonic_clock;
 use wasip2::http::outgoing_handler;
 use wasip2::http::types::{
-    ErrorCode, Fields, Method as WasiMethod, OutgoingBody, OutgoingRequest, RequestOptions, Scheme,
+    ErrorCode, Fields, FutureIncomingResponse, Method as WasiMethod, OutgoingBody, OutgoingRequest,
+    RequestOptions, Scheme,
 };
-use wasip2::io::streams::StreamError;
+use wasip2::io::poll::{Pollable, poll};
+use wasip2::io::streams::{OutputStream, StreamError};
 
-/// Largest answer body read; anything longer is refused rather than buffered.
+/// Largest answer body read; anything longer is refused (or, for requests that
+/// keep the ends, cut in the middle) rather than buffered.
 pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Sends requests with `wasi:http/outgoing-handler`.
 pub struct WasiTransport {
-    /// Bound on establishing a connection.
-    pub connect_timeout: Duration,
-    /// Bound on the wait for the first byte and between bytes, unless the request sets its own.
-    pub response_timeout: Duration,
     /// Largest body read.
     pub max_body: usize,
 }
 
 impl Transport for WasiTransport {
-    fn send(&self, request: &Request, headers: &[(String, String)]) -> Result<Response, Error> {
-        self.send_inner(request, headers)
-            .map_err(|failure| failure.into_error(request))
+    fn send(
+        &self,
+        request: &Request,
+        headers: &[(String, String)],
+        limits: &Limits,
+    ) -> Result<Response, Error> {
+        self.send_inner(request, headers, limits)
+            .map_err(|failure| failure.into_error(request, limits))
     }
 
     fn sleep(&self, duration: Duration) {
-        std::thread::sleep(duration);
+        monotonic_clock::subscribe_duration(nanos(duration)).block();
     }
 
     fn random_u64(&self) -> u64 {
@@ -45,18 +56,37 @@ impl Transport for WasiTransport {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64)
     }
+
+    fn monotonic_nanos(&self) -> u64 {
+        monotonic_clock::now()
+    }
 }
 
 /// Why a send failed, before it becomes an [`Error`].
 enum Failure {
     /// The URL or a header could not be expressed as a request.
     Invalid(&'static str),
-    /// `wasi:http` reported an error.
-    Http(ErrorCode),
+    /// `wasi:http` reported an error while the request was in `Phase`.
+    Http(ErrorCode, Phase),
     /// A stream or resource misbehaved.
     Io(&'static str),
     /// The body exceeded the limit.
     TooLarge(usize),
+    /// A deadline passed before the host answered.
+    Timeout(Bound),
+}
+
+/// Wait until `ready` is ready, or fail with `bound` when the monotonic clock reaches `at`.
+fn wait(ready: &Pollable, (at, bound): (u64, Bound)) -> Result<(), Failure> {
+    if ready.ready() {
+        return Ok(());
+    }
+    let timer = monotonic_clock::subscribe_instant(at);
+    if poll(&[ready, &timer]).contains(&0) {
+        Ok(())
+    } else {
+        Err(Failure::Timeout(bound))
+    }
 }
 
 impl WasiTransport {
@@ -64,6 +94,7 @@ impl WasiTransport {
         &self,
         request: &Request,
         headers: &[(String, String)],
+        limits: &Limits,
     ) -> Result<Response, Failure> {
         let (scheme, authority, path) = split_url(&request.url).ok_or(Failure::Invalid("URL"))?;
         let entries: Vec<(String, Vec<u8>)> = headers
@@ -89,25 +120,29 @@ impl WasiTransport {
             .and_then(|()| outgoing.set_path_with_query(Some(path)))
             .map_err(|()| Failure::Invalid("URL"))?;
 
-        // Hosts that do not support a timeout (jco's shim, for one) refuse to set it;
-        // the request still goes, bounded by what the host enforces.
+        // Hosts that do not support a timeout (jco's shim, for one) refuse to
+        // set it, and some drop the options: the guest's own timers below hold
+        // either way. The host's between-bytes timer is only a backstop at twice
+        // the bound, so the guest's fires first: wasmtime 48 reports a body
+        // timeout as an error without its code, which could not be named.
         let options = RequestOptions::new();
-        let response_timeout = request.timeout.unwrap_or(self.response_timeout);
-        let _ = options.set_connect_timeout(Some(nanos(self.connect_timeout)));
-        let _ = options.set_first_byte_timeout(Some(nanos(response_timeout)));
-        let _ = options.set_between_bytes_timeout(Some(nanos(response_timeout)));
+        let _ = options.set_connect_timeout(Some(nanos(limits.connect)));
+        let _ = options.set_first_byte_timeout(Some(nanos(limits.response)));
+        let _ = options.set_between_bytes_timeout(Some(nanos(limits.response).saturating_mul(2)));
 
         let body = outgoing.body().map_err(|()| Failure::Io("request body"))?;
-        let future = outgoing_handler::handle(outgoing, Some(options)).map_err(Failure::Http)?;
-        write_body(&body, request.body.as_deref().unwrap_or_default())?;
-        OutgoingBody::finish(body, None).map_err(Failure::Http)?;
-
-        future.subscribe().block();
-        let incoming = match future.get() {
-            Some(Ok(Ok(response))) => response,
-            Some(Ok(Err(code))) => return Err(Failure::Http(code)),
-            Some(Err(())) | None => return Err(Failure::Io("response")),
-        };
+        let future = outgoing_handler::handle(outgoing, Some(options))
+            .map_err(|code| Failure::Http(code, Phase::Sending))?;
+        let answered = future.subscribe();
+        if let Err(failure) = send_body(body, request.body.as_deref().unwrap_or_default(), limits) {
+            // A host that refused the request (or lost the connection) says why
+            // on the response future; the body stream only says it closed.
+            return Err(match resolve(&future, &answered, limits) {
+                Err(code @ Failure::Http(..)) => code,
+                _ => failure,
+            });
+        }
+        let incoming = resolve(&future, &answered, limits)?;
         let status = incoming.status();
         let headers = incoming
             .headers()
@@ -124,46 +159,98 @@ impl WasiTransport {
             .consume()
             .map_err(|()| Failure::Io("response body"))?;
         let stream = body.stream().map_err(|()| Failure::Io("response body"))?;
-        let mut bytes = Vec::new();
+        let readable = stream.subscribe();
+        let mut buffer = BodyBuffer::new(self.max_body, request.keep_ends);
+        let mut last_bytes = monotonic_clock::now();
         loop {
-            match stream.blocking_read(64 * 1024) {
-                Ok(chunk) => bytes.extend_from_slice(&chunk),
+            match stream.read(64 * 1024) {
+                Ok(chunk) if chunk.is_empty() => {
+                    wait(&readable, limits.deadline(Phase::Body { last_bytes }))?;
+                }
+                Ok(chunk) => {
+                    last_bytes = monotonic_clock::now();
+                    buffer.push(&chunk).map_err(Failure::TooLarge)?;
+                    // A steady trickle never waits: check the overall end here too.
+                    if limits.expired(last_bytes) {
+                        return Err(Failure::Timeout(limits.end_bound));
+                    }
+                }
                 Err(StreamError::Closed) => break,
                 Err(StreamError::LastOperationFailed(e)) => {
-                    return Err(wasip2::http::types::http_error_code(&e)
-                        .map_or(Failure::Io("response body"), Failure::Http));
+                    let phase = Phase::Body { last_bytes };
+                    return Err(match wasip2::http::types::http_error_code(&e) {
+                        Some(code) => Failure::Http(code, phase),
+                        // A failure without a code after the bound's silence is the host's timer.
+                        None if monotonic_clock::now() >= limits.deadline(phase).0 => {
+                            Failure::Timeout(limits.deadline(phase).1)
+                        }
+                        None => Failure::Io("response body"),
+                    });
                 }
             }
-            if bytes.len() > self.max_body {
-                return Err(Failure::TooLarge(self.max_body));
-            }
         }
+        drop(readable);
         drop(stream);
         drop(body);
+        let (body, cut) = buffer.finish();
         Ok(Response {
             status,
             headers,
-            body: bytes,
+            body,
+            cut,
         })
     }
 }
 
-fn write_body(body: &OutgoingBody, bytes: &[u8]) -> Result<(), Failure> {
-    if bytes.is_empty() {
-        return Ok(());
+/// Wait (within the headers deadline) for the answer's headers.
+fn resolve(
+    future: &FutureIncomingResponse,
+    answered: &Pollable,
+    limits: &Limits,
+) -> Result<wasip2::http::types::IncomingResponse, Failure> {
+    wait(answered, limits.deadline(Phase::Headers))?;
+    match future.get() {
+        Some(Ok(Ok(response))) => Ok(response),
+        Some(Ok(Err(code))) => Err(Failure::Http(code, Phase::Headers)),
+        Some(Err(())) | None => Err(Failure::Io("response")),
     }
-    let stream = body.write().map_err(|()| Failure::Io("request body"))?;
-    // blocking-write-and-flush takes at most 4096 bytes a call.
-    for chunk in bytes.chunks(4096) {
-        stream
-            .blocking_write_and_flush(chunk)
-            .map_err(|_| Failure::Io("request body"))?;
-    }
-    Ok(())
 }
 
-fn nanos(d: Duration) -> u64 {
-    d.as_nanos().min(u64::MAX as u128) as u64
+/// Write the request body and finish it, each wait within the deadline.
+fn send_body(body: OutgoingBody, bytes: &[u8], limits: &Limits) -> Result<(), Failure> {
+    if !bytes.is_empty() {
+        let stream = body.write().map_err(|()| Failure::Io("request body"))?;
+        write_all(&stream, bytes, limits)?;
+    }
+    OutgoingBody::finish(body, None).map_err(|code| Failure::Http(code, Phase::Sending))
+}
+
+fn write_all(stream: &OutputStream, bytes: &[u8], limits: &Limits) -> Result<(), Failure> {
+    let writable = stream.subscribe();
+    let failed = |e: StreamError| match e {
+        StreamError::LastOperationFailed(e) => wasip2::http::types::http_error_code(&e)
+            .map_or(Failure::Io("request body"), |code| {
+                Failure::Http(code, Phase::Sending)
+            }),
+        StreamError::Closed => Failure::Io("request body"),
+    };
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let room = stream.check_write().map_err(failed)?;
+        if room == 0 {
+            wait(&writable, limits.deadline(Phase::Sending))?;
+            continue;
+        }
+        let n = rest.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        stream.write(&rest[..n]).map_err(failed)?;
+        rest = &rest[n..];
+    }
+    stream.flush().map_err(failed)?;
+    // The flush is done when the stream takes writes again.
+    while stream.check_write().map_err(failed)? == 0 {
+        wait(&writable, limits.deadline(Phase::Sending))?;
+    }
+    Ok(())
 }
 
 /// `(scheme, authority, path?query)` of an absolute http(s) URL.
@@ -182,49 +269,53 @@ fn split_url(url: &str) -> Option<(&str, &str, &str)> {
 
 impl Failure {
     /// Name the host and what failed; never headers or bodies.
-    fn into_error(self, request: &Request) -> Error {
+    fn into_error(self, request: &Request, limits: &Limits) -> Error {
         let host = split_url(&request.url).map_or("the Daytona API", |(_, a, _)| a);
         let what = &request.what;
         let (kind, reason, hint, retryable) = match self {
-            Failure::Invalid(part) => (
-                ErrorKind::InvalidInput,
-                format!("the request's {part} is not valid"),
-                "check DAYTONA_API_URL and the arguments",
-                false,
-            ),
-            Failure::TooLarge(limit) => (
-                ErrorKind::Upstream,
-                format!("Daytona's answer is larger than {limit} bytes and was not read"),
-                "narrow the request (e.g. a smaller limit) and try again",
-                false,
-            ),
-            Failure::Io(part) => (
-                ErrorKind::Transport,
-                format!("the {part} could not be read or written"),
-                "try again",
-                true,
-            ),
-            Failure::Http(ErrorCode::HttpRequestDenied) => (
-                ErrorKind::Transport,
-                "the host runtime denied the request".to_string(),
-                "allow this host in the runtime's outbound allowlist, or fix DAYTONA_API_URL",
-                false,
-            ),
+            Failure::Timeout(bound) => return limits.timeout_error(bound, what, host),
             Failure::Http(
                 code @ (ErrorCode::ConnectionTimeout
                 | ErrorCode::ConnectionReadTimeout
                 | ErrorCode::HttpResponseTimeout
                 | ErrorCode::DnsTimeout),
-            ) => (
-                ErrorKind::Timeout,
-                format!("no answer in time ({})", code_name(&code)),
-                "Daytona did not answer in time; try again, or raise DAYTONA_RESPONSE_TIMEOUT_MS",
+                phase,
+            ) => {
+                let connect = matches!(code, ErrorCode::ConnectionTimeout | ErrorCode::DnsTimeout);
+                return limits.timeout_error(Limits::host_bound(connect, phase), what, host);
+            }
+            Failure::Invalid(part) => (
+                ErrorKind::InvalidInput,
+                format!("the request's {part} is not valid"),
+                "check DAYTONA_API_URL and the arguments".to_string(),
+                false,
+            ),
+            Failure::TooLarge(limit) => (
+                ErrorKind::Upstream,
+                format!("Daytona's answer is larger than {limit} bytes and was not read"),
+                "narrow the request (e.g. a smaller limit) and try again".to_string(),
+                false,
+            ),
+            Failure::Io(part) => (
+                ErrorKind::Transport,
+                format!("the {part} could not be read or written"),
+                "try again".to_string(),
                 true,
             ),
-            Failure::Http(code) => (
+            Failure::Http(ErrorCode::HttpRequestDenied, _) => (
+                ErrorKind::Transport,
+                format!(
+                    "the host runtime denied the request; allow {host} in its outbound allowlist"
+                ),
+                format!(
+                    "allow {host} in the host's outbound allowlist (its outbound HTTP policy), or fix DAYTONA_API_URL"
+                ),
+                false,
+            ),
+            Failure::Http(code, _) => (
                 ErrorKind::Transport,
                 code_name(&code),
-                "check DAYTONA_API_URL and the network, then try again",
+                "check DAYTONA_API_URL and the network, then try again".to_string(),
                 true,
             ),
         };

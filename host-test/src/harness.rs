@@ -56,6 +56,9 @@ pub struct CallConfig {
     /// The guest's wall clock; the real one when none. Sharing the emulator's
     /// clock lets a test move time for both sides at once.
     pub clock: Option<Clock>,
+    /// Hand `None` request options to the host's sender, like a host that
+    /// ignores the guest's timeouts.
+    pub drop_request_options: bool,
 }
 
 impl CallConfig {
@@ -67,6 +70,11 @@ impl CallConfig {
     /// Give the guest this wall clock.
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = Some(clock);
+        self
+    }
+    /// Drop the guest's request options (its timeouts) before sending.
+    pub fn drop_request_options(mut self) -> Self {
+        self.drop_request_options = true;
         self
     }
     /// Allow an authority.
@@ -150,11 +158,15 @@ impl Harness {
             builder.wall_clock(GuestClock(clock.clone()));
         }
         let wasi = builder.build();
+        let mut hooks = AllowlistHooks::new(call.allowed_hosts.clone());
+        if call.drop_request_options {
+            hooks = hooks.dropping_request_options();
+        }
         let state = HostState {
             wasi,
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
-            hooks: AllowlistHooks::new(call.allowed_hosts.clone()),
+            hooks,
         };
         let mut store = Store::new(&self.engine, state);
         let bindings = self.pre.instantiate_async(&mut store).await?;

@@ -8,6 +8,8 @@ use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 pub struct AllowlistHooks {
     allowed: Vec<Entry>,
     denied: Arc<Mutex<Vec<String>>>,
+    /// Pass `None` request options on, like a host that ignores the guest's timeouts.
+    drop_options: bool,
 }
 
 /// One allowlist entry: `host`, `host:port`, `*.domain` or `*.domain:port`.
@@ -65,7 +67,15 @@ impl AllowlistHooks {
         AllowlistHooks {
             allowed: allowed.iter().filter_map(|a| Entry::parse(a)).collect(),
             denied: Arc::default(),
+            drop_options: false,
         }
+    }
+
+    /// Ignore the guest's request options (connect, first-byte and
+    /// between-bytes timeouts): requests get wasmtime's defaults (600 s each).
+    pub fn dropping_request_options(mut self) -> Self {
+        self.drop_options = true;
+        self
     }
 
     /// Whether an authority may be reached: parsed as a URI authority, host
@@ -114,6 +124,7 @@ impl WasiHttpHooks for AllowlistHooks {
             return Box::new(async { Err(Error::HttpRequestDenied) });
         }
         _ = fut;
+        let options = if self.drop_options { None } else { options };
         Box::new(async move {
             use http_body_util::BodyExt;
             let (res, io) = wasmtime_wasi_http::default_send_request(request, options).await?;

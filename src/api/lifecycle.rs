@@ -1,9 +1,14 @@
 //! Sandbox lifecycle: create, start, stop, delete, and the wait for a state
 //! that follows each, with the semantics of Daytona's SDKs (poll from 100 ms
 //! growing ×1.1 to 1 s; default 60 s; 0 = return at once).
+//!
+//! Waits run on the monotonic clock ([`crate::http::Transport::monotonic_nanos`]),
+//! and every sleep also stays within the call's budget ([`Client::call_left`]).
+//! A 409 on start or stop is retried at the same pace as polling, never in a tight loop.
 
 use super::require_name;
 use super::sandboxes::{self, not_found_hint};
+use crate::deadline::{Pace, nanos};
 use crate::error::{Error, ErrorKind, scrub};
 use crate::http::{Client, Method, Request, Retry, Transport, encode_component};
 use crate::models::{CreateSandbox, Sandbox};
@@ -119,6 +124,7 @@ pub fn create<T: Transport>(
     timeout: Option<u32>,
 ) -> Result<Sandbox, Error> {
     validate_create(req, timeout.map(i64::from))?;
+    client.extend_call(wait_time(timeout));
     let what = match &req.name {
         Some(name) => format!("create sandbox '{}'", scrub(name, &[])),
         None => "create sandbox".to_string(),
@@ -156,9 +162,15 @@ pub fn check_wait(timeout: Option<u32>) -> Result<(), Error> {
     }
 }
 
+/// The wait a caller asked for, which the call's budget is extended by.
+fn wait_time(timeout: Option<u32>) -> Duration {
+    Duration::from_secs(u64::from(timeout.unwrap_or(DEFAULT_WAIT_SECS)))
+}
+
 /// An answer that may have been lost after Daytona acted: no answer, or a gateway error.
+/// A refusal before sending (a host's allowlist) is not a lost answer.
 fn lost(e: &Error) -> bool {
-    matches!(e.kind, ErrorKind::Transport | ErrorKind::Timeout)
+    (e.retryable && matches!(e.kind, ErrorKind::Transport | ErrorKind::Timeout))
         || matches!(e.status, Some(502..=504))
 }
 
@@ -169,6 +181,7 @@ pub fn start<T: Transport>(
     timeout: Option<u32>,
 ) -> Result<Sandbox, Error> {
     check_wait(timeout)?;
+    client.extend_call(wait_time(timeout));
     let current = sandboxes::get(client, sandbox)?;
     if current.state == "started" {
         return Ok(current);
@@ -185,6 +198,7 @@ pub fn stop<T: Transport>(
     timeout: Option<u32>,
 ) -> Result<Sandbox, Error> {
     check_wait(timeout)?;
+    client.extend_call(wait_time(timeout));
     let current = sandboxes::get(client, sandbox)?;
     if current.state == "stopped" {
         return Ok(current);
@@ -259,13 +273,21 @@ fn transition<T: Transport>(
             return Ok(current);
         }
     }
+    // Daytona may answer 409 while the state it reports is already settled:
+    // each retry waits at the polling pace, within the wait and the call's budget.
+    let mut pace = Pace::default();
     let answered = loop {
         match client.json::<Sandbox>(&req) {
             Err(e)
                 if e.kind == ErrorKind::Conflict
                     && timeout != Some(0)
-                    && !deadline.passed(client) =>
+                    && !deadline.passed_after(client, pace.peek()) =>
             {
+                let pause = pace.next_interval();
+                if client.call_left() <= pause {
+                    return Err(e);
+                }
+                client.transport.sleep(pause);
                 let now = sandboxes::get(client, &current.id)?;
                 current = settle(client, now, Some(deadline.remaining_secs(client)))?;
                 if targets.contains(&current.state.as_str()) {
@@ -352,10 +374,17 @@ fn poll<T: Transport>(
         return Ok(sandbox);
     }
     let deadline = Deadline::new(client, timeout);
-    let mut interval = Duration::from_millis(100);
+    let mut pace = Pace::default();
     loop {
         if done(&sandbox) {
             return Ok(sandbox);
+        }
+        let interval = pace.next_interval();
+        if client.call_left() <= interval {
+            return Err(client.call_exhausted(&format!(
+                "wait for sandbox '{}' ({}) to reach {wanted}; it is {}",
+                sandbox.name, sandbox.id, sandbox.state
+            )));
         }
         if deadline.passed_after(client, interval) {
             let secs = timeout.unwrap_or(DEFAULT_WAIT_SECS);
@@ -371,41 +400,42 @@ fn poll<T: Transport>(
             return Err(err);
         }
         client.transport.sleep(interval);
-        interval = interval.mul_f64(1.1).min(Duration::from_secs(1));
         sandbox = sandboxes::get(client, &sandbox.id)?;
     }
 }
 
-/// A point in wall-clock time after which a wait gives up.
+/// A point on the monotonic clock after which a wait gives up.
 struct Deadline {
-    at_millis: u64,
+    at: u64,
 }
 
 impl Deadline {
     fn new<T: Transport>(client: &Client<T>, timeout: Option<u32>) -> Self {
-        let secs = u64::from(timeout.unwrap_or(DEFAULT_WAIT_SECS));
         Deadline {
-            at_millis: client.transport.now_unix_millis() + secs * 1000,
+            at: client
+                .transport
+                .monotonic_nanos()
+                .saturating_add(nanos(wait_time(timeout))),
         }
     }
-    fn passed<T: Transport>(&self, client: &Client<T>) -> bool {
-        client.transport.now_unix_millis() >= self.at_millis
-    }
     fn passed_after<T: Transport>(&self, client: &Client<T>, wait: Duration) -> bool {
-        client.transport.now_unix_millis() + wait.as_millis() as u64 > self.at_millis
+        client
+            .transport
+            .monotonic_nanos()
+            .saturating_add(nanos(wait))
+            > self.at
     }
     /// Whole seconds left, at least 1 so a nested wait still polls once.
     fn remaining_secs<T: Transport>(&self, client: &Client<T>) -> u32 {
-        let left = self
-            .at_millis
-            .saturating_sub(client.transport.now_unix_millis());
-        (left.div_ceil(1000)).clamp(1, u64::from(u32::MAX)) as u32
+        let left = self.at.saturating_sub(client.transport.monotonic_nanos());
+        (left.div_ceil(1_000_000_000)).clamp(1, u64::from(u32::MAX)) as u32
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
     use crate::http::testing::{Scripted, config};
 
     fn sandbox(state: &str) -> String {
@@ -580,5 +610,79 @@ mod tests {
             .filter(|(r, _)| r.method == Method::Post)
             .count();
         assert_eq!(posts, 2);
+    }
+
+    #[test]
+    fn repeated_409s_are_retried_at_the_polling_pace_within_the_wait() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.answer(200, &[], &sandbox("stopped")); // get
+        for _ in 0..200 {
+            t.answer(
+                409,
+                &[],
+                r#"{"message":"Sandbox state change in progress"}"#,
+            ) // start
+            .answer(200, &[], &sandbox("stopped")); // get: already settled
+        }
+        let err = start(&Client::new(&cfg, &t), "dev", Some(3)).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Conflict);
+        let slept = t.slept.borrow();
+        // Never a tight loop: a growing pause before every retry...
+        assert!(slept.len() >= 5, "{slept:?}");
+        assert_eq!(slept[0], Duration::from_millis(100));
+        assert!(slept.windows(2).all(|w| w[0] <= w[1]), "{slept:?}");
+        // ...and no more waiting than asked for.
+        assert!(slept.iter().sum::<Duration>() <= Duration::from_secs(3));
+        let posts = t
+            .sent
+            .borrow()
+            .iter()
+            .filter(|(r, _)| r.method == Method::Post)
+            .count();
+        assert_eq!(posts, slept.len() + 1);
+    }
+
+    #[test]
+    fn waits_run_on_the_monotonic_clock_not_the_wall_clock() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.now_millis.set(1_893_456_000_000);
+        t.answer(200, &[], &sandbox("creating"));
+        for _ in 0..40 {
+            t.answer(200, &[], &sandbox("creating"));
+        }
+        // A wall clock that jumps far ahead on every request changes nothing.
+        t.send_cost.set(Duration::ZERO);
+        let client = Client::new(&cfg, &t);
+        t.now_millis.set(u64::MAX / 2);
+        let err = create(&client, &named("dev"), Some(2)).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Timeout);
+        let waited: Duration = t.slept.borrow().iter().sum();
+        assert!(
+            waited > Duration::from_secs(1) && waited <= Duration::from_secs(2),
+            "{waited:?}"
+        );
+    }
+
+    #[test]
+    fn a_slow_daytona_ends_the_wait_at_the_call_budget() {
+        let cfg = Config::from_env([
+            ("DAYTONA_API_KEY", "k"),
+            ("DAYTONA_API_URL", "http://emu/api"),
+            ("DAYTONA_CALL_TIMEOUT_MS", "1000"),
+        ])
+        .unwrap();
+        let t = Scripted::default();
+        // Every request takes 2 s: the 1 s budget plus the 2 s wait is gone after two.
+        t.send_cost.set(Duration::from_secs(2));
+        for _ in 0..10 {
+            t.answer(200, &[], &sandbox("creating"));
+        }
+        let err = create(&Client::new(&cfg, &t), &named("dev"), Some(2)).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Timeout);
+        assert!(err.message.contains("per-call bound (3000 ms)"), "{err}");
+        assert!(err.message.contains("creating"), "{err}");
+        assert!(t.monotonic.get() <= 3_000_000_000 + 2_000_000_000);
     }
 }

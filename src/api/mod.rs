@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod lifecycle;
+pub mod salvage;
 pub mod sandboxes;
 pub mod snapshots;
 pub mod toolbox;

@@ -2,10 +2,11 @@
 //! `toolboxProxyUrl` route first, the legacy API route when there is no proxy
 //! URL or it answers 404.
 
+use super::salvage::salvage;
 use super::sandboxes;
 use crate::api::lifecycle::check_env_names;
 use crate::error::{Error, ErrorKind, scrub};
-use crate::http::{Client, Method, Request, Transport, encode_component};
+use crate::http::{Client, Method, Request, Response, Transport, decode, encode_component};
 use crate::models::toolbox::{ExecuteRequest, ExecuteResponse};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -93,6 +94,8 @@ pub fn execute<T: Transport>(
         scrub(&sandbox.name, &[])
     );
     let wait = Duration::from_secs(u64::from(timeout)) + ANSWER_MARGIN;
+    // The command's run time is the call's own wait: its budget grows by as much.
+    client.extend_call(wait);
     let id = encode_component(&sandbox.id);
 
     let via_proxy = match sandbox
@@ -110,8 +113,9 @@ pub fn execute<T: Transport>(
             let url = format!("{}/{id}/process/execute", proxy.trim_end_matches('/'));
             let req = Request::new(Method::Post, url, what.clone())
                 .json(&body)?
-                .timeout(wait);
-            match client.json::<ExecuteResponse>(&req) {
+                .timeout(wait)
+                .keep_ends();
+            match client.send(&req) {
                 Err(e) if e.status == Some(404) => None,
                 other => Some(other),
             }
@@ -128,10 +132,11 @@ pub fn execute<T: Transport>(
                 ..body
             };
             let url = client.url(&format!("/toolbox/{id}/toolbox/process/execute"));
-            let req = Request::new(Method::Post, url, what)
+            let req = Request::new(Method::Post, url, what.clone())
                 .json(&legacy)?
-                .timeout(wait);
-            client.json::<ExecuteResponse>(&req)
+                .timeout(wait)
+                .keep_ends();
+            client.send(&req)
         }
     };
     let answer = answer.map_err(|e| match e.status {
@@ -140,11 +145,30 @@ pub fn execute<T: Transport>(
         )),
         _ => e,
     })?;
-    let exit_code = answer.exit_code.map_or(-1, |c| {
+    outcome(&answer, &what, output_limit)
+}
+
+/// The outcome from the answer. An answer over the body cap was cut in the
+/// middle: the command ran, so its exit code and the ends of its output are
+/// read from the parts kept, and the result says it was truncated.
+fn outcome(answer: &Response, what: &str, output_limit: usize) -> Result<Outcome, Error> {
+    let (exit_code, result, truncated, result_length) = match &answer.cut {
+        None => {
+            let answer: ExecuteResponse = decode(&answer.body, what)?;
+            let (result, truncated, length) =
+                bound_output(answer.result.unwrap_or_default(), output_limit);
+            (answer.exit_code, result, truncated, length)
+        }
+        Some(cut) => {
+            let s = salvage(&answer.body, &cut.tail, cut.total);
+            let length = s.result_length;
+            let result = join_ends(&s.head, &s.tail, length, output_limit);
+            (s.exit_code, result, true, length)
+        }
+    };
+    let exit_code = exit_code.map_or(-1, |c| {
         c.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
     });
-    let (result, truncated, result_length) =
-        bound_output(answer.result.unwrap_or_default(), output_limit);
     Ok(Outcome {
         exit_code,
         result,
@@ -172,14 +196,20 @@ pub fn bound_output(output: String, limit: usize) -> (String, bool, u64) {
     if output.len() <= limit {
         return (output, false, total);
     }
-    let cut = output.len() - limit;
+    (join_ends(&output, &output, total, limit), true, total)
+}
+
+/// At most `limit` bytes: a quarter from the start of `head`, the rest from
+/// the end of `tail`, and a marker saying how much of `total` was cut.
+fn join_ends(head: &str, tail: &str, total: u64, limit: usize) -> String {
+    let cut = total.saturating_sub(limit as u64);
     let marker =
         format!("\n[... {cut} bytes of output cut: the first and last parts are shown ...]\n");
     let budget = limit.saturating_sub(marker.len());
-    let head_end = floor_char_boundary(&output, budget / 4);
-    let tail_start = ceil_char_boundary(&output, output.len() - (budget - budget / 4));
-    let bounded = format!("{}{marker}{}", &output[..head_end], &output[tail_start..]);
-    (bounded, true, total)
+    let head_end = floor_char_boundary(head, (budget / 4).min(head.len()));
+    let tail_len = (budget - budget / 4).min(tail.len());
+    let tail_start = ceil_char_boundary(tail, tail.len() - tail_len);
+    format!("{}{marker}{}", &head[..head_end], &tail[tail_start..])
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -226,5 +256,45 @@ mod tests {
             with_exports("echo $A", &env),
             r"export A='it'\''s'; echo $A"
         );
+    }
+
+    #[test]
+    fn an_answer_over_the_cap_is_a_truncated_outcome_with_its_exit_code() {
+        use crate::http::testing::{Scripted, config};
+        let cfg = config();
+        let t = Scripted::default();
+        t.answer(
+            200,
+            &[],
+            r#"{"id":"sb-1","name":"dev","state":"started","toolboxProxyUrl":"http://emu/toolbox"}"#,
+        );
+        let head = format!(r#"{{"result":"START{}"#, "a".repeat(5000));
+        let tail = format!(r#"{}END\n","exitCode":42}}"#, "z".repeat(5000));
+        t.answer_cut(&head, &tail, 20_000_000);
+        let cmd = Command {
+            sandbox: "dev".into(),
+            command: "yes".into(),
+            ..Default::default()
+        };
+        let out = execute(&Client::new(&cfg, &t), &cmd, 4096).unwrap();
+        assert_eq!(out.exit_code, 42);
+        assert!(out.truncated);
+        assert!(out.result.starts_with("STARTaaa"), "{}", out.result);
+        assert!(out.result.ends_with("zzzEND\n"), "{}", out.result);
+        assert!(out.result.len() <= 4096);
+        assert!(out.result_length > 19_000_000 && out.result_length <= 20_000_000);
+        let sent = t.sent.borrow();
+        assert!(sent[1].0.keep_ends, "the execute request keeps the ends");
+    }
+
+    #[test]
+    fn a_broken_whole_answer_is_still_an_error() {
+        let answer = Response {
+            status: 200,
+            body: br#"{"exitCode": 0, "res"#.to_vec(),
+            ..Response::default()
+        };
+        let err = outcome(&answer, "run", 1024).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Upstream);
     }
 }

@@ -34,8 +34,6 @@ pub(crate) fn with_client<R>(
     }
     let config = Config::from_env(std::env::vars()).map_err(to_wit_error)?;
     let transport = WasiTransport {
-        connect_timeout: config.connect_timeout,
-        response_timeout: config.response_timeout,
         max_body: MAX_RESPONSE_BYTES,
     };
     f(&Client::new(&config, &transport)).map_err(to_wit_error)

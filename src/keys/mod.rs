@@ -194,8 +194,13 @@ pub(crate) mod tests {
     }
 
     impl Transport for Counting {
-        fn send(&self, request: &Request, headers: &[(String, String)]) -> Result<Response, Error> {
-            self.inner.send(request, headers)
+        fn send(
+            &self,
+            request: &Request,
+            headers: &[(String, String)],
+            limits: &crate::deadline::Limits,
+        ) -> Result<Response, Error> {
+            self.inner.send(request, headers, limits)
         }
         fn sleep(&self, duration: Duration) {
             self.inner.sleep(duration)
@@ -206,6 +211,9 @@ pub(crate) mod tests {
         }
         fn now_unix_millis(&self) -> u64 {
             self.inner.now_unix_millis()
+        }
+        fn monotonic_nanos(&self) -> u64 {
+            self.inner.monotonic_nanos()
         }
     }
 
