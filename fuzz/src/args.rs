@@ -2,7 +2,7 @@
 //! tool's own fields and whose values are near what the fields accept, so
 //! the search gets past the first refusal; sometimes raw text.
 
-use daytona_tools::catalog::ToolSpec;
+use daytona_tools::catalog::{ToolSpec, Ty};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use serde_json::{Map, Value, json};
 
@@ -92,6 +92,8 @@ pub enum Key {
 pub enum Arguments {
     /// An object of fields.
     Fields(Vec<(Key, Json)>),
+    /// Every required field with a plausible value, then these pairs over them.
+    Required(Vec<(Key, Json)>),
     /// Any value at the top level.
     Value(Json),
     /// Raw text.
@@ -143,6 +145,21 @@ impl Arguments {
     pub fn text(&self, spec: &ToolSpec) -> String {
         match self {
             Arguments::Fields(pairs) => object(pairs, spec).to_string(),
+            Arguments::Required(pairs) => {
+                let mut map = Map::new();
+                for field in spec.fields.iter().filter(|f| f.required) {
+                    let value = match field.ty {
+                        Ty::StringList { values: Some(v) } => json!([v[0]]),
+                        Ty::StringList { values: None } => json!(["x"]),
+                        _ => json!("sb-1"),
+                    };
+                    map.insert(field.name.to_string(), value);
+                }
+                if let Value::Object(over) = object(pairs, spec) {
+                    map.extend(over);
+                }
+                Value::Object(map).to_string()
+            }
             Arguments::Value(v) => v.build(spec).to_string(),
             Arguments::Text(t) => t.clone(),
         }

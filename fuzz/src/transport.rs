@@ -48,6 +48,7 @@ pub struct Answer {
 
 #[derive(Arbitrary, Debug)]
 enum Status {
+    Ok,
     Common(u8),
     Any(u16),
 }
@@ -254,6 +255,7 @@ impl Transport for Scripted {
             return Err(e);
         };
         let status = match answer.status {
+            Status::Ok => 200,
             Status::Common(i) => STATUSES[i as usize % STATUSES.len()],
             Status::Any(s) => 100 + s % 900,
         };
