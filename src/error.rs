@@ -177,13 +177,34 @@ pub fn upstream_message(body: &[u8], secrets: &[&str]) -> Option<String> {
 }
 
 /// Remove secrets and control characters from text that came from outside, and bound its length.
+///
+/// Every occurrence of every secret (of 4 bytes or more) is found in the text
+/// as given, overlapping ones included, and each run of text they cover
+/// becomes one `[redacted]`: no part of an occurrence survives, whatever the
+/// secrets share with each other, with the marker, or with control characters.
 pub fn scrub(text: &str, secrets: &[&str]) -> String {
-    let mut out: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let mut covered = vec![false; text.len()];
     for secret in secrets.iter().filter(|s| s.len() >= 4) {
-        out = out.replace(secret, "[redacted]");
+        let mut from = 0;
+        while let Some(at) = text[from..].find(secret) {
+            let start = from + at;
+            covered[start..start + secret.len()].fill(true);
+            // The next occurrence may overlap this one: look again one character on.
+            from = start + text[start..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut in_secret = false;
+    for (i, c) in text.char_indices() {
+        if covered[i] {
+            if !in_secret {
+                out.push_str("[redacted]");
+            }
+            in_secret = true;
+        } else {
+            in_secret = false;
+            out.push(if c.is_control() { ' ' } else { c });
+        }
     }
     let out = out.trim();
     if out.chars().count() > MAX_UPSTREAM_MESSAGE {
@@ -193,6 +214,9 @@ pub fn scrub(text: &str, secrets: &[&str]) -> String {
         out.to_string()
     }
 }
+
+#[cfg(test)]
+mod props;
 
 #[cfg(test)]
 mod tests {

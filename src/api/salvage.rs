@@ -41,7 +41,7 @@ pub fn salvage(head: &[u8], tail: &[u8], total: u64) -> Salvaged {
         }
         Some(Text::Open(text)) => {
             let end = scan_tail(tail);
-            out.exit_code = out.exit_code.or(end.exit_code);
+            out.exit_code = out.exit_code.or(end.exit_code).or_else(|| final_code(tail));
             // The unread bytes count at the ratio of text to raw JSON seen at the ends.
             let known = (text.len() + end.text.len()) as u64;
             let raw = (scan.open_len + end.raw) as u64;
@@ -229,7 +229,38 @@ fn sync_point(bytes: &[u8]) -> Option<usize> {
 /// The exit code in a tail that is not `result`'s: most likely it starts in
 /// another long string, else among plain fields.
 fn code_after_cut(tail: &[u8]) -> Option<i64> {
-    scan_tail(tail).exit_code.or_else(|| trailing_code(tail))
+    scan_tail(tail)
+        .exit_code
+        .or_else(|| trailing_code(tail))
+        .or_else(|| final_code(tail))
+}
+
+/// The exit code when it is the answer's last member (`..., "exitCode": 3}`),
+/// read backwards from the end: found even when the tail starts inside a run
+/// of backslashes whose parity (escaped quote or not) cannot be known.
+fn final_code(tail: &[u8]) -> Option<i64> {
+    let window = String::from_utf8_lossy(&tail[tail.len().saturating_sub(64)..]);
+    let rest = window.trim_end().strip_suffix('}')?.trim_end();
+    let start = rest.len() - rest.bytes().rev().take_while(u8::is_ascii_digit).count();
+    let digits = &rest[start..];
+    let (before, negative) = match rest[..start].strip_suffix('-') {
+        Some(before) => (before, true),
+        None => (&rest[..start], false),
+    };
+    let key = before
+        .trim_end()
+        .strip_suffix(':')?
+        .trim_end()
+        .strip_suffix('"')?;
+    let name = ["exitCode", "code"]
+        .into_iter()
+        .find(|k| key.ends_with(&format!("\"{k}")))?;
+    let opening = key.len() - name.len() - 1;
+    if digits.is_empty() || !key[..opening].trim_end().ends_with([',', '{']) {
+        return None;
+    }
+    let n: i64 = digits.parse().ok()?;
+    Some(if negative { -n } else { n })
 }
 
 /// The exit code among the fields after a string: `, "exitCode": 3 }` and the like.
@@ -433,6 +464,17 @@ fn utf8_prefix(mut bytes: Vec<u8>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_final_exit_code_is_read_even_after_a_run_of_backslashes() {
+        // Found by fuzzing: a tail entered inside `\\\\…` cannot tell an escaped quote.
+        let json = format!(r#"{{"result":"x{}","exitCode":-153}}"#, r"\\".repeat(20));
+        let (head, tail) = (&json.as_bytes()[..12], &json.as_bytes()[json.len() - 34..]);
+        assert_eq!(salvage(head, tail, json.len() as u64).exit_code, Some(-153));
+        assert_eq!(final_code(br#""a","code" : 7 }"#), Some(7));
+        assert_eq!(final_code(br#"\"exitCode":7}"#), None);
+        assert_eq!(final_code(br#""exitCode":"7"}"#), None);
+    }
 
     /// Cut `json` to its first `h` and last `t` bytes, and salvage it.
     fn cut(json: &str, h: usize, t: usize) -> Salvaged {

@@ -25,6 +25,9 @@ pub mod sweep;
 pub mod time;
 pub mod ttl;
 
+#[cfg(test)]
+mod props;
+
 pub use mint::{MintedKey, mint};
 
 use crate::api::api_keys;
