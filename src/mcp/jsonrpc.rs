@@ -94,14 +94,14 @@ pub fn parse(body: &[u8]) -> Result<Message, Invalid> {
             id_value,
         ));
     }
-    if let Some(id) = &id {
-        if !valid_id(id) {
-            return Err(invalid(
-                INVALID_REQUEST,
-                "`id` must be a string or an integer",
-                Value::Null,
-            ));
-        }
+    if let Some(id) = &id
+        && !valid_id(id)
+    {
+        return Err(invalid(
+            INVALID_REQUEST,
+            "`id` must be a string or an integer",
+            Value::Null,
+        ));
     }
     match object.remove("method") {
         Some(Value::String(method)) => {

@@ -127,9 +127,7 @@ fn check_origin(origin: &str) -> Result<(), Error> {
         Some(host) if !host.is_empty() && !host.contains(['/', '@', '*', '?', '#']) => Ok(()),
         _ => Err(Error::config(
             format!("{ORIGINS_VAR} has an entry that is not an origin: '{origin}'"),
-            format!(
-                "list origins as scheme://host[:port], comma-separated, e.g. https://app.example.com"
-            ),
+            "list origins as scheme://host[:port], comma-separated, e.g. https://app.example.com",
         )),
     }
 }
