@@ -105,6 +105,20 @@ impl McpServer {
         self.shared.denied.lock().unwrap().clone()
     }
 
+    /// Create a store and instantiate the component once, as each request does,
+    /// without handling anything (to measure instantiation).
+    pub async fn instantiate_once(&self) -> Result<()> {
+        let mut builder = WasiCtx::builder();
+        builder.envs(&self.shared.call.env);
+        let hooks = AllowlistHooks::new(self.shared.call.allowed_hosts.clone());
+        let mut store = Store::new(
+            self.shared.pre.engine(),
+            HostState::new(builder.build(), hooks),
+        );
+        self.shared.pre.instantiate_async(&mut store).await?;
+        Ok(())
+    }
+
     /// Serve until the task ends (the CLI).
     pub async fn wait(mut self) -> Result<()> {
         if let Some(task) = self.task.take() {
