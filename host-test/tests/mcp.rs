@@ -103,8 +103,13 @@ impl Setup {
     }
 
     async fn with(f: impl FnOnce(CallConfig) -> CallConfig) -> Setup {
+        Self::with_emu(|_, c| f(c)).await
+    }
+
+    async fn with_emu(f: impl FnOnce(&Emulator, CallConfig) -> CallConfig) -> Setup {
         let emu = emulator();
-        let server = McpServer::start_default(f(config(&emu)))
+        let config = f(&emu, config(&emu));
+        let server = McpServer::start_default(config)
             .await
             .expect("serving the MCP component");
         Setup { emu, server }
@@ -581,4 +586,36 @@ async fn fifty_clients_at_once_each_create_use_and_delete_their_own_sandbox() {
                     .collect()
             });
     assert!(names.is_empty(), "sandboxes left behind: {names:?}");
+}
+
+#[tokio::test]
+async fn a_minted_key_is_handed_to_the_caller_and_never_logged() {
+    let s = Setup::with_emu(|emu, c| {
+        c.env("DAYTONA_MCP_TOKEN", TOKEN)
+            .env("DAYTONA_JWT_TOKEN", emu.jwt())
+            .env("DAYTONA_ORGANIZATION_ID", emu.organization_id())
+            .clock(emu.clock())
+    })
+    .await;
+    let minted = s
+        .call(
+            "mint_ephemeral_key",
+            json!({ "scope": "daytona:workspaces:read", "ttl": "10m" }),
+        )
+        .await;
+    assert_eq!(minted["isError"], false, "{minted}");
+    let key = minted["structuredContent"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(key.len() > 8);
+    assert!(!s.server.log().contains(&key), "the minted key was logged");
+    let revoked = s
+        .call(
+            "revoke_ephemeral_key",
+            json!({ "name": minted["structuredContent"]["name"] }),
+        )
+        .await;
+    assert_eq!(revoked["isError"], false, "{revoked}");
+    assert!(!s.server.log().contains(&key), "the minted key was logged");
 }

@@ -352,7 +352,7 @@ async fn the_inspector_cli_lists_tools_and_calls_one() {
         assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
     }
     let tools: serde_json::Value =
-        serde_json::from_str(&listed.stdout).expect(&listed.transcript());
+        serde_json::from_str(&listed.stdout).unwrap_or_else(|_| panic!("{}", listed.transcript()));
     assert!(
         tools["tools"]
             .as_array()
@@ -363,7 +363,7 @@ async fn the_inspector_cli_lists_tools_and_calls_one() {
         listed.stdout
     );
     let result: serde_json::Value =
-        serde_json::from_str(&called.stdout).expect(&called.transcript());
+        serde_json::from_str(&called.stdout).unwrap_or_else(|_| panic!("{}", called.transcript()));
     assert_eq!(result["isError"], false, "{}", called.stdout);
     assert!(
         result["structuredContent"]["snapshots"].is_array(),

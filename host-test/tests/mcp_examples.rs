@@ -258,7 +258,7 @@ fn yaml(name: &str) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn links<'a>(component: &'a Value) -> Vec<&'a Value> {
+fn links(component: &Value) -> Vec<&Value> {
     component["traits"]
         .as_array()
         .map(|t| {

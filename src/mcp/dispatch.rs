@@ -61,7 +61,7 @@ pub fn dispatch(server: &Server, head: &Head, message: Message, run: Runner<'_>)
         }
         "tools/call" => match call(server, &params, run) {
             Ok(result) => result,
-            Err(reply) => return reply(&id, 200),
+            Err(invalid) => return invalid.reply(&id),
         },
         other => {
             return Reply::json(
@@ -150,7 +150,7 @@ fn stateless(
         })),
         "tools/call" => match call(server, params, run) {
             Ok(result) => result,
-            Err(reply) => return reply(&id, 400),
+            Err(invalid) => return invalid.reply(&id),
         },
         other => {
             return Reply::json(
@@ -168,8 +168,20 @@ fn stateless(
     Reply::json(200, &jsonrpc::result(&id, result))
 }
 
-/// A reply builder for a protocol error, given the id and the HTTP status.
-type ErrorReply = Box<dyn FnOnce(&Value, u16) -> Reply>;
+/// Why a `tools/call` cannot run: a JSON-RPC `-32602` with a message and,
+/// for a refused tool, the error record as `data`.
+struct InvalidParams {
+    message: String,
+    data: Option<Value>,
+}
+
+impl InvalidParams {
+    /// Answered with 200: a JSON-RPC error every client reads as one.
+    fn reply(self, id: &Value) -> Reply {
+        let body = jsonrpc::error(id, jsonrpc::INVALID_PARAMS, &self.message, self.data);
+        Reply::json(200, &body)
+    }
+}
 
 /// `tools/call`: a protocol error when the call cannot run (no name, not an
 /// object of arguments, unknown or unselected tool); otherwise the tool's
@@ -178,29 +190,24 @@ fn call(
     server: &Server,
     params: &Map<String, Value>,
     run: Runner<'_>,
-) -> Result<Value, ErrorReply> {
-    let invalid = |message: String, data: Option<Value>| -> ErrorReply {
-        Box::new(move |id: &Value, status| {
-            Reply::json(
-                status,
-                &jsonrpc::error(id, jsonrpc::INVALID_PARAMS, &message, data),
-            )
-        })
+) -> Result<Value, InvalidParams> {
+    let invalid = |message: &str| InvalidParams {
+        message: message.to_string(),
+        data: None,
     };
     let Some(name) = params.get("name").and_then(Value::as_str) else {
-        return Err(invalid(
-            "tools/call needs params.name, a string".into(),
-            None,
-        ));
+        return Err(invalid("tools/call needs params.name, a string"));
     };
     let arguments = match params.get("arguments") {
         None | Some(Value::Null) => "{}".to_string(),
         Some(args @ Value::Object(_)) => args.to_string(),
-        Some(_) => return Err(invalid("params.arguments must be an object".into(), None)),
+        Some(_) => return Err(invalid("params.arguments must be an object")),
     };
     if let Some(e) = tools::refusal(server.selection(), name) {
-        let data = serde_json::to_value(&e).ok();
-        return Err(invalid(e.message.clone(), data));
+        return Err(InvalidParams {
+            data: serde_json::to_value(&e).ok(),
+            message: e.message,
+        });
     }
     Ok(tools::call_result(run(name, &arguments)))
 }

@@ -587,3 +587,20 @@ fn stateless_removed_and_unknown_methods_are_404() {
         );
     }
 }
+
+#[test]
+fn a_stateless_call_of_an_unknown_tool_is_invalid_params_in_a_200() {
+    let call = request(
+        "tools/call",
+        json!({ "name": "nope", "arguments": {}, "_meta": stateless_meta() }),
+    );
+    let (status, body) = send(
+        &server(&[]),
+        &stateless_head("tools/call", Some("nope")),
+        &call,
+    );
+    assert_eq!(
+        (status, body["error"]["code"].as_i64()),
+        (200, Some(-32602))
+    );
+}

@@ -118,10 +118,7 @@ mod tests {
 
     #[test]
     fn descriptors_follow_the_selection_and_the_ceiling() {
-        let read_only = descriptors(
-            &Selection::parse("read-only").map_err(|e| e),
-            &Ok(MintCeiling::default()),
-        );
+        let read_only = descriptors(&Selection::parse("read-only"), &Ok(MintCeiling::default()));
         assert!(
             read_only
                 .iter()
