@@ -1,4 +1,4 @@
-//! Builds the daytona-tools component from the current source, so every test
+//! Builds the daytona-tools component (and the daytona-mcp component) from the current source, so every test
 //! and the CLI run the code in this checkout. The nested cargo uses its own
 //! target directory so it never waits on the outer build's lock.
 
@@ -14,10 +14,28 @@ fn main() {
         "Cargo.toml",
         "Cargo.lock",
         "rust-toolchain.toml",
+        "mcp/src",
+        "mcp/Cargo.toml",
     ] {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
     println!("cargo:rerun-if-env-changed=DAYTONA_TOOLS_WASM");
+    println!("cargo:rerun-if-env-changed=DAYTONA_MCP_WASM");
+    let target_dir = root.join("target").join("component");
+
+    // The MCP component (mcp/, package daytona-mcp) is built by its own cargo
+    // invocation: building it together with the library would unify the
+    // library's features and give it the library's WIT exports too.
+    match std::env::var("DAYTONA_MCP_WASM") {
+        Ok(path) => println!("cargo:rustc-env=DAYTONA_MCP_WASM={path}"),
+        Err(_) => {
+            check_target_installed();
+            build_component(&root, &target_dir, "daytona-mcp");
+            let wasm = target_dir.join("wasm32-wasip2/release/daytona_mcp.wasm");
+            assert!(wasm.exists(), "component not found at {}", wasm.display());
+            println!("cargo:rustc-env=DAYTONA_MCP_WASM={}", wasm.display());
+        }
+    }
 
     // An already-built component can be supplied (e.g. to test a release artifact).
     if let Ok(path) = std::env::var("DAYTONA_TOOLS_WASM") {
@@ -26,20 +44,27 @@ fn main() {
     }
 
     check_target_installed();
-    let target_dir = root.join("target").join("component");
+    build_component(&root, &target_dir, "daytona-tools");
+    let wasm = target_dir.join("wasm32-wasip2/release/daytona_tools.wasm");
+    assert!(wasm.exists(), "component not found at {}", wasm.display());
+    println!("cargo:rustc-env=DAYTONA_TOOLS_WASM={}", wasm.display());
+}
+
+/// `cargo build --release --target wasm32-wasip2 -p <package>` into `target_dir`.
+fn build_component(root: &Path, target_dir: &Path, package: &str) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.current_dir(&root)
+    cmd.current_dir(root)
         .args([
             "build",
             "--release",
             "--target",
             "wasm32-wasip2",
             "-p",
-            "daytona-tools",
+            package,
         ])
         .arg("--target-dir")
-        .arg(&target_dir);
+        .arg(target_dir);
     // The outer build's settings are for the host target; don't leak them in.
     for (key, _) in std::env::vars() {
         if (key.starts_with("CARGO_") && key != "CARGO_HOME" && key != "CARGO_MAKEFLAGS")
@@ -54,13 +79,8 @@ fn main() {
         .status()
         .expect("could not run cargo to build the component");
     if !status.success() {
-        panic!(
-            "building the daytona-tools component for wasm32-wasip2 failed (see the errors above)"
-        );
+        panic!("building the {package} component for wasm32-wasip2 failed (see the errors above)");
     }
-    let wasm = target_dir.join("wasm32-wasip2/release/daytona_tools.wasm");
-    assert!(wasm.exists(), "component not found at {}", wasm.display());
-    println!("cargo:rustc-env=DAYTONA_TOOLS_WASM={}", wasm.display());
 }
 
 fn check_target_installed() {

@@ -10,7 +10,9 @@
 //! - [`api`]: one module per Daytona resource: build requests, parse answers.
 //! - [`keys`]: ephemeral keys: scopes, TTLs, names, minting, sweeping, audit.
 //! - [`catalog`]: tool descriptors, JSON Schemas and argument parsing for agents.
-//! - `guest`: the exported WIT interfaces; the only user of `bindings` (wasm32 only).
+//! - [`mcp`]: an MCP server (Streamable HTTP) over the catalog, as plain functions.
+//! - `guest`: the exported WIT interfaces; the only user of `bindings` (wasm32 only,
+//!   with the default `library-component` feature).
 #![deny(missing_docs)]
 
 pub mod api;
@@ -21,11 +23,14 @@ pub mod error;
 pub mod hosts;
 pub mod http;
 pub mod keys;
+pub mod mcp;
 pub mod models;
 pub mod wasi_http;
 
 // The exports only link as a component; natively the rest is a plain library.
-#[cfg(target_arch = "wasm32")]
+// The `library-component` feature (default) adds them; the MCP component
+// (`mcp/`) builds without it so it carries only `wasi:http/incoming-handler`.
+#[cfg(all(target_arch = "wasm32", feature = "library-component"))]
 mod bindings;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "library-component"))]
 mod guest;

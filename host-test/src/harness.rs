@@ -92,6 +92,18 @@ pub struct HostState {
     hooks: AllowlistHooks,
 }
 
+impl HostState {
+    /// State with this WASI context and outbound hooks (used by `mcp_server`).
+    pub(crate) fn new(wasi: WasiCtx, hooks: AllowlistHooks) -> Self {
+        HostState {
+            wasi,
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            hooks,
+        }
+    }
+}
+
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         WasiCtxView {

@@ -89,6 +89,12 @@ impl AllowlistHooks {
         self.allowed.iter().any(|e| e.matches(&host, port))
     }
 
+    /// Record refused authorities in `log` (shared by many instances).
+    pub fn with_denied_log(mut self, log: Arc<Mutex<Vec<String>>>) -> Self {
+        self.denied = log;
+        self
+    }
+
     /// Authorities refused so far.
     pub fn denied(&self) -> Vec<String> {
         self.denied.lock().unwrap().clone()

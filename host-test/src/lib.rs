@@ -1,8 +1,10 @@
 //! Host side of daytona-tools: a wasmtime harness that loads the component with
-//! WASI and `wasi:http`, and an emulator of Daytona's API to run it against.
+//! WASI and `wasi:http`, and an emulator of Daytona's API to run it against;
+//! `mcp_server` serves the MCP component (`daytona_mcp.wasm`) over HTTP.
 
 pub mod emulator;
 pub mod harness;
 pub mod host;
+pub mod mcp_server;
 
 pub use harness::{CallConfig, Harness, Instance};

@@ -6,7 +6,11 @@
 //! host-test call --emulator <tool> '<json>'   ... against a fresh local emulator
 //! host-test tools                      list the tools and their input schemas
 //! host-test emulator                   serve the emulator until interrupted
+//! host-test mcp [--port N]             serve daytona_mcp.wasm (emulator, or Daytona with DAYTONA_API_KEY/JWT set)
+//! host-test mcp-bench [N] [--wasmtime PATH]   MCP latency and size numbers (docs/mcp.md)
 //! ```
+
+mod mcp_cli;
 
 use anyhow::{Result, bail};
 use daytona_tools::hosts::HostPolicy;
@@ -14,8 +18,7 @@ use host_test::emulator::{Emulator, EmulatorOptions};
 use host_test::harness::types::ErrorKind;
 use host_test::{CallConfig, Harness};
 
-const USAGE: &str =
-    "usage: host-test demo | call [--emulator] <tool> ['<json>'] | tools | emulator";
+const USAGE: &str = "usage: host-test demo | call [--emulator] <tool> ['<json>'] | tools | emulator | mcp [--port N] | mcp-bench [N] [--wasmtime PATH]";
 
 #[tokio::main]
 async fn main() {
@@ -41,6 +44,26 @@ async fn run(args: Vec<String>) -> Result<()> {
             call(&emulator_config(&emu), tool, rest.first().copied()).await
         }
         ["call", tool, rest @ ..] => call(&env_config()?, tool, rest.first().copied()).await,
+        ["mcp", rest @ ..] => {
+            let real = ["DAYTONA_API_KEY", "DAYTONA_JWT_TOKEN"]
+                .iter()
+                .any(|k| std::env::var(k).is_ok_and(|v| !v.trim().is_empty()));
+            if real {
+                return mcp_cli::serve(env_config()?, None, rest).await;
+            }
+            let emu = Emulator::start(EmulatorOptions::default())?;
+            let mut config = emulator_config(&emu);
+            for (k, v) in std::env::vars()
+                .filter(|(k, _)| k.starts_with("DAYTONA_MCP_") || k == "DAYTONA_TOOLS")
+            {
+                config = config.env(&k, v);
+            }
+            mcp_cli::serve(config, Some(&emu), rest).await
+        }
+        ["mcp-bench", rest @ ..] => {
+            let emu = Emulator::start(EmulatorOptions::default())?;
+            mcp_cli::bench(&emu, emulator_config(&emu), rest).await
+        }
         _ => bail!("{USAGE}"),
     }
 }

@@ -1,0 +1,194 @@
+//! Serve the MCP component (`daytona_mcp.wasm`, a `wasi:http/proxy`
+//! component) from this wasmtime embedding on 127.0.0.1, the way `wasmtime
+//! serve` does: one engine, the component pre-linked once, a fresh instance
+//! per request with its own environment, and outbound requests through the
+//! same [`AllowlistHooks`] as the library harness.
+
+use anyhow::{Result, bail};
+use hyper::server::conn::http1;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use tokio::net::TcpListener;
+use wasmtime::component::{Component, Linker};
+use wasmtime::{Config, Engine, Store};
+use wasmtime_wasi::WasiCtx;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi_http::WasiHttpView;
+use wasmtime_wasi_http::io::TokioIo;
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
+use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
+
+use crate::harness::{CallConfig, HostState};
+use crate::host::AllowlistHooks;
+
+/// The MCP component this checkout builds (see build.rs).
+pub const MCP_COMPONENT_PATH: &str = env!("DAYTONA_MCP_WASM");
+
+/// Largest guest output kept, all requests together.
+const LOG_CAPACITY: usize = 64 << 20;
+
+/// The compiled MCP component and the per-request settings.
+struct Shared {
+    pre: ProxyPre<HostState>,
+    call: CallConfig,
+    /// Everything the instances wrote to stdout and stderr, in one pipe.
+    log: MemoryOutputPipe,
+    /// Authorities the allowlist refused.
+    denied: Arc<Mutex<Vec<String>>>,
+}
+
+/// A running server; stops when dropped.
+pub struct McpServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl McpServer {
+    /// Compile the component at `path` and serve it on 127.0.0.1 at a free
+    /// port (or `port`), each request in a fresh instance configured by `call`.
+    pub async fn start(path: impl AsRef<Path>, call: CallConfig, port: u16) -> Result<McpServer> {
+        let path = path.as_ref();
+        let mut config = Config::new();
+        if let Some(dir) = path.parent() {
+            let mut cache = wasmtime::CacheConfig::new();
+            cache.with_directory(dir.join("wasmtime-cache"));
+            config.cache(Some(wasmtime::Cache::new(cache)?));
+        }
+        let engine = Engine::new(&config)?;
+        let component = Component::from_file(&engine, path)
+            .map_err(|e| anyhow::anyhow!("loading {}: {e:?}", path.display()))?;
+        let mut linker = Linker::<HostState>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        let pre = ProxyPre::new(linker.instantiate_pre(&component)?)?;
+        let shared = Arc::new(Shared {
+            pre,
+            call,
+            log: MemoryOutputPipe::new(LOG_CAPACITY),
+            denied: Arc::default(),
+        });
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let addr = listener.local_addr()?;
+        let task = tokio::spawn(accept_loop(listener, shared.clone()));
+        Ok(McpServer {
+            addr,
+            shared,
+            task: Some(task),
+        })
+    }
+
+    /// Serve the component built from this checkout.
+    pub async fn start_default(call: CallConfig) -> Result<McpServer> {
+        Self::start(MCP_COMPONENT_PATH, call, 0).await
+    }
+
+    /// `http://127.0.0.1:PORT/mcp`.
+    pub fn url(&self) -> String {
+        format!("http://{}/mcp", self.addr)
+    }
+
+    /// The listening address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// What the instances wrote to stdout and stderr so far.
+    pub fn log(&self) -> String {
+        String::from_utf8_lossy(&self.shared.log.contents()).into_owned()
+    }
+
+    /// Authorities the outbound allowlist refused so far.
+    pub fn denied(&self) -> Vec<String> {
+        self.shared.denied.lock().unwrap().clone()
+    }
+
+    /// Create a store and instantiate the component once, as each request does,
+    /// without handling anything (to measure instantiation).
+    pub async fn instantiate_once(&self) -> Result<()> {
+        let mut builder = WasiCtx::builder();
+        builder.envs(&self.shared.call.env);
+        let hooks = AllowlistHooks::new(self.shared.call.allowed_hosts.clone());
+        let mut store = Store::new(
+            self.shared.pre.engine(),
+            HostState::new(builder.build(), hooks),
+        );
+        self.shared.pre.instantiate_async(&mut store).await?;
+        Ok(())
+    }
+
+    /// Serve until the task ends (the CLI).
+    pub async fn wait(mut self) -> Result<()> {
+        if let Some(task) = self.task.take() {
+            task.await?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for McpServer {
+    fn drop(&mut self) {
+        if let Some(task) = &self.task {
+            task.abort();
+        }
+    }
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    loop {
+        let Ok((client, _)) = listener.accept().await else {
+            continue;
+        };
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let shared = shared.clone();
+                async move { handle(shared, req).await }
+            });
+            _ = http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(client), service)
+                .await;
+        });
+    }
+}
+
+/// One request, one fresh instance.
+async fn handle(
+    shared: Arc<Shared>,
+    req: hyper::Request<hyper::body::Incoming>,
+) -> Result<hyper::Response<HyperOutgoingBody>> {
+    let mut builder = WasiCtx::builder();
+    builder
+        .envs(&shared.call.env)
+        .stdout(shared.log.clone())
+        .stderr(shared.log.clone());
+    let hooks = AllowlistHooks::new(shared.call.allowed_hosts.clone())
+        .with_denied_log(shared.denied.clone());
+    let mut store = Store::new(shared.pre.engine(), HostState::new(builder.build(), hooks));
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let req = store
+        .data_mut()
+        .http()
+        .new_incoming_request(Scheme::Http, req)?;
+    let out = store.data_mut().http().new_response_outparam(sender)?;
+    let pre = shared.pre.clone();
+    let task = tokio::spawn(async move {
+        let proxy = pre.instantiate_async(&mut store).await?;
+        proxy
+            .wasi_http_incoming_handler()
+            .call_handle(&mut store, req, out)
+            .await
+    });
+    match receiver.await {
+        Ok(Ok(resp)) => Ok(resp),
+        Ok(Err(e)) => Err(e.into()),
+        Err(_) => match task.await {
+            Ok(Ok(())) => bail!("the guest never set a response"),
+            Ok(Err(e)) => Err(anyhow::anyhow!("the guest never set a response: {e:?}")),
+            Err(e) => Err(e.into()),
+        },
+    }
+}

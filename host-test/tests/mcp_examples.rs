@@ -1,0 +1,376 @@
+//! The deployment examples in `examples/mcp/` (Spin, wasmCloud 1.x wadm, wasmCloud 2)
+//! and the client configurations, checked against what daytona_mcp.wasm needs:
+//! its one export and its imports, the route it answers, the hosts it sends to (by
+//! the component's own host policy), the variables it reads, and no secret written
+//! into a manifest. Spin and wasmCloud cannot be installed here, so they are not run.
+
+use daytona_tools::hosts::HostPolicy;
+use daytona_tools::mcp::settings::Settings;
+use host_test::harness::COMPONENT_PATH;
+use host_test::mcp_server::MCP_COMPONENT_PATH;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("examples/mcp")
+}
+
+/// Every variable the component reads (src/config.rs, src/hosts.rs, src/keys/ceiling.rs,
+/// src/catalog/selection.rs, src/mcp/settings.rs).
+const KNOWN: [&str; 15] = [
+    "DAYTONA_API_URL",
+    "DAYTONA_API_KEY",
+    "DAYTONA_JWT_TOKEN",
+    "DAYTONA_ORGANIZATION_ID",
+    "DAYTONA_CONNECT_TIMEOUT_MS",
+    "DAYTONA_RESPONSE_TIMEOUT_MS",
+    "DAYTONA_TOOLS",
+    "DAYTONA_OUTPUT_LIMIT_BYTES",
+    "DAYTONA_TOOLBOX_HOSTS",
+    "DAYTONA_MINT_SCOPES",
+    "DAYTONA_MINT_MAX_TTL",
+    "DAYTONA_MCP_TOKEN",
+    "DAYTONA_MCP_AUTH",
+    "DAYTONA_MCP_ALLOWED_ORIGINS",
+    "DAYTONA_MCP_PATH",
+];
+/// Secrets: never written into a manifest.
+const SECRETS: [&str; 3] = ["DAYTONA_API_KEY", "DAYTONA_JWT_TOKEN", "DAYTONA_MCP_TOKEN"];
+
+/// Check a manifest's inline settings: known variables only, no secret, auth not
+/// switched off, and values the component accepts. Returns the MCP path they set.
+fn check_settings(what: &str, settings: &[(String, String)]) -> String {
+    for (k, _) in settings {
+        assert!(
+            KNOWN.contains(&k.as_str()),
+            "{what}: the component does not read {k}"
+        );
+        assert!(
+            !SECRETS.contains(&k.as_str()),
+            "{what}: the secret {k} is written into the manifest"
+        );
+    }
+    assert!(
+        !settings
+            .iter()
+            .any(|(k, v)| k == "DAYTONA_MCP_AUTH" && v.eq_ignore_ascii_case("none")),
+        "{what}: a deployed server must not switch authentication off"
+    );
+    let mut with_secrets = settings.to_vec();
+    with_secrets.push(("DAYTONA_MCP_TOKEN".into(), "x".repeat(32)));
+    with_secrets.push(("DAYTONA_API_KEY".into(), "dtn_example".into()));
+    let parsed = Settings::from_env(with_secrets.iter().map(|(k, v)| (k, v)))
+        .unwrap_or_else(|e| panic!("{what}: the MCP settings are refused: {e:?}"));
+    daytona_tools::config::Config::from_env(with_secrets.iter().map(|(k, v)| (k, v)))
+        .unwrap_or_else(|e| panic!("{what}: the Daytona settings are refused: {e:?}"));
+    daytona_tools::catalog::selection::Selection::from_env(
+        with_secrets.iter().map(|(k, v)| (k, v)),
+    )
+    .unwrap_or_else(|e| panic!("{what}: DAYTONA_TOOLS is refused: {e:?}"));
+    parsed.path
+}
+
+/// Check granted outbound hosts (`https://host`): the API host is among them, and
+/// each is one the component may send to under its host policy (nothing more).
+fn check_hosts(what: &str, settings: &[(String, String)], granted: &[String]) {
+    let api_url = settings
+        .iter()
+        .find(|(k, _)| k == "DAYTONA_API_URL")
+        .map_or(daytona_tools::config::DEFAULT_API_URL, |(_, v)| v.as_str());
+    let policy = HostPolicy::new(api_url, &[]);
+    let api_host = api_url
+        .split("://")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap();
+    let hosts: Vec<&str> = granted
+        .iter()
+        .map(|g| {
+            g.strip_prefix("https://")
+                .unwrap_or_else(|| panic!("{what}: {g} is not https"))
+        })
+        .collect();
+    assert!(
+        hosts.contains(&api_host),
+        "{what}: the API host {api_host} is not granted: {hosts:?}"
+    );
+    assert!(
+        hosts.len() >= 2,
+        "{what}: no toolbox proxy host granted (execute_command needs one): {hosts:?}"
+    );
+    for host in hosts {
+        assert!(
+            policy.allows_host(host),
+            "{what}: {host} is granted but the component never sends there"
+        );
+    }
+}
+
+fn string_map(value: &Value) -> Vec<(String, String)> {
+    value
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The release artifact a manifest points at, relative to examples/mcp.
+fn assert_points_at_release_artifact(what: &str, path: &str) {
+    assert_eq!(
+        path.trim_start_matches("file://"),
+        "../../target/wasm32-wasip2/release/daytona_mcp.wasm",
+        "{what}: not the release build of daytona-mcp"
+    );
+}
+
+#[test]
+fn the_component_exports_only_the_incoming_handler_and_imports_only_wasi() {
+    let engine = wasmtime::Engine::default();
+    let mcp = wasmtime::component::Component::from_file(&engine, MCP_COMPONENT_PATH).unwrap();
+    let ty = mcp.component_type();
+    let exports: Vec<String> = ty.exports(&engine).map(|(n, _)| n.to_string()).collect();
+    assert_eq!(exports.len(), 1, "{exports:?}");
+    assert!(
+        exports[0].starts_with("wasi:http/incoming-handler@0.2."),
+        "{exports:?}"
+    );
+    let imports: Vec<String> = ty.imports(&engine).map(|(n, _)| n.to_string()).collect();
+    for import in &imports {
+        let allowed = [
+            "wasi:http/",
+            "wasi:io/",
+            "wasi:clocks/",
+            "wasi:random/",
+            "wasi:cli/",
+            "wasi:filesystem/",
+        ];
+        assert!(
+            allowed.iter().any(|p| import.starts_with(p)),
+            "unexpected import {import}"
+        );
+    }
+    assert!(
+        imports
+            .iter()
+            .any(|i| i.starts_with("wasi:http/outgoing-handler@0.2."))
+    );
+    assert!(
+        imports
+            .iter()
+            .any(|i| i.starts_with("wasi:cli/environment@0.2."))
+    );
+    // The library component keeps its exports and does not serve HTTP.
+    let library = wasmtime::component::Component::from_file(&engine, COMPONENT_PATH).unwrap();
+    let lib_exports: Vec<String> = library
+        .component_type()
+        .exports(&engine)
+        .map(|(n, _)| n.to_string())
+        .collect();
+    assert!(
+        lib_exports
+            .iter()
+            .any(|e| e.starts_with("daytona:tools/tools@")),
+        "{lib_exports:?}"
+    );
+    assert!(
+        !lib_exports.iter().any(|e| e.starts_with("wasi:http/")),
+        "{lib_exports:?}"
+    );
+}
+
+#[test]
+fn the_spin_manifest_grants_what_the_component_needs_and_no_more() {
+    let text = std::fs::read_to_string(examples().join("spin.toml")).unwrap();
+    let manifest: toml::Value = toml::from_str(&text).unwrap();
+    let manifest: Value = serde_json::to_value(manifest).unwrap();
+    let component = &manifest["component"]["daytona-mcp"];
+    assert_points_at_release_artifact("spin.toml", component["source"].as_str().unwrap());
+    let env = string_map(&component["environment"]);
+    let path = check_settings("spin.toml", &env);
+    let triggers = manifest["trigger"]["http"].as_array().unwrap();
+    assert_eq!(triggers.len(), 1);
+    assert_eq!(
+        triggers[0]["route"],
+        path.as_str(),
+        "the route must be DAYTONA_MCP_PATH"
+    );
+    assert_eq!(triggers[0]["component"], "daytona-mcp");
+    // Interpolate application variables (their defaults) as Spin does.
+    let vars = manifest["variables"].as_object().unwrap();
+    let granted: Vec<String> = component["allowed_outbound_hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let mut h = h.as_str().unwrap().to_string();
+            for (name, var) in vars {
+                h = h.replace(
+                    &format!("{{{{ {name} }}}}"),
+                    var["default"].as_str().unwrap_or_default(),
+                );
+            }
+            h
+        })
+        .collect();
+    check_hosts("spin.toml", &env, &granted);
+}
+
+/// YAML → JSON with PyYAML from the MCP clients' virtualenv.
+fn yaml(name: &str) -> Value {
+    let setup = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mcp_clients/setup.sh");
+    let out = Command::new("bash")
+        .arg(setup)
+        .arg("python")
+        .output()
+        .expect("running setup.sh");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let python = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("PYTHON="))
+        .unwrap_or_else(|| {
+            panic!(
+                "setup.sh python failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+    let out = Command::new(python)
+        .args([
+            "-c",
+            "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
+        ])
+        .arg(examples().join(name))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn links(component: &Value) -> Vec<&Value> {
+    component["traits"]
+        .as_array()
+        .map(|t| {
+            t.iter()
+                .filter(|t| t["type"] == "link")
+                .map(|t| &t["properties"])
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_wadm_manifest_links_the_incoming_and_outgoing_handlers() {
+    let app = yaml("wadm.yaml");
+    let components = app["spec"]["components"].as_array().unwrap();
+    let find = |name: &str| {
+        components
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    let mcp = find("daytona-mcp");
+    assert_points_at_release_artifact("wadm.yaml", mcp["properties"]["image"].as_str().unwrap());
+    let settings: Vec<(String, String)> = mcp["properties"]["config"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| string_map(&c["properties"]))
+        .collect();
+    check_settings("wadm.yaml", &settings);
+    let out = links(mcp);
+    assert_eq!(out.len(), 1, "one outgoing link");
+    assert_eq!(
+        (out[0]["namespace"].as_str(), out[0]["package"].as_str()),
+        (Some("wasi"), Some("http"))
+    );
+    assert_eq!(
+        out[0]["interfaces"],
+        serde_json::json!(["outgoing-handler"])
+    );
+    assert_eq!(
+        find(out[0]["target"]["name"].as_str().unwrap())["type"],
+        "capability"
+    );
+    let server = find("httpserver");
+    let inbound = links(server);
+    assert_eq!(inbound.len(), 1);
+    assert_eq!(inbound[0]["target"]["name"], "daytona-mcp");
+    assert_eq!(
+        inbound[0]["interfaces"],
+        serde_json::json!(["incoming-handler"])
+    );
+    let address = inbound[0]["source"]["config"][0]["properties"]["address"]
+        .as_str()
+        .unwrap();
+    assert!(
+        address.starts_with("127.0.0.1:"),
+        "the example listens on loopback: {address}"
+    );
+}
+
+#[test]
+fn the_wasmcloud_2_workload_passes_environment_and_allows_only_daytona_hosts() {
+    let workload = yaml("workload.yaml");
+    let spec = &workload["spec"]["template"]["spec"];
+    let component = &spec["components"][0];
+    assert_eq!(component["name"], "daytona-mcp");
+    let env = &component["localResources"]["environment"];
+    let settings = string_map(&env["config"]);
+    let path = check_settings("workload.yaml", &settings);
+    let from_secrets: Vec<&str> = env["secretFrom"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        from_secrets.contains(&"DAYTONA_MCP_TOKEN"),
+        "{from_secrets:?}"
+    );
+    assert!(
+        from_secrets.contains(&"DAYTONA_API_KEY") || from_secrets.contains(&"DAYTONA_JWT_TOKEN")
+    );
+    let granted: Vec<String> = component["localResources"]["allowedHosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap().to_string())
+        .collect();
+    check_hosts("workload.yaml", &settings, &granted);
+    let http = &spec["hostInterfaces"][0];
+    assert_eq!(http["interfaces"], serde_json::json!(["incoming-handler"]));
+    assert_eq!(http["config"]["path"], path.as_str());
+}
+
+#[test]
+fn client_configurations_send_the_token_from_a_variable_never_inline() {
+    for name in ["vscode-mcp.json", "cursor-mcp.json"] {
+        let text = std::fs::read_to_string(examples().join("clients").join(name)).unwrap();
+        let config: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let servers = config
+            .get("servers")
+            .or_else(|| config.get("mcpServers"))
+            .unwrap();
+        let daytona = &servers["daytona"];
+        assert!(daytona["url"].as_str().unwrap().ends_with("/mcp"), "{name}");
+        let auth = daytona["headers"]["Authorization"].as_str().unwrap();
+        assert!(
+            auth.starts_with("Bearer ${"),
+            "{name}: the token must come from a variable or prompt: {auth}"
+        );
+    }
+    let claude = std::fs::read_to_string(examples().join("clients/claude-code.sh")).unwrap();
+    assert!(claude.contains("--transport http") && claude.contains("Bearer $DAYTONA_MCP_TOKEN"));
+}

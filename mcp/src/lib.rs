@@ -1,0 +1,131 @@
+//! daytona-mcp: the daytona-tools catalog served as an MCP server over
+//! Streamable HTTP, as a `wasi:http/proxy` component (`wasmtime serve`, Spin,
+//! wasmCloud).
+//!
+//! This crate is only glue: it copies the request into
+//! [`daytona_tools::mcp::Head`] and a bounded body, runs
+//! [`daytona_tools::mcp::Server::handle`] with [`daytona_tools::catalog::call`]
+//! over the shared `wasi:http` transport, and copies the reply back. Every
+//! request gets a fresh instance in these hosts; nothing is kept.
+#![deny(missing_docs)]
+
+use daytona_tools::config::Config;
+use daytona_tools::error::Error;
+use daytona_tools::http::Client;
+use daytona_tools::mcp::{Head, MAX_BODY_BYTES, Reply, Server};
+use daytona_tools::wasi_http::{MAX_RESPONSE_BYTES, WasiTransport};
+use serde_json::Value;
+use wasip2::http::types::{
+    Fields, IncomingRequest, Method, OutgoingBody, OutgoingResponse, ResponseOutparam,
+};
+use wasip2::io::streams::StreamError;
+
+/// The exported `wasi:http/incoming-handler`.
+struct Handler;
+
+wasip2::http::proxy::export!(Handler);
+
+impl wasip2::exports::http::incoming_handler::Guest for Handler {
+    fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        let server = Server::from_env(&vars);
+        let head = head(&request);
+        let reply = match server.check_head(&head) {
+            Some(refusal) => refusal,
+            None => match read_body(request) {
+                Some(body) => server.handle(&head, &body, &|name, args| run(&vars, name, args)),
+                None => Reply::refusal(
+                    400,
+                    daytona_tools::mcp::jsonrpc::INVALID_REQUEST,
+                    "the request body could not be read",
+                    None,
+                ),
+            },
+        };
+        // One line per request: method, path without query, status. Never a
+        // header, a body or a credential.
+        let path = head.path.split('?').next().unwrap_or_default();
+        eprintln!("daytona-mcp: {} {} -> {}", head.method, path, reply.status);
+        send(reply, response_out);
+    }
+}
+
+/// Run a tool with the configuration in `vars`, as the library's `call-tool` does.
+fn run(vars: &[(String, String)], name: &str, arguments: &str) -> Result<Value, Error> {
+    let config = Config::from_env(vars.iter().map(|(k, v)| (k, v)))?;
+    let transport = WasiTransport {
+        connect_timeout: config.connect_timeout,
+        response_timeout: config.response_timeout,
+        max_body: MAX_RESPONSE_BYTES,
+    };
+    daytona_tools::catalog::call(&Client::new(&config, &transport), name, arguments)
+}
+
+fn head(request: &IncomingRequest) -> Head {
+    let method = match request.method() {
+        Method::Get => "GET".to_string(),
+        Method::Head => "HEAD".to_string(),
+        Method::Post => "POST".to_string(),
+        Method::Put => "PUT".to_string(),
+        Method::Delete => "DELETE".to_string(),
+        Method::Connect => "CONNECT".to_string(),
+        Method::Options => "OPTIONS".to_string(),
+        Method::Trace => "TRACE".to_string(),
+        Method::Patch => "PATCH".to_string(),
+        Method::Other(other) => other,
+    };
+    let headers = request
+        .headers()
+        .entries()
+        .into_iter()
+        .map(|(k, v)| (k, String::from_utf8_lossy(&v).into_owned()))
+        .collect();
+    Head {
+        method,
+        path: request.path_with_query().unwrap_or_else(|| "/".into()),
+        headers,
+    }
+}
+
+/// The body, read until its end or one byte past the cap (the server refuses
+/// it then); `None` if it cannot be read.
+fn read_body(request: IncomingRequest) -> Option<Vec<u8>> {
+    let body = request.consume().ok()?;
+    let stream = body.stream().ok()?;
+    let mut bytes = Vec::new();
+    loop {
+        match stream.blocking_read(64 * 1024) {
+            Ok(chunk) => bytes.extend_from_slice(&chunk),
+            Err(StreamError::Closed) => break,
+            Err(StreamError::LastOperationFailed(_)) => return None,
+        }
+        if bytes.len() > MAX_BODY_BYTES {
+            break;
+        }
+    }
+    Some(bytes)
+}
+
+fn send(reply: Reply, response_out: ResponseOutparam) {
+    let entries: Vec<(String, Vec<u8>)> = reply
+        .headers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_bytes().to_vec()))
+        .collect();
+    let fields = Fields::from_list(&entries).unwrap_or_else(|_| Fields::new());
+    let response = OutgoingResponse::new(fields);
+    _ = response.set_status_code(reply.status);
+    let Ok(body) = response.body() else {
+        return;
+    };
+    ResponseOutparam::set(response_out, Ok(response));
+    if let Ok(stream) = body.write() {
+        for chunk in reply.body.chunks(4096) {
+            if stream.blocking_write_and_flush(chunk).is_err() {
+                break;
+            }
+        }
+        drop(stream);
+    }
+    _ = OutgoingBody::finish(body, None);
+}

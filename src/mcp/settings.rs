@@ -1,0 +1,208 @@
+//! The MCP server's own settings, from `DAYTONA_MCP_*` environment variables:
+//! the bearer token, the explicit opt-out from it, the allowed browser origins
+//! and the endpoint path.
+
+use crate::config::Secret;
+use crate::error::Error;
+
+/// The bearer token clients must send.
+pub const TOKEN_VAR: &str = "DAYTONA_MCP_TOKEN";
+/// `none` turns authentication off (loopback-only setups).
+pub const AUTH_VAR: &str = "DAYTONA_MCP_AUTH";
+/// Comma list of origins a browser may call from (`scheme://host[:port]`).
+pub const ORIGINS_VAR: &str = "DAYTONA_MCP_ALLOWED_ORIGINS";
+/// The endpoint path.
+pub const PATH_VAR: &str = "DAYTONA_MCP_PATH";
+/// The endpoint path when none is set.
+pub const DEFAULT_PATH: &str = "/mcp";
+/// Shortest token accepted: a guessable token is no protection.
+pub const MIN_TOKEN_LEN: usize = 16;
+
+/// How requests are authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// `Authorization: Bearer <token>` is required.
+    Bearer(Secret),
+    /// Nothing is required (`DAYTONA_MCP_AUTH=none`).
+    None,
+    /// No token is configured: tools are not served; the error says what to set.
+    Missing,
+}
+
+/// Which browser origins may call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origins {
+    /// Only loopback origins (`http(s)://localhost`, `127.0.0.1`, `[::1]`, any port).
+    Loopback,
+    /// Exactly these origins (lower-case, no trailing slash).
+    List(Vec<String>),
+}
+
+/// The server's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Authentication.
+    pub auth: Auth,
+    /// Allowed `Origin` values.
+    pub origins: Origins,
+    /// The endpoint path, e.g. `/mcp`.
+    pub path: String,
+}
+
+impl Settings {
+    /// Read the settings from `(name, value)` pairs; empty values count as unset.
+    /// A malformed value is a `config` error naming its variable.
+    pub fn from_env<I, K, V>(vars: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let (mut token, mut auth, mut origins, mut path) = (None, None, None, None);
+        for (k, v) in vars {
+            let value = v.as_ref().trim();
+            if value.is_empty() {
+                continue;
+            }
+            match k.as_ref() {
+                TOKEN_VAR => token = Some(value.to_string()),
+                AUTH_VAR => auth = Some(value.to_ascii_lowercase()),
+                ORIGINS_VAR => origins = Some(value.to_string()),
+                PATH_VAR => path = Some(value.to_string()),
+                _ => {}
+            }
+        }
+        let auth = match (auth.as_deref(), token) {
+            (Some("none"), _) => Auth::None,
+            (Some("bearer") | None, Some(token)) if token.len() >= MIN_TOKEN_LEN => {
+                Auth::Bearer(Secret::new(token))
+            }
+            (Some("bearer") | None, Some(_)) => {
+                return Err(Error::config(
+                    format!("{TOKEN_VAR} is shorter than {MIN_TOKEN_LEN} characters"),
+                    format!("set {TOKEN_VAR} to a long random string, e.g. `openssl rand -hex 32`"),
+                ));
+            }
+            (Some("bearer") | None, None) => Auth::Missing,
+            (Some(_), _) => {
+                return Err(Error::config(
+                    format!("{AUTH_VAR} must be `bearer` or `none`"),
+                    format!(
+                        "unset {AUTH_VAR} and set {TOKEN_VAR}, or set {AUTH_VAR}=none for a loopback-only server"
+                    ),
+                ));
+            }
+        };
+        let origins = match origins {
+            None => Origins::Loopback,
+            Some(list) => Origins::List(
+                list.split(',')
+                    .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
+                    .filter(|o| !o.is_empty())
+                    .map(|o| check_origin(&o).map(|()| o))
+                    .collect::<Result<_, _>>()?,
+            ),
+        };
+        let path = path.unwrap_or_else(|| DEFAULT_PATH.to_string());
+        if !path.starts_with('/') || path.contains(['?', '#', ' ']) {
+            return Err(Error::config(
+                format!("{PATH_VAR} must be a path starting with `/`"),
+                format!("set {PATH_VAR} to e.g. {DEFAULT_PATH}"),
+            ));
+        }
+        Ok(Settings {
+            auth,
+            origins,
+            path,
+        })
+    }
+}
+
+/// An allowed origin is `http(s)://host[:port]` with nothing after it.
+fn check_origin(origin: &str) -> Result<(), Error> {
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(['/', '@', '*', '?', '#']) => Ok(()),
+        _ => Err(Error::config(
+            format!("{ORIGINS_VAR} has an entry that is not an origin: '{origin}'"),
+            "list origins as scheme://host[:port], comma-separated, e.g. https://app.example.com",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, Error> {
+        Settings::from_env(vars.iter().copied())
+    }
+
+    #[test]
+    fn no_token_means_tools_are_not_served() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.auth, Auth::Missing);
+        assert_eq!(s.path, "/mcp");
+        assert_eq!(s.origins, Origins::Loopback);
+    }
+
+    #[test]
+    fn auth_none_is_an_explicit_opt_out() {
+        assert_eq!(settings(&[(AUTH_VAR, "none")]).unwrap().auth, Auth::None);
+        assert_eq!(
+            settings(&[(AUTH_VAR, "NONE"), (TOKEN_VAR, "x".repeat(20).as_str())])
+                .unwrap()
+                .auth,
+            Auth::None
+        );
+        let err = settings(&[(AUTH_VAR, "off")]).unwrap_err();
+        assert!(err.message.contains(AUTH_VAR), "{err:?}");
+    }
+
+    #[test]
+    fn a_short_token_is_refused_without_echoing_it() {
+        let err = settings(&[(TOKEN_VAR, "hunter2")]).unwrap_err();
+        assert!(err.message.contains(TOKEN_VAR));
+        assert!(!format!("{err:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn the_token_is_redacted_in_debug_output() {
+        let s = settings(&[(TOKEN_VAR, "0123456789abcdef0123")]).unwrap();
+        assert!(!format!("{s:?}").contains("0123456789abcdef"));
+    }
+
+    #[test]
+    fn origins_are_normalised_and_checked() {
+        let s = settings(&[(
+            ORIGINS_VAR,
+            "https://App.Example.com/, http://localhost:3000",
+        )])
+        .unwrap();
+        assert_eq!(
+            s.origins,
+            Origins::List(vec![
+                "https://app.example.com".into(),
+                "http://localhost:3000".into()
+            ])
+        );
+        for bad in [
+            "app.example.com",
+            "https://*.example.com",
+            "https://a.com/path",
+        ] {
+            assert!(settings(&[(ORIGINS_VAR, bad)]).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_path_must_be_absolute() {
+        assert_eq!(
+            settings(&[(PATH_VAR, "/tools/mcp")]).unwrap().path,
+            "/tools/mcp"
+        );
+        assert!(settings(&[(PATH_VAR, "mcp")]).is_err());
+    }
+}
