@@ -141,6 +141,9 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         let Ok((client, _)) = listener.accept().await else {
             continue;
         };
+        // Replies are written in several pieces; without this, Nagle's algorithm
+        // and the client's delayed ACK add ~40 ms to every multi-piece reply.
+        _ = client.set_nodelay(true);
         let shared = shared.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req| {
