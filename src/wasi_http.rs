@@ -32,6 +32,15 @@ pub struct WasiTransport {
     pub max_body: usize,
 }
 
+impl Default for WasiTransport {
+    /// Reads bodies up to [`MAX_RESPONSE_BYTES`]; timeouts come with each request.
+    fn default() -> Self {
+        WasiTransport {
+            max_body: MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
 impl Transport for WasiTransport {
     fn send(
         &self,

@@ -13,7 +13,7 @@ use daytona_tools::config::Config;
 use daytona_tools::error::Error;
 use daytona_tools::http::Client;
 use daytona_tools::mcp::{Head, MAX_BODY_BYTES, Reply, Server};
-use daytona_tools::wasi_http::{MAX_RESPONSE_BYTES, WasiTransport};
+use daytona_tools::wasi_http::WasiTransport;
 use serde_json::Value;
 use wasip2::http::types::{
     Fields, IncomingRequest, Method, OutgoingBody, OutgoingResponse, ResponseOutparam,
@@ -53,11 +53,7 @@ impl wasip2::exports::http::incoming_handler::Guest for Handler {
 /// Run a tool with the configuration in `vars`, as the library's `call-tool` does.
 fn run(vars: &[(String, String)], name: &str, arguments: &str) -> Result<Value, Error> {
     let config = Config::from_env(vars.iter().map(|(k, v)| (k, v)))?;
-    let transport = WasiTransport {
-        connect_timeout: config.connect_timeout,
-        response_timeout: config.response_timeout,
-        max_body: MAX_RESPONSE_BYTES,
-    };
+    let transport = WasiTransport::default();
     daytona_tools::catalog::call(&Client::new(&config, &transport), name, arguments)
 }
 

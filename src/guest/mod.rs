@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::http::Client;
 use crate::keys::ceiling::MintCeiling;
-use crate::wasi_http::{MAX_RESPONSE_BYTES, WasiTransport};
+use crate::wasi_http::WasiTransport;
 
 /// The component.
 pub struct Component;
@@ -33,9 +33,7 @@ pub(crate) fn with_client<R>(
         return Err(to_wit_error(selection.refusal(tool)));
     }
     let config = Config::from_env(std::env::vars()).map_err(to_wit_error)?;
-    let transport = WasiTransport {
-        max_body: MAX_RESPONSE_BYTES,
-    };
+    let transport = WasiTransport::default();
     f(&Client::new(&config, &transport)).map_err(to_wit_error)
 }
 
