@@ -139,7 +139,7 @@ fn assert_sdk_passed(outcome: &Outcome) {
         "ok: auto: connected, protocol 2026-07-28",
         "ok: auto: execute_command matches its outputSchema",
         "ok: legacy: a tool error is isError with kind not-found",
-        "ok: auto: a client without the token is refused (401)",
+        "ok: auto: a client without the token is refused: the server asked for the bearer token",
         "ok: all",
     ] {
         assert!(
