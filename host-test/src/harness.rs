@@ -40,6 +40,42 @@ mod generated {
 pub use generated::DaytonaTools;
 pub use generated::exports::daytona::tools::{api_keys, ephemeral_keys, sandboxes, tools, types};
 
+/// An error kind as users see it everywhere else (WIT, JSON, MCP): kebab-case.
+pub fn kind_name(kind: &types::ErrorKind) -> &'static str {
+    use types::ErrorKind;
+    match kind {
+        ErrorKind::InvalidInput => "invalid-input",
+        ErrorKind::Unauthorized => "unauthorized",
+        ErrorKind::Forbidden => "forbidden",
+        ErrorKind::NotFound => "not-found",
+        ErrorKind::Conflict => "conflict",
+        ErrorKind::RateLimited => "rate-limited",
+        ErrorKind::Timeout => "timeout",
+        ErrorKind::Upstream => "upstream",
+        ErrorKind::Transport => "transport",
+        ErrorKind::Config => "config",
+    }
+}
+
+/// Compile the component at `path` (cached beside it, keyed by its hash, so
+/// each process after the first loads instead of compiling) and link WASI and
+/// `wasi:http` for it: what both the library harness and the MCP server need.
+pub(crate) fn compile_and_link(path: &Path) -> Result<(Engine, Component, Linker<HostState>)> {
+    let mut config = Config::new();
+    if let Some(dir) = path.parent() {
+        let mut cache = wasmtime::CacheConfig::new();
+        cache.with_directory(dir.join("wasmtime-cache"));
+        config.cache(Some(wasmtime::Cache::new(cache)?));
+    }
+    let engine = Engine::new(&config)?;
+    let component = Component::from_file(&engine, path)
+        .map_err(|e| anyhow::anyhow!("loading the component {}: {e:?}", path.display()))?;
+    let mut linker = Linker::<HostState>::new(&engine);
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+    Ok((engine, component, linker))
+}
+
 /// The component this checkout builds (see build.rs).
 pub const COMPONENT_PATH: &str = env!("DAYTONA_TOOLS_WASM");
 
@@ -132,21 +168,7 @@ pub struct Harness {
 impl Harness {
     /// Compile and link the component at `path`.
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
-        let path = path.as_ref();
-        let mut config = Config::new();
-        // Compiled code is cached beside the component (keyed by its hash), so
-        // each test binary after the first loads it instead of compiling again.
-        if let Some(dir) = path.parent() {
-            let mut cache = wasmtime::CacheConfig::new();
-            cache.with_directory(dir.join("wasmtime-cache"));
-            config.cache(Some(wasmtime::Cache::new(cache)?));
-        }
-        let engine = Engine::new(&config)?;
-        let component = Component::from_file(&engine, path)
-            .map_err(|e| anyhow::anyhow!("loading the component {}: {e:?}", path.display()))?;
-        let mut linker = Linker::<HostState>::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        let (engine, component, linker) = compile_and_link(path.as_ref())?;
         let pre = generated::DaytonaToolsPre::new(linker.instantiate_pre(&component)?)?;
         Ok(Harness { engine, pre })
     }

@@ -15,7 +15,7 @@ mod mcp_cli;
 use anyhow::{Result, bail};
 use daytona_tools::hosts::HostPolicy;
 use host_test::emulator::{Emulator, EmulatorOptions};
-use host_test::harness::types::ErrorKind;
+use host_test::harness::kind_name;
 use host_test::{CallConfig, Harness};
 
 const USAGE: &str = "usage: host-test demo | call [--emulator] <tool> ['<json>'] | tools | emulator | mcp [--port N] | mcp-bench [N] [--wasmtime PATH]";
@@ -115,22 +115,6 @@ async fn call(config: &CallConfig, tool: &str, json: Option<&str>) -> Result<()>
             e.message,
             e.hint.map(|h| format!("\nhint: {h}")).unwrap_or_default()
         ),
-    }
-}
-
-/// An error kind as users see it everywhere else (WIT, JSON, MCP): kebab-case.
-fn kind_name(kind: &ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidInput => "invalid-input",
-        ErrorKind::Unauthorized => "unauthorized",
-        ErrorKind::Forbidden => "forbidden",
-        ErrorKind::NotFound => "not-found",
-        ErrorKind::Conflict => "conflict",
-        ErrorKind::RateLimited => "rate-limited",
-        ErrorKind::Timeout => "timeout",
-        ErrorKind::Upstream => "upstream",
-        ErrorKind::Transport => "transport",
-        ErrorKind::Config => "config",
     }
 }
 

@@ -10,8 +10,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
-use wasmtime::component::{Component, Linker};
-use wasmtime::{Config, Engine, Store};
+use wasmtime::Store;
 use wasmtime_wasi::WasiCtx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi_http::WasiHttpView;
@@ -50,19 +49,8 @@ impl McpServer {
     /// Compile the component at `path` and serve it on 127.0.0.1 at a free
     /// port (or `port`), each request in a fresh instance configured by `call`.
     pub async fn start(path: impl AsRef<Path>, call: CallConfig, port: u16) -> Result<McpServer> {
-        let path = path.as_ref();
-        let mut config = Config::new();
-        if let Some(dir) = path.parent() {
-            let mut cache = wasmtime::CacheConfig::new();
-            cache.with_directory(dir.join("wasmtime-cache"));
-            config.cache(Some(wasmtime::Cache::new(cache)?));
-        }
-        let engine = Engine::new(&config)?;
-        let component = Component::from_file(&engine, path)
-            .map_err(|e| anyhow::anyhow!("loading {}: {e:?}", path.display()))?;
-        let mut linker = Linker::<HostState>::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        // The pre-linked component keeps its engine.
+        let (_, component, linker) = crate::harness::compile_and_link(path.as_ref())?;
         let pre = ProxyPre::new(linker.instantiate_pre(&component)?)?;
         let shared = Arc::new(Shared {
             pre,

@@ -14,6 +14,7 @@ mod common;
 use common::*;
 use host_test::CallConfig;
 use host_test::emulator::{Emulator, EmulatorOptions, Fault, SandboxSeed};
+use host_test::harness::kind_name;
 use host_test::harness::types::{Error, ErrorKind};
 use serde_json::Value;
 use std::net::SocketAddr;
@@ -143,22 +144,6 @@ impl Outcome {
             Err(e) => e,
             Ok(v) => panic!("expected an error, got {v}"),
         }
-    }
-}
-
-/// The kind as the WIT enum spells it.
-fn kind_name(kind: &ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidInput => "invalid-input",
-        ErrorKind::Unauthorized => "unauthorized",
-        ErrorKind::Forbidden => "forbidden",
-        ErrorKind::NotFound => "not-found",
-        ErrorKind::Conflict => "conflict",
-        ErrorKind::RateLimited => "rate-limited",
-        ErrorKind::Timeout => "timeout",
-        ErrorKind::Upstream => "upstream",
-        ErrorKind::Transport => "transport",
-        ErrorKind::Config => "config",
     }
 }
 
