@@ -9,7 +9,9 @@
 //!   paginated list. States move through `creating`/`starting`/`stopping`/`destroying`
 //!   ([`lifecycle`]); tests seed sandboxes in any state with [`SandboxSeed`].
 //! - [`snapshots`]: list (page pagination) and get.
-//! - [`toolbox`]: command execution, really run with `sh -c` in a per-sandbox directory.
+//! - [`toolbox`]: command execution, really run with `sh -c` in a per-sandbox directory;
+//!   files, git, sessions and code run on that directory; [`preview`]: preview URLs and
+//!   their proxy to `127.0.0.1:{port}`.
 //! - [`api_keys`]: create, list, current, get, delete; keys carry permissions and expiry.
 //! - [`auth`]: API key or JWT + `X-Daytona-Organization-ID`; permissions; expiry.
 //! - [`faults`]: the request log and scripted faults ([`Emulator::fail_next`]).
@@ -48,6 +50,7 @@ pub mod faults;
 mod helpers;
 pub mod lifecycle;
 pub mod listing;
+pub mod preview;
 mod query;
 pub mod sandboxes;
 mod seed;
@@ -326,6 +329,7 @@ fn router(shared: Arc<Shared>) -> Router {
             "/toolbox/{id}/toolbox/process/execute",
             post(toolbox::legacy_execute),
         )
+        .merge(toolbox::routes::preview_api())
         .route_layer(from_fn_with_state(shared.clone(), auth::api_auth));
     // A known path with another method is a 404 in NestJS too, not a 405.
     let api = authenticated
@@ -336,11 +340,13 @@ fn router(shared: Arc<Shared>) -> Router {
             "/toolbox/{id}/process/execute",
             post(toolbox::proxy_execute),
         )
+        .merge(toolbox::routes::toolbox())
         .route_layer(from_fn_with_state(shared.clone(), auth::toolbox_auth))
         .method_not_allowed_fallback(fallback);
     Router::new()
         .nest("/api", api)
         .merge(proxy)
+        .merge(toolbox::routes::preview_proxy())
         .fallback(fallback)
         .layer(from_fn_with_state(shared.clone(), faults::apply))
         .layer(from_fn_with_state(shared.clone(), errors::render))

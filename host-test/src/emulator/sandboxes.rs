@@ -70,9 +70,11 @@ impl Inner {
         for s in &mut self.sandboxes {
             s.settle(now_ms);
         }
+        let toolbox = &mut self.toolbox;
         self.sandboxes.retain(|s| {
             let gone = s.state == "destroyed";
             if gone {
+                toolbox.forget_sandbox(&s.id);
                 let _ = std::fs::remove_dir_all(&s.dir);
             }
             !gone

@@ -76,6 +76,7 @@ impl Shared {
             requests: Vec::new(),
             faults: VecDeque::new(),
             running: HashSet::new(),
+            toolbox: Default::default(),
         };
         for name in super::snapshots::DEFAULT_SNAPSHOTS {
             inner
@@ -119,6 +120,8 @@ pub(crate) struct Inner {
     pub(crate) faults: VecDeque<ScriptedFault>,
     /// Process groups of commands still running, killed when the emulator stops.
     pub(crate) running: HashSet<i32>,
+    /// Sessions and preview tokens of the sandboxes.
+    pub(crate) toolbox: super::toolbox::common::ToolboxState,
 }
 
 /// An API key as the emulator stores it.

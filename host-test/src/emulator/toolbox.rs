@@ -13,6 +13,9 @@
 //! group; at the timeout (default 10 s) the whole group is killed and the answer is 408.
 //! A command that cannot start answers `exitCode: -1` with the reason. Both need
 //! `write:sandboxes` and a `started` sandbox (400 "Sandbox is not running" otherwise).
+//!
+//! The other toolbox routes (files, git, sessions, code run) are in [`files`], [`git`] and
+//! [`sessions`], registered by [`routes`].
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -31,6 +34,13 @@ use serde_json::{Value, json};
 use super::auth::Principal;
 use super::errors::{ApiError, parse_json};
 use super::state::Shared;
+
+pub(crate) mod common;
+pub(crate) mod files;
+pub(crate) mod git;
+mod multipart;
+pub(crate) mod routes;
+pub(crate) mod sessions;
 
 /// Timeout when the request gives none (seconds), per the toolbox spec.
 pub const DEFAULT_TIMEOUT_SECS: f64 = 10.0;
@@ -117,7 +127,7 @@ async fn execute(
 }
 
 /// Runs `sh -c command`; `Ok((exit code, merged output))`, or 408 at the timeout.
-async fn run(
+pub(crate) async fn run(
     shared: &Arc<Shared>,
     command: &str,
     dir: &FsPath,
