@@ -5,7 +5,8 @@
 //! - API (NestJS `AllExceptionsFilter`): `{statusCode, source: "DAYTONA_API", code, message,
 //!   error, path, timestamp, method}`: the classic NestJS `{path, timestamp, statusCode,
 //!   error, message}` plus the typed `code`/`source` newer servers add.
-//! - Toolbox (daemon behind the proxy): `{statusCode, message, code, timestamp, path, method}`.
+//! - Toolbox (daemon behind the proxy): `{statusCode, source: "DAYTONA_DAEMON", message, code,
+//!   timestamp, path, method}` (the SDK picks typed errors by `source` and `code`).
 
 use std::sync::Arc;
 
@@ -137,6 +138,7 @@ pub(crate) async fn render(
         }),
         Shape::Toolbox => json!({
             "statusCode": err.status.as_u16(),
+            "source": "DAYTONA_DAEMON",
             "message": err.message,
             "code": err.code,
             "timestamp": timestamp,

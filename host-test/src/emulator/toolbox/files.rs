@@ -5,7 +5,7 @@
 //! | `GET /files?path=&depth=` | 200 `[FileInfo]` (with `path`; `depth` > 1 descends) |
 //! | `GET /files/info?path=` | 200 `FileInfo` |
 //! | `GET /files/download?path=` | 200 the bytes (`application/octet-stream`) |
-//! | `POST /files/bulk-download` `{paths}` | 200 `multipart/form-data`: a `file` part per file, an `error` part (JSON `{message, statusCode, code}`) per failure, each with `filename` = the path asked for |
+//! | `POST /files/bulk-download` `{paths}` | 200 `multipart/form-data`: a `file` part per file, an `error` part (JSON `{source, message, statusCode, code}`) per failure, each with `filename` = the path asked for |
 //! | `POST /files/upload?path=` multipart `file` | 200 `{message}` |
 //! | `POST /files/bulk-upload` multipart `files[i].path` + `files[i].file` | 200 `{files: [{path, bytes}]}` |
 //! | `DELETE /files?path=&recursive=` | 204 (a directory needs `recursive=true`) |
@@ -309,6 +309,7 @@ pub(crate) async fn bulk_download(
             Ok(data) => b.part("file", raw, "application/octet-stream", &data),
             Err(e) => {
                 let payload = json!({
+                    "source": "DAYTONA_DAEMON",
                     "message": e.message,
                     "statusCode": e.status.as_u16(),
                     "code": e.code,
