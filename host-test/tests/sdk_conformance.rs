@@ -142,3 +142,134 @@ fn python_sdk_drives_the_emulator_through_the_sandbox_lifecycle() {
         println!("{line}");
     }
 }
+
+/// The toolbox through the SDK: `fs.upload_file` / `download_file` / `list_files` and
+/// friends, `git.clone` (also with credentials) / `status` / `add` / `commit`, sessions,
+/// `code_run`, and `get_preview_link` / signed preview URLs fetched from a server started
+/// in a session (`tests/sdk/toolbox.py`).
+#[test]
+fn python_sdk_drives_the_emulator_toolbox() {
+    let emu = Emulator::start(EmulatorOptions::default()).expect("the emulator should start");
+    let repos = std::env::temp_dir().join(format!("sdk-toolbox-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&repos);
+    std::fs::create_dir_all(&repos).expect("temp dir");
+    let git = |dir: &std::path::Path, args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Seed")
+            .env("GIT_AUTHOR_EMAIL", "seed@example.com")
+            .env("GIT_COMMITTER_NAME", "Seed")
+            .env("GIT_COMMITTER_EMAIL", "seed@example.com")
+            .output()
+            .expect("git runs (the toolbox emulator needs git)");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    for name in ["open", "private"] {
+        let seed = repos.join(format!("{name}-seed"));
+        std::fs::create_dir_all(&seed).expect("seed dir");
+        git(&seed, &["init", "--quiet", "--initial-branch=main"]);
+        std::fs::write(seed.join("README.md"), "hello\n").expect("write");
+        git(&seed, &["add", "README.md"]);
+        git(&seed, &["commit", "--quiet", "-m", "seed"]);
+        let bare = format!("{name}.git");
+        git(
+            &repos,
+            &["clone", "--quiet", "--bare", seed.to_str().unwrap(), &bare],
+        );
+    }
+    let password = "emulator-git-secret";
+    let private = repos.join("private.git");
+    git(&private, &["config", "daytona-emulator.username", "alice"]);
+    git(&private, &["config", "daytona-emulator.password", password]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk/run.sh");
+    let mut cmd = Command::new("bash");
+    cmd.arg(script)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("DAYTONA_") && key != "DAYTONA_SDK_VENV" && key != "DAYTONA_SDK_VERSION"
+        {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("DAYTONA_API_URL", emu.api_url())
+        .env("DAYTONA_API_KEY", emu.api_key())
+        .env("CONFORMANCE_SCRIPT", "toolbox.py")
+        .env("TOOLBOX_BARE_REPO", repos.join("open.git"))
+        .env(
+            "TOOLBOX_PRIVATE_REPO",
+            format!("file://{}", private.display()),
+        )
+        .env("TOOLBOX_GIT_PASSWORD", password)
+        .env("TOOLBOX_PREVIEW_PORT", port.to_string());
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run `bash {script}`: {e}"));
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for run.sh") {
+            break Some(status);
+        }
+        if started.elapsed() > SCRIPT_DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let transcript = format!(
+        "--- stdout ---\n{}\n--- stderr ---\n{}",
+        out_reader.join().unwrap_or_default(),
+        err_reader.join().unwrap_or_default()
+    );
+    let _ = std::fs::remove_dir_all(&repos);
+    match status.and_then(|s| s.code()) {
+        Some(0) => println!("{transcript}"),
+        Some(2) => panic!("no usable python3 (with venv) for the SDK test\n{transcript}"),
+        Some(3) => panic!("could not install Daytona's Python SDK\n{transcript}"),
+        other => {
+            panic!("the Python SDK disagreed with the toolbox emulator ({other:?})\n{transcript}")
+        }
+    }
+    let requests = emu.requests();
+    for route in [
+        "/files/bulk-upload",
+        "/files/bulk-download",
+        "/process/session",
+    ] {
+        assert!(
+            requests.iter().any(|r| r.path_only().contains(route)),
+            "the SDK should have used {route}"
+        );
+    }
+    assert_eq!(
+        emu.running_process_groups(),
+        0,
+        "session processes are reaped"
+    );
+}

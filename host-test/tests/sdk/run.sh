@@ -8,6 +8,7 @@
 #   DAYTONA_SDK_VENV     virtualenv to use (default: host-test/.venv)
 #   DAYTONA_SDK_VERSION  SDK version to pin (default: the one verified below)
 #   PYTHON               interpreter that creates the virtualenv (default: python3)
+#   CONFORMANCE_SCRIPT   script in this folder to run (default: conformance.py)
 # Exit codes: 0 pass, 1 conformance failure, 2 no usable Python, 3 SDK install failed.
 set -euo pipefail
 
@@ -27,6 +28,11 @@ if [ ! -x "$venv/bin/python" ]; then
         exit 2
     fi
 fi
+# Tests may run this concurrently: one installs, the others wait for it.
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$venv/.install.lock"
+    flock 9
+fi
 installed="$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("daytona"))' 2>/dev/null || true)"
 if [ "$installed" != "$version" ]; then
     echo "run.sh: installing daytona==$version into $venv (found '${installed:-none}')" >&2
@@ -35,4 +41,7 @@ if [ "$installed" != "$version" ]; then
         exit 3
     fi
 fi
-exec "$venv/bin/python" "$here/conformance.py"
+if command -v flock >/dev/null 2>&1; then
+    exec 9>&-
+fi
+exec "$venv/bin/python" "$here/${CONFORMANCE_SCRIPT:-conformance.py}"
