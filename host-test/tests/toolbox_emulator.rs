@@ -1274,3 +1274,36 @@ async fn preview_urls_reach_a_server_started_in_a_session() {
 
     ok(&tb.call("DELETE", "/process/session/web", None).await, 204);
 }
+
+#[tokio::test]
+async fn stopping_the_sandbox_ends_its_sessions() {
+    let emu = start();
+    let tb = Toolbox::create(&emu).await;
+    let home = home(&emu, &tb.id);
+    ok(
+        &tb.post("/process/session", json!({"sessionId": "s"})).await,
+        201,
+    );
+    let r = tb
+        .post(
+            "/process/session/s/exec",
+            json!({"command": "sleep 600 & echo $! > bg.pid; wait", "runAsync": true}),
+        )
+        .await;
+    ok(&r, 202);
+    let bg: i32 = wait_for_file(&home.join("bg.pid"))
+        .await
+        .trim()
+        .parse()
+        .unwrap();
+    let stop = format!("{}/sandbox/{}/stop", tb.api, tb.id);
+    ok(&tb.raw("POST", &stop, None, None).await, 200);
+    assert_eq!(emu.sandbox_state(&tb.id).as_deref(), Some("stopped"));
+    wait_dead(bg).await;
+    let r = tb.get("/process/session").await;
+    toolbox_error(&r, 400, "BAD_REQUEST");
+    let start = format!("{}/sandbox/{}/start", tb.api, tb.id);
+    ok(&tb.raw("POST", &start, None, None).await, 200);
+    assert_eq!(tb.get("/process/session").await.json(), json!([]));
+    assert!(home.join("bg.pid").is_file(), "files survive a stop");
+}

@@ -71,6 +71,9 @@ impl Inner {
             s.settle(now_ms);
         }
         let toolbox = &mut self.toolbox;
+        for s in self.sandboxes.iter().filter(|s| s.state != "started") {
+            toolbox.not_running(&s.id, &s.state);
+        }
         self.sandboxes.retain(|s| {
             let gone = s.state == "destroyed";
             if gone {

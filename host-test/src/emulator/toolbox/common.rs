@@ -223,6 +223,19 @@ pub(crate) struct ToolboxState {
 }
 
 impl ToolboxState {
+    /// A sandbox is not `started`: once it has stopped (or failed, or is going away), its
+    /// processes are gone, as a stopped container's are, and so are its sessions.
+    pub(crate) fn not_running(&mut self, sandbox_id: &str, state: &str) {
+        if matches!(state, "stopping" | "starting" | "creating") {
+            return;
+        }
+        if let Some(sessions) = self.sessions.remove(sandbox_id) {
+            for session in sessions.into_values() {
+                session.kill();
+            }
+        }
+    }
+
     /// A sandbox is gone: kill its sessions' processes, forget its sessions and tokens.
     pub(crate) fn forget_sandbox(&mut self, sandbox_id: &str) {
         if let Some(sessions) = self.sessions.remove(sandbox_id) {

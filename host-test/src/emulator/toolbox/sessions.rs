@@ -5,7 +5,7 @@
 //! | `POST /process/session` `{sessionId}` | 201; 409 when it exists |
 //! | `GET /process/session` | 200 `[Session{sessionId, commands}]` |
 //! | `GET /process/session/{sessionId}` | 200 `Session`; 404 |
-//! | `DELETE /process/session/{sessionId}` | 204: its processes are killed (whole process groups) |
+//! | `DELETE /process/session/{sessionId}` | 204: its processes are killed (whole process groups; also when the sandbox stops or is deleted, and when the emulator is dropped) |
 //! | `POST /process/session/{sessionId}/exec` `{command, runAsync?, async?}` | 200 `{cmdId, exitCode, output, stdout, stderr}` when it finishes; with `runAsync` 202 `{cmdId}` at once |
 //! | `GET /process/session/{sessionId}/command/{commandId}` | 200 `Command{id, command, exitCode?}` (`exitCode` once finished) |
 //! | `GET /process/session/{sessionId}/command/{commandId}/logs` | 200 `{output, stdout, stderr}` so far (plain `output` for SDKs older than 0.167.0) |
