@@ -786,6 +786,45 @@ async fn git_routes_make_real_commits() {
         "theirs\n"
     );
 
+    // A new branch without an upstream: push sends the current branch.
+    ok(
+        &tb.post(
+            "/git/branches",
+            json!({"path": "work/repo", "name": "topic"}),
+        )
+        .await,
+        201,
+    );
+    ok(
+        &tb.post(
+            "/git/checkout",
+            json!({"path": "work/repo", "branch": "topic"}),
+        )
+        .await,
+        200,
+    );
+    std::fs::write(repo.join("topic.txt"), "topic\n").unwrap();
+    ok(
+        &tb.post(
+            "/git/add",
+            json!({"path": "work/repo", "files": ["topic.txt"]}),
+        )
+        .await,
+        200,
+    );
+    let r = tb
+        .post(
+            "/git/commit",
+            json!({"path": "work/repo", "message": "topic", "author": "A", "email": "a@b"}),
+        )
+        .await;
+    let topic = r.json()["hash"].as_str().unwrap().to_string();
+    ok(
+        &tb.post("/git/push", json!({"path": "work/repo"})).await,
+        200,
+    );
+    assert_eq!(git(&bare, &["rev-parse", "topic"]), topic);
+
     // Not a repository.
     std::fs::create_dir_all(home.join("plain")).unwrap();
     let r = tb.get("/git/status?path=plain").await;

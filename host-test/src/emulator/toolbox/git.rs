@@ -57,12 +57,33 @@ struct Creds {
 }
 
 impl Creds {
+    /// `text` without the password or any URL's user information.
     fn scrub(&self, text: &str) -> String {
+        let text = redact_urls(text);
         match self.password.as_deref().filter(|p| !p.is_empty()) {
             Some(p) => text.replace(p, "*****"),
-            None => text.to_string(),
+            None => text,
         }
     }
+}
+
+/// Replaces the user information of every `scheme://user:secret@host` with `*****`.
+fn redact_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        out.push_str(&rest[..i + 3]);
+        rest = &rest[i + 3..];
+        let end = rest
+            .find(|c: char| c == '/' || c.is_whitespace() || c == '\'' || c == '"')
+            .unwrap_or(rest.len());
+        if let Some(at) = rest[..end].rfind('@') {
+            out.push_str("*****");
+            rest = &rest[at..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 struct GitOutput {
@@ -263,6 +284,7 @@ async fn check_local_auth(t: &Target, url: &str, creds: &Creds) -> Result<(), Ap
     } else {
         "invalid username or password"
     };
+    let url = redact_urls(url);
     Err(ApiError::unauthorized(format!("{what} for '{url}'"))
         .with_code("GIT_AUTH_FAILED")
         .toolbox())
@@ -737,12 +759,13 @@ async fn sync(shared: &Shared, caller: &Principal, id: &str, body: &[u8], push: 
     if push && req.set_upstream == Some(true) {
         args.push("--set-upstream");
     }
-    let branch = req.branch.filter(|b| !b.is_empty());
-    if branch.is_some() || push {
-        args.push(remote.as_str());
-    }
+    // A push without a branch pushes the current one (to the same name), upstream or not.
+    let branch = req
+        .branch
+        .filter(|b| !b.is_empty())
+        .or_else(|| push.then(|| "HEAD".to_string()));
     if let Some(b) = branch.as_deref() {
-        args.push(b);
+        args.extend([remote.as_str(), b]);
     }
     git_ok(&t, &dir, op, &args, &creds).await?;
     Ok(StatusCode::OK.into_response())
@@ -791,6 +814,22 @@ mod tests {
         let v = parse_status("## No commits yet on master\0");
         assert_eq!(v["currentBranch"], "master");
         assert_eq!(v["branchPublished"], false);
+    }
+
+    #[test]
+    fn secrets_never_reach_messages() {
+        let c = Creds {
+            username: Some("u".into()),
+            password: Some("pw123".into()),
+        };
+        assert_eq!(
+            c.scrub("fatal: unable to access 'https://u:tok@host/r.git/': pw123"),
+            "fatal: unable to access 'https://*****@host/r.git/': *****"
+        );
+        assert_eq!(
+            redact_urls("see file:///tmp/x and http://h/p"),
+            "see file:///tmp/x and http://h/p"
+        );
     }
 
     #[test]
