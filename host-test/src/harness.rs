@@ -4,9 +4,10 @@
 
 use anyhow::Result;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::{Config, Engine, Store};
+use wasmtime_wasi::p2::bindings::clocks::monotonic_clock;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
@@ -26,6 +27,69 @@ impl wasmtime_wasi::HostWallClock for GuestClock {
             .now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default()
+    }
+}
+
+/// What the guest asked to sleep for (`wasi:clocks/monotonic-clock.subscribe-duration`,
+/// which its retries and polling use), in order, across every instance made from a
+/// [`CallConfig`] and its clones. Tests assert the waits a guest requested with it,
+/// never how long anything took.
+#[derive(Clone, Debug, Default)]
+pub struct SleepLog(Arc<Mutex<Vec<std::time::Duration>>>);
+
+impl SleepLog {
+    /// The sleeps requested so far.
+    pub fn sleeps(&self) -> Vec<std::time::Duration> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn push(&self, d: std::time::Duration) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+    }
+}
+
+/// `wasi:clocks/monotonic-clock` as wasmtime-wasi serves it, recording each
+/// `subscribe-duration` in the instance's [`SleepLog`].
+struct RecordingClock;
+
+impl wasmtime::component::HasData for RecordingClock {
+    type Data<'a> = RecordingClockView<'a>;
+}
+
+struct RecordingClockView<'a> {
+    clocks: wasmtime_wasi::clocks::WasiClocksCtxView<'a>,
+    sleeps: &'a SleepLog,
+}
+
+fn recording_clock(state: &mut HostState) -> RecordingClockView<'_> {
+    RecordingClockView {
+        clocks: wasmtime_wasi::clocks::WasiClocksCtxView {
+            ctx: state.wasi.clocks(),
+            table: &mut state.table,
+        },
+        sleeps: &state.sleeps,
+    }
+}
+
+impl monotonic_clock::Host for RecordingClockView<'_> {
+    fn now(&mut self) -> wasmtime::Result<monotonic_clock::Instant> {
+        monotonic_clock::Host::now(&mut self.clocks)
+    }
+    fn resolution(&mut self) -> wasmtime::Result<monotonic_clock::Duration> {
+        monotonic_clock::Host::resolution(&mut self.clocks)
+    }
+    fn subscribe_instant(
+        &mut self,
+        when: monotonic_clock::Instant,
+    ) -> wasmtime::Result<wasmtime::component::Resource<wasmtime_wasi::p2::DynPollable>> {
+        monotonic_clock::Host::subscribe_instant(&mut self.clocks, when)
+    }
+    fn subscribe_duration(
+        &mut self,
+        nanos: monotonic_clock::Duration,
+    ) -> wasmtime::Result<wasmtime::component::Resource<wasmtime_wasi::p2::DynPollable>> {
+        self.sleeps.push(std::time::Duration::from_nanos(nanos));
+        monotonic_clock::Host::subscribe_duration(&mut self.clocks, nanos)
     }
 }
 
@@ -72,6 +136,10 @@ pub(crate) fn compile_and_link(path: &Path) -> Result<(Engine, Component, Linker
         .map_err(|e| anyhow::anyhow!("loading the component {}: {e:?}", path.display()))?;
     let mut linker = Linker::<HostState>::new(&engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    // The same monotonic clock, with the guest's sleeps recorded.
+    linker.allow_shadowing(true);
+    monotonic_clock::add_to_linker::<HostState, RecordingClock>(&mut linker, recording_clock)?;
+    linker.allow_shadowing(false);
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
     Ok((engine, component, linker))
 }
@@ -95,6 +163,8 @@ pub struct CallConfig {
     /// Hand `None` request options to the host's sender, like a host that
     /// ignores the guest's timeouts.
     pub drop_request_options: bool,
+    /// Where instances record the sleeps they ask for (shared by clones).
+    pub sleeps: SleepLog,
 }
 
 impl CallConfig {
@@ -126,6 +196,7 @@ pub struct HostState {
     http: WasiHttpCtx,
     table: ResourceTable,
     hooks: AllowlistHooks,
+    sleeps: SleepLog,
 }
 
 impl HostState {
@@ -136,6 +207,7 @@ impl HostState {
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
             hooks,
+            sleeps: SleepLog::default(),
         }
     }
 }
@@ -201,6 +273,7 @@ impl Harness {
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
             hooks,
+            sleeps: call.sleeps.clone(),
         };
         let mut store = Store::new(&self.engine, state);
         let bindings = self.pre.instantiate_async(&mut store).await?;

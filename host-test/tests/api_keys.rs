@@ -84,7 +84,11 @@ async fn create_list_get_and_delete_a_key_with_the_jwt() {
         "masked: {mine}"
     );
     assert_eq!(mine["userId"], emu.user_id().as_str());
-    assert!(mine.get("lastUsedAt").is_some());
+    assert_eq!(
+        mine.get("lastUsedAt"),
+        Some(&serde_json::Value::Null),
+        "present, and null: the key was never used"
+    );
     assert!(!listed.to_string().contains(&stored.value));
 
     let got = call(&emu, &cfg, "get_api_key", r#"{"name":"ci key"}"#)
@@ -310,7 +314,13 @@ async fn a_server_from_before_april_2026_accepts_the_api_key_fallback() {
     let listed = call(&emu, &config(&emu), "list_api_keys", "{}")
         .await
         .unwrap();
-    assert!(!listed["apiKeys"].as_array().unwrap().is_empty());
+    let names: Vec<&str> = listed["apiKeys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["emulator-master"]);
 }
 
 #[tokio::test]
@@ -337,6 +347,8 @@ async fn delete_api_key_for_user_removes_that_users_key() {
 #[tokio::test]
 async fn a_created_key_with_an_expiry_stops_working_when_daytona_says() {
     let emu = emulator();
+    // Only the test moves time: the key cannot expire before it is first used.
+    emu.clock().freeze();
     let cfg = jwt_config(&emu);
     let expires = emu.clock().now() + Duration::from_secs(120);
     let secs = expires
@@ -360,13 +372,17 @@ async fn a_created_key_with_an_expiry_stops_working_when_daytona_says() {
         .env("DAYTONA_API_KEY", &value)
         .allow(emu.addr().to_string());
     let mut inst = instance(&as_key).await;
-    assert!(
-        inst.call_tool("list_sandboxes", "{}")
-            .await
-            .unwrap()
-            .is_ok()
-    );
-    emu.clock().advance(Duration::from_secs(121));
+    inst.call_tool("list_sandboxes", "{}")
+        .await
+        .unwrap()
+        .expect("the new key works");
+    emu.clock().advance(Duration::from_secs(119));
+    let mut inst = instance(&as_key).await;
+    inst.call_tool("list_sandboxes", "{}")
+        .await
+        .unwrap()
+        .expect("a second before its expiry the key still works");
+    emu.clock().advance(Duration::from_secs(1));
     let mut inst = instance(&as_key).await;
     let err = inst
         .call_tool("list_sandboxes", "{}")

@@ -9,61 +9,206 @@ use common::*;
 use host_test::CallConfig;
 use host_test::emulator::{Emulator, SandboxSeed};
 use host_test::harness::tools::Tool;
-use host_test::harness::types::ErrorKind;
+use host_test::harness::types::{Error, ErrorKind};
 use serde_json::Value;
+use std::time::{Duration, SystemTime};
 
-/// Each tool with arguments its schema accepts.
-const VALID: &[(&str, &str)] = &[
-    ("list_sandboxes", "{}"),
+/// What a call must end in.
+#[derive(Clone, Copy, Debug)]
+enum Expect {
+    Ok,
+    Err(ErrorKind),
+}
+use Expect::{Err as Fails, Ok as Succeeds};
+
+/// An ephemeral key of ours in the fixture (its name's expiry, 2030-01-01, is its `expiresAt`).
+const EPHEMERAL: &str = "eph-ci-1893456000-0123456789ab";
+const EPHEMERAL_EXPIRY_SECS: u64 = 1_893_456_000;
+
+/// Each tool with arguments its schema accepts, and how the call ends against the
+/// [`setup`] fixture. `{user_id}` stands for the emulator's user.
+const VALID: &[(&str, &str, Expect)] = &[
+    ("list_sandboxes", "{}", Succeeds),
     (
         "list_sandboxes",
         r#"{"name": "bo", "labels": {"a": "b"}, "states": ["started"], "limit": 2}"#,
+        Succeeds,
     ),
-    ("get_sandbox", r#"{"sandbox": "box"}"#),
+    ("get_sandbox", r#"{"sandbox": "box"}"#, Succeeds),
+    (
+        "get_sandbox",
+        r#"{"sandbox": "ghost"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
     (
         "create_sandbox",
         r#"{"name": "new1", "env": {"A_1": "x"}, "labels": {"k": "v"}, "autoStopInterval": 0, "timeout": 30}"#,
+        Succeeds,
     ),
     (
         "create_sandbox",
-        r#"{"cpu": 2, "memory": 4, "disk": 10, "public": false, "networkBlockAll": true}"#,
+        r#"{"name": "box"}"#,
+        Fails(ErrorKind::Conflict),
     ),
-    ("delete_sandbox", r#"{"sandbox": "box"}"#),
-    ("start_sandbox", r#"{"sandbox": "box", "timeout": 5}"#),
+    ("delete_sandbox", r#"{"sandbox": "box"}"#, Succeeds),
+    (
+        "delete_sandbox",
+        r#"{"sandbox": "ghost"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
+    (
+        "start_sandbox",
+        r#"{"sandbox": "box", "timeout": 5}"#,
+        Succeeds,
+    ),
     (
         "stop_sandbox",
         r#"{"sandbox": "box", "force": true, "timeout": 5}"#,
+        Succeeds,
     ),
     (
         "execute_command",
         r#"{"sandbox": "box", "command": "true", "cwd": "/tmp", "env": {"X": "1"}, "timeout": 5}"#,
+        Succeeds,
     ),
-    ("list_snapshots", r#"{"name": "daytona", "limit": 1}"#),
+    (
+        "execute_command",
+        r#"{"sandbox": "ghost", "command": "true"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
+    (
+        "list_snapshots",
+        r#"{"name": "daytona", "limit": 1}"#,
+        Succeeds,
+    ),
     (
         "create_api_key",
         r#"{"name": "k1", "permissions": ["write:sandboxes"], "expiresAt": "2030-01-01T00:00:00Z"}"#,
+        Succeeds,
     ),
-    ("list_api_keys", "{}"),
-    ("get_current_api_key", "{}"),
-    ("get_api_key", r#"{"name": "someone-elses"}"#),
-    ("delete_api_key", r#"{"name": "gone"}"#),
+    (
+        "create_api_key",
+        r#"{"name": "existing", "permissions": ["write:sandboxes"]}"#,
+        Fails(ErrorKind::Conflict),
+    ),
+    ("list_api_keys", "{}", Succeeds),
+    ("get_current_api_key", "{}", Succeeds),
+    ("get_api_key", r#"{"name": "existing"}"#, Succeeds),
+    (
+        "get_api_key",
+        r#"{"name": "someone-elses"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
+    ("delete_api_key", r#"{"name": "existing"}"#, Succeeds),
+    (
+        "delete_api_key",
+        r#"{"name": "gone"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
     (
         "delete_api_key_for_user",
-        r#"{"userId": "u1", "name": "gone"}"#,
+        r#"{"userId": "{user_id}", "name": "existing"}"#,
+        Succeeds,
     ),
-    ("mint_ephemeral_key", "{}"),
+    (
+        "delete_api_key_for_user",
+        r#"{"userId": "u1", "name": "existing"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
+    ("mint_ephemeral_key", "{}", Succeeds),
     (
         "mint_ephemeral_key",
         r#"{"scope": "daytona:workspaces:read", "ttl": "1h30m", "holder": "ci"}"#,
+        Succeeds,
     ),
-    ("mint_ephemeral_key", r#"{"ttl": 60}"#),
+    ("mint_ephemeral_key", r#"{"ttl": 60}"#, Succeeds),
     (
         "revoke_ephemeral_key",
         r#"{"name": "eph-ci-1893456000-0123456789ab"}"#,
+        Succeeds,
     ),
-    ("list_ephemeral_keys", "{}"),
-    ("revoke_expired_keys", "{}"),
+    // Already revoked (or never minted) counts as revoked: the tool is idempotent.
+    (
+        "revoke_ephemeral_key",
+        r#"{"name": "eph-ci-1893456000-00000000ffff"}"#,
+        Succeeds,
+    ),
+    ("list_ephemeral_keys", "{}", Succeeds),
+    ("revoke_expired_keys", "{}", Succeeds),
 ];
+
+/// A value for every property any tool advertises, valid against the [`setup`] fixture:
+/// each tool is also called with every property its schema offers (see [`full_arguments`]),
+/// and that call must succeed. A property advertised without a sample here fails the test.
+const SAMPLES: &[(&str, &str, &str)] = &[
+    ("list_sandboxes", "name", r#""bo""#),
+    ("list_sandboxes", "labels", r#"{"team": "ai"}"#),
+    ("list_sandboxes", "states", r#"["started", "stopped"]"#),
+    ("list_sandboxes", "limit", "5"),
+    ("get_sandbox", "sandbox", r#""box""#),
+    ("create_sandbox", "name", r#""full""#),
+    ("create_sandbox", "snapshot", r#""daytonaio/sandbox:0.4.3""#),
+    ("create_sandbox", "user", r#""daytona""#),
+    ("create_sandbox", "env", r#"{"A_1": "x"}"#),
+    ("create_sandbox", "labels", r#"{"k": "v"}"#),
+    ("create_sandbox", "public", "true"),
+    ("create_sandbox", "target", r#""eu""#),
+    ("create_sandbox", "cpu", "2"),
+    ("create_sandbox", "memory", "4"),
+    ("create_sandbox", "disk", "10"),
+    ("create_sandbox", "autoStopInterval", "30"),
+    ("create_sandbox", "autoArchiveInterval", "60"),
+    ("create_sandbox", "autoDeleteInterval", "120"),
+    ("create_sandbox", "networkBlockAll", "false"),
+    ("create_sandbox", "networkAllowList", r#""10.0.0.0/8""#),
+    ("create_sandbox", "timeout", "30"),
+    ("delete_sandbox", "sandbox", r#""box""#),
+    ("start_sandbox", "sandbox", r#""box""#),
+    ("start_sandbox", "timeout", "5"),
+    ("stop_sandbox", "sandbox", r#""box""#),
+    ("stop_sandbox", "force", "false"),
+    ("stop_sandbox", "timeout", "5"),
+    ("execute_command", "sandbox", r#""box""#),
+    ("execute_command", "command", r#""echo $X""#),
+    ("execute_command", "cwd", r#""/tmp""#),
+    ("execute_command", "env", r#"{"X": "1"}"#),
+    ("execute_command", "timeout", "5"),
+    ("list_snapshots", "name", r#""daytona""#),
+    ("list_snapshots", "limit", "2"),
+    ("create_api_key", "name", r#""k2""#),
+    (
+        "create_api_key",
+        "permissions",
+        r#"["write:sandboxes", "delete:sandboxes"]"#,
+    ),
+    ("create_api_key", "expiresAt", r#""2030-01-01T00:00:00Z""#),
+    ("get_api_key", "name", r#""existing""#),
+    ("delete_api_key", "name", r#""existing""#),
+    ("delete_api_key_for_user", "userId", r#""{user_id}""#),
+    ("delete_api_key_for_user", "name", r#""existing""#),
+    ("mint_ephemeral_key", "scope", r#""daytona:workspaces""#),
+    ("mint_ephemeral_key", "ttl", r#""10m""#),
+    ("mint_ephemeral_key", "holder", r#""ci""#),
+    (
+        "revoke_ephemeral_key",
+        "name",
+        r#""eph-ci-1893456000-0123456789ab""#,
+    ),
+];
+
+/// `tool` called with every property its schema advertises, each from [`SAMPLES`].
+fn full_arguments(tool: &Tool) -> String {
+    let schema = schema_of(tool);
+    let mut args = serde_json::Map::new();
+    for prop in schema["properties"].as_object().unwrap().keys() {
+        let (_, _, sample) = SAMPLES
+            .iter()
+            .find(|(t, p, _)| *t == tool.name && p == prop)
+            .unwrap_or_else(|| panic!("no sample for {}.{prop} in SAMPLES", tool.name));
+        args.insert(prop.clone(), serde_json::from_str(sample).unwrap());
+    }
+    Value::Object(args).to_string()
+}
 
 /// Each tool with arguments its schema refuses.
 const INVALID: &[(&str, &str)] = &[
@@ -112,16 +257,45 @@ const INVALID: &[(&str, &str)] = &[
     ("revoke_expired_keys", r#"{"dryRun": true}"#),
 ];
 
-/// An emulator with one started sandbox `box`, and a guest configured with
-/// both the API key and the JWT, so every tool can run.
-fn setup() -> (Emulator, CallConfig) {
+/// An emulator with one sandbox `box` (stopped when `tool` is `start_sandbox`, so that
+/// starting it does something; started otherwise), the user's key `existing`, an ephemeral
+/// key of ours ([`EPHEMERAL`]) and an expired one, and a guest configured with both the API
+/// key and the JWT, so every tool can run.
+fn setup(tool: &str) -> (Emulator, CallConfig) {
     let emu = emulator();
-    emu.add_sandbox(SandboxSeed::new().named("box"));
+    let state = if tool == "start_sandbox" {
+        "stopped"
+    } else {
+        "started"
+    };
+    emu.add_sandbox(SandboxSeed::new().named("box").in_state(state));
+    emu.add_api_key("existing", &["write:sandboxes"], None);
+    let at = |secs: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
+    emu.add_api_key(
+        EPHEMERAL,
+        &["write:sandboxes"],
+        Some(at(EPHEMERAL_EXPIRY_SECS)),
+    );
+    let expired = emu.clock().now() - Duration::from_secs(3600);
+    let expired_secs = expired
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    emu.add_api_key(
+        &format!("eph-old-{expired_secs}-0123456789ab"),
+        &["write:sandboxes"],
+        Some(at(expired_secs)),
+    );
     let cfg = config(&emu)
         .clock(emu.clock())
         .env("DAYTONA_JWT_TOKEN", emu.jwt())
         .env("DAYTONA_ORGANIZATION_ID", emu.organization_id());
     (emu, cfg)
+}
+
+/// Fill in the fixture's `{user_id}`.
+fn resolve(emu: &Emulator, args: &str) -> String {
+    args.replace("{user_id}", &emu.user_id())
 }
 
 async fn listed_tools() -> Vec<Tool> {
@@ -134,6 +308,23 @@ async fn listed_tools() -> Vec<Tool> {
 
 fn schema_of(tool: &Tool) -> Value {
     serde_json::from_str(&tool.input_schema).unwrap()
+}
+
+/// Fail unless `outcome` is what `expect` says; a result must match the tool's output schema.
+fn check_outcome(tool: &Tool, args: &str, outcome: &Result<Value, Error>, expect: Expect) {
+    let name = &tool.name;
+    match (outcome, expect) {
+        (Ok(result), Expect::Ok) => {
+            let output: Value =
+                serde_json::from_str(tool.output_schema.as_deref().unwrap()).unwrap();
+            let validator = jsonschema::draft202012::new(&output).unwrap();
+            if let Err(e) = validator.validate(result) {
+                panic!("{name} {args}: result does not match its output schema: {e}\n{result}");
+            }
+        }
+        (Err(err), Expect::Err(kind)) => assert_kind(err, kind),
+        (outcome, expect) => panic!("{name} {args}: expected {expect:?}, got {outcome:?}"),
+    }
 }
 
 #[tokio::test]
@@ -192,7 +383,7 @@ async fn every_schema_is_valid_json_schema_2020_12_with_described_closed_objects
 async fn the_tables_cover_every_tool_both_ways() {
     for tool in listed_tools().await {
         assert!(
-            VALID.iter().any(|(t, _)| *t == tool.name),
+            VALID.iter().any(|(t, _, _)| *t == tool.name),
             "no valid case for {}",
             tool.name
         );
@@ -208,29 +399,29 @@ async fn the_tables_cover_every_tool_both_ways() {
 async fn schema_and_parser_agree_on_arguments_and_results_match_output_schemas() {
     let tools = listed_tools().await;
     let find = |name: &str| tools.iter().find(|t| t.name == name).unwrap();
-    for (name, args) in VALID {
+    let full: Vec<(&str, String, Expect)> = tools
+        .iter()
+        .map(|t| (t.name.as_str(), full_arguments(t), Expect::Ok))
+        .collect();
+    let rows = VALID
+        .iter()
+        .map(|(name, args, expect)| (*name, args.to_string(), *expect))
+        .chain(full);
+    for (name, args, expect) in rows {
         let tool = find(name);
-        let input: Value = serde_json::from_str(args).unwrap();
+        let (emu, cfg) = setup(name);
+        let args = resolve(&emu, &args);
+        let input: Value = serde_json::from_str(&args).unwrap();
         assert!(
             jsonschema::is_valid(&schema_of(tool), &input),
             "schema refuses valid {name} {args}"
         );
-        let (emu, cfg) = setup();
-        match call(&emu, &cfg, name, args).await {
-            Ok(result) => {
-                let output: Value =
-                    serde_json::from_str(tool.output_schema.as_deref().unwrap()).unwrap();
-                let validator = jsonschema::draft202012::new(&output).unwrap();
-                if let Err(e) = validator.validate(&result) {
-                    panic!("{name} {args}: result does not match its output schema: {e}\n{result}");
-                }
-            }
-            // Daytona may refuse it (e.g. a missing key), but only after it was sent.
-            Err(err) => assert!(
-                !emu.requests().is_empty(),
-                "parser refuses schema-valid {name} {args}: {err:?}"
-            ),
-        }
+        let outcome = call(&emu, &cfg, name, &args).await;
+        check_outcome(tool, &args, &outcome, expect);
+        assert!(
+            !emu.requests().is_empty(),
+            "{name} {args} ended without asking Daytona: {outcome:?}"
+        );
     }
     for (name, args) in INVALID {
         let input: Value = serde_json::from_str(args).unwrap();
@@ -238,7 +429,7 @@ async fn schema_and_parser_agree_on_arguments_and_results_match_output_schemas()
             !jsonschema::is_valid(&schema_of(find(name)), &input),
             "schema accepts invalid {name} {args}"
         );
-        let (emu, cfg) = setup();
+        let (emu, cfg) = setup(name);
         let err = call(&emu, &cfg, name, args).await.unwrap_err();
         assert_kind(&err, ErrorKind::InvalidInput);
         assert!(
@@ -249,7 +440,9 @@ async fn schema_and_parser_agree_on_arguments_and_results_match_output_schemas()
 }
 
 /// What a test can see of Daytona's state: sandboxes with their states, and key names.
-fn state(emu: &Emulator) -> (Vec<(String, Option<String>)>, Vec<String>) {
+type State = (Vec<(String, Option<String>)>, Vec<String>);
+
+fn state(emu: &Emulator) -> State {
     let mut sandboxes: Vec<_> = emu
         .sandbox_ids()
         .into_iter()
@@ -264,30 +457,43 @@ fn state(emu: &Emulator) -> (Vec<(String, Option<String>)>, Vec<String>) {
     (sandboxes, keys)
 }
 
+/// Sandboxes and keys in `before` that `after` no longer has (or has destroying).
+fn removed(before: &State, after: &State) -> Vec<String> {
+    let gone_sandboxes = before.0.iter().filter(|(id, _)| {
+        after
+            .0
+            .iter()
+            .find(|(i, _)| i == id)
+            .is_none_or(|(_, s)| matches!(s.as_deref(), Some("destroying" | "destroyed")))
+    });
+    let gone_keys = before.1.iter().filter(|k| !after.1.contains(k));
+    gone_sandboxes
+        .map(|(id, _)| id.clone())
+        .chain(gone_keys.cloned())
+        .collect()
+}
+
+/// How repeating an idempotent tool's first successful call ends: as a no-op success,
+/// or, for what the first call deleted, Daytona's 404.
+fn repeated_outcome(tool: &str) -> Expect {
+    match tool {
+        "delete_sandbox" | "delete_api_key" | "delete_api_key_for_user" => {
+            Expect::Err(ErrorKind::NotFound)
+        }
+        _ => Expect::Ok,
+    }
+}
+
 #[tokio::test]
 async fn every_hint_matches_what_the_tool_does() {
     let tools = listed_tools().await;
     for tool in &tools {
-        let args = VALID.iter().find(|(t, _)| *t == tool.name).unwrap().1;
-        let (emu, cfg) = setup();
-        // Give the revoking tools a key of ours to act on.
-        let minted = call(&emu, &cfg, "mint_ephemeral_key", "{}").await.unwrap();
-        let minted = minted["name"].as_str().unwrap().to_string();
-        let args = match tool.name.as_str() {
-            "revoke_ephemeral_key" => format!(r#"{{"name": "{minted}"}}"#),
-            "start_sandbox" => {
-                call(&emu, &cfg, "stop_sandbox", r#"{"sandbox": "box"}"#)
-                    .await
-                    .unwrap();
-                args.to_string()
-            }
-            "revoke_expired_keys" => {
-                emu.clock().advance(std::time::Duration::from_secs(3600));
-                args.to_string()
-            }
-            _ => args.to_string(),
-        };
-        emu.clear_requests();
+        let (_, args, _) = VALID
+            .iter()
+            .find(|(t, _, expect)| *t == tool.name && matches!(expect, Expect::Ok))
+            .unwrap_or_else(|| panic!("no succeeding row for {}", tool.name));
+        let (emu, cfg) = setup(&tool.name);
+        let args = resolve(&emu, args);
         check_hints(tool, &emu, &cfg, &args).await;
     }
 }
@@ -296,39 +502,46 @@ async fn check_hints(tool: &Tool, emu: &Emulator, cfg: &CallConfig, args: &str) 
     let name = &tool.name;
     let before = state(emu);
     let first = call(emu, cfg, name, args).await;
+    check_outcome(tool, args, &first, Expect::Ok);
+    let after_first = state(emu);
     let requests = emu.requests();
     let methods: Vec<&str> = requests.iter().map(|r| r.method.as_str()).collect();
-    assert!(
-        tool.open_world && !requests.is_empty(),
-        "{name} reaches Daytona"
-    );
+    assert!(tool.open_world, "{name} reaches Daytona");
+    assert!(!requests.is_empty(), "{name} sent nothing");
+    let ran = requests
+        .iter()
+        .any(|r| r.path_only().ends_with("/process/execute"));
+    let gone = removed(&before, &after_first);
     if tool.read_only {
         assert!(
             methods.iter().all(|m| *m == "GET"),
             "read-only {name} sent {methods:?}"
         );
-        assert_eq!(state(emu), before, "read-only {name} changed state");
+        assert_eq!(after_first, before, "read-only {name} changed state");
     } else {
         assert!(
             methods.iter().any(|m| *m != "GET"),
             "{name} is not read-only but only read: {first:?}"
         );
+        assert!(
+            after_first != before || ran,
+            "{name} is not read-only but changed nothing: {first:?}"
+        );
     }
-    let deletes = methods.contains(&"DELETE");
-    let runs = requests
-        .iter()
-        .any(|r| r.path_only().ends_with("/process/execute"));
     if tool.destructive {
         assert!(
-            deletes || runs,
-            "destructive {name} neither deleted nor ran anything"
+            !gone.is_empty() || ran,
+            "destructive {name} neither removed nor ran anything: {methods:?}"
         );
     } else {
-        assert!(!deletes, "{name} is not marked destructive but deleted");
+        assert!(
+            gone.is_empty() && !methods.contains(&"DELETE"),
+            "{name} is not marked destructive but removed {gone:?} ({methods:?})"
+        );
     }
     if tool.idempotent {
-        let after_first = state(emu);
-        let _ = call(emu, cfg, name, args).await;
+        let again = call(emu, cfg, name, args).await;
+        check_outcome(tool, args, &again, repeated_outcome(name));
         assert_eq!(
             state(emu),
             after_first,
@@ -339,13 +552,23 @@ async fn check_hints(tool: &Tool, emu: &Emulator, cfg: &CallConfig, args: &str) 
 
 #[tokio::test]
 async fn daytona_tools_selects_what_list_tools_shows_and_call_tool_accepts() {
-    let (emu, cfg) = setup();
+    let (emu, cfg) = setup("");
     let read_only = cfg.clone().env("DAYTONA_TOOLS", "read-only");
     let mut inst = instance(&read_only).await;
     let offered = inst.list_tools().await.unwrap();
-    assert!(
-        !offered.is_empty() && offered.iter().all(|t| t.read_only),
-        "{offered:?}"
+    assert!(offered.iter().all(|t| t.read_only), "{offered:?}");
+    let offered: Vec<&str> = offered.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        offered,
+        [
+            "list_sandboxes",
+            "get_sandbox",
+            "list_snapshots",
+            "list_api_keys",
+            "get_current_api_key",
+            "get_api_key",
+            "list_ephemeral_keys"
+        ]
     );
     let err = call(&emu, &read_only, "create_sandbox", "{}")
         .await
@@ -389,11 +612,17 @@ async fn daytona_tools_selects_what_list_tools_shows_and_call_tool_accepts() {
         .into_iter()
         .map(|t| t.name)
         .collect();
-    assert_eq!(names.len(), 7, "{names:?}");
-    assert!(
-        !names
-            .iter()
-            .any(|n| n == "delete_sandbox" || n.contains("key"))
+    assert_eq!(
+        names,
+        [
+            "list_sandboxes",
+            "get_sandbox",
+            "create_sandbox",
+            "start_sandbox",
+            "stop_sandbox",
+            "execute_command",
+            "list_snapshots"
+        ]
     );
 
     let broken = cfg.env("DAYTONA_TOOLS", "everything");

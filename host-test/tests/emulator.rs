@@ -722,7 +722,8 @@ async fn exec_timeout_kills_the_whole_process_group() {
         .trim()
         .parse()
         .unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    // The outcome is asserted; the minute is only a guard against a hang.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while std::path::Path::new(&format!("/proc/{pid}")).exists()
         && std::time::Instant::now() < deadline
     {
@@ -732,8 +733,8 @@ async fn exec_timeout_kills_the_whole_process_group() {
         !std::path::Path::new(&format!("/proc/{pid}")).exists(),
         "background process {pid} survived the timeout"
     );
-    // The emulator forgets the group once its leader is reaped; give it a moment.
-    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    // The emulator forgets the group once its leader is reaped (again a hang guard only).
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while emu.running_process_groups() > 0 && std::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

@@ -240,6 +240,8 @@ async fn a_read_key_cannot_create_a_sandbox_and_a_workspaces_key_can() {
 #[tokio::test]
 async fn ttl_takes_seconds_or_durations_from_one_minute_to_a_day() {
     let emu = emulator();
+    // The guest reads this clock too: a key lives exactly its ttl, however slow the run.
+    emu.clock().freeze();
     let cfg = keys_config(&emu);
     let mut trail = Trail::default();
     for (ttl, want) in [
@@ -259,10 +261,7 @@ async fn ttl_takes_seconds_or_durations_from_one_minute_to_a_day() {
             .find(|k| k.name == minted["name"])
             .unwrap();
         let lives = secs(stored.expires_at.unwrap()) - before;
-        assert!(
-            (want..=want + 1).contains(&lives),
-            "ttl {ttl}: lives {lives} s, want {want}"
-        );
+        assert_eq!(lives, want, "ttl {ttl}");
     }
     let posts = posts_to_api_keys(&emu).len();
     for bad in [
@@ -311,19 +310,24 @@ async fn ttl_takes_seconds_or_durations_from_one_minute_to_a_day() {
 #[tokio::test]
 async fn daytona_refuses_a_key_once_it_has_expired() {
     let emu = emulator();
+    // Only the test moves time: the key cannot expire before it is first used.
+    emu.clock().freeze();
     let cfg = keys_config(&emu);
     let mut trail = Trail::default();
     trail
         .mint(&cfg, json!({ "ttl": 60, "holder": "short-lived" }))
         .await;
     let holder = as_key(&emu, &trail.minted[0].clone());
-    assert!(
-        trail
-            .tool(&holder, "list_sandboxes", json!({}))
-            .await
-            .is_ok()
-    );
-    emu.clock().advance(Duration::from_secs(61));
+    trail
+        .tool(&holder, "list_sandboxes", json!({}))
+        .await
+        .expect("the minted key works");
+    emu.clock().advance(Duration::from_secs(59));
+    trail
+        .tool(&holder, "list_sandboxes", json!({}))
+        .await
+        .expect("a second before its expiry the key still works");
+    emu.clock().advance(Duration::from_secs(1));
     let err = trail
         .tool(&holder, "list_sandboxes", json!({}))
         .await

@@ -147,6 +147,8 @@ async fn a_sandbox_that_fails_ends_the_wait_with_its_reason() {
     )
     .await
     .unwrap_err();
+    assert_kind(&err, ErrorKind::Upstream);
+    assert!(!err.retryable, "{err:?}");
     assert!(
         err.message.contains("no capacity in region") && err.message.contains("error"),
         "{err:?}"
@@ -164,6 +166,7 @@ async fn a_sandbox_that_fails_ends_the_wait_with_its_reason() {
         .await
         .unwrap()
         .unwrap_err();
+    assert_kind(&typed, ErrorKind::Upstream);
     assert!(
         typed.message.contains("Dockerfile step 3 failed")
             && typed.message.contains("build_failed")
@@ -234,6 +237,7 @@ async fn a_lost_create_answer_without_a_name_is_not_retried() {
     emu.fail_next("POST", "/api/sandbox", Fault::Disconnect);
     let cfg = config(&emu);
     let err = call(&emu, &cfg, "create_sandbox", "{}").await.unwrap_err();
+    assert_kind(&err, ErrorKind::Transport);
     assert!(err.hint.unwrap().contains("list_sandboxes"));
     assert_eq!(posts(&emu, "/api/sandbox"), 1);
 }
@@ -495,6 +499,7 @@ async fn execute_errors_say_what_to_do() {
     )
     .await
     .unwrap_err();
+    assert_kind(&err, ErrorKind::Conflict);
     assert!(err.hint.unwrap().contains("start_sandbox"));
     let err = call(
         &emu,
@@ -518,6 +523,7 @@ async fn execute_errors_say_what_to_do() {
     let err = call(&emu, &cfg, "execute_command", r#"{"sandbox": "on"}"#)
         .await
         .unwrap_err();
+    assert_kind(&err, ErrorKind::InvalidInput);
     assert!(err.message.contains("command"));
     let err = call(
         &emu,
@@ -572,22 +578,32 @@ async fn snapshots_are_listed_across_pages_with_name_filter_and_limit() {
     }
     let cfg = config(&emu);
     let all = call(&emu, &cfg, "list_snapshots", "{}").await.unwrap();
-    let names: Vec<_> = all["snapshots"]
+    let mut names: Vec<_> = all["snapshots"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["name"].as_str().unwrap().to_string())
         .collect();
-    assert!(
-        names.len() >= 4 && names.iter().any(|n| n == "other/x"),
-        "{names:?}"
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "daytonaio/sandbox:0.3.0",
+            "daytonaio/sandbox:0.4.3",
+            "daytonaio/sandbox:0.5.0",
+            "other/x",
+            "team/a",
+            "team/b",
+            "team/c"
+        ],
+        "the three general snapshots and the four added"
     );
     let pages = emu
         .requests()
         .iter()
         .filter(|r| r.path_only() == "/api/snapshots")
         .count();
-    assert!(pages >= 2, "several pages were followed");
+    assert_eq!(pages, 4, "seven snapshots, two a page");
     let team = call(&emu, &cfg, "list_snapshots", r#"{"name": "team"}"#)
         .await
         .unwrap();
@@ -624,19 +640,37 @@ async fn throttled_and_gateway_errors_are_retried_honouring_retry_after() {
     emu.fail_next(
         "POST",
         "/api/sandbox/",
-        Fault::rate_limited("sandbox-lifecycle", 1),
+        Fault::rate_limited("sandbox-lifecycle", 2),
     );
     let cfg = config(&emu);
     let json = call(&emu, &cfg, "start_sandbox", r#"{"sandbox": "t"}"#)
         .await
         .unwrap();
     assert_eq!(json["state"], "started");
-    assert!(
+    assert_eq!(
         posts(
             &emu,
             &format!("/api/sandbox/{}/start", json["id"].as_str().unwrap())
-        ) == 2
+        ),
+        2
     );
+    let gets = emu
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path_only() == "/api/sandbox/t")
+        .count();
+    assert_eq!(gets, 3, "two refused GETs, then the answer");
+    // The waits the guest asked for: each 429's Retry-After (longer than any backoff
+    // here), and between them the 503's backoff: the second attempt's 500 ms, jittered
+    // over its upper half.
+    let sleeps = cfg.sleeps.sleeps();
+    assert_eq!(sleeps.len(), 3, "{sleeps:?}");
+    assert_eq!(sleeps[0], Duration::from_secs(1), "{sleeps:?}");
+    assert!(
+        (Duration::from_millis(250)..=Duration::from_millis(500)).contains(&sleeps[1]),
+        "{sleeps:?}"
+    );
+    assert_eq!(sleeps[2], Duration::from_secs(2), "{sleeps:?}");
 }
 
 #[tokio::test]
@@ -659,7 +693,9 @@ async fn rate_limits_that_outlast_the_retries_are_reported_as_rate_limited() {
 async fn broken_oversized_and_slow_answers_are_mapped() {
     let emu = emulator();
     emu.add_sandbox(SandboxSeed::new().named("s"));
-    let cfg = config(&emu).env("DAYTONA_RESPONSE_TIMEOUT_MS", "500");
+    // Long enough for any healthy answer from the local emulator, however loaded the
+    // machine; a slow answer below never comes within it.
+    let cfg = config(&emu).env("DAYTONA_RESPONSE_TIMEOUT_MS", "3000");
 
     emu.fail_next("GET", "/api/sandbox/s", Fault::BrokenJson);
     let err = call(&emu, &cfg, "get_sandbox", r#"{"sandbox": "s"}"#)
@@ -674,27 +710,27 @@ async fn broken_oversized_and_slow_answers_are_mapped() {
     assert_kind(&err, ErrorKind::Upstream);
     assert!(err.message.contains("larger than"), "{err:?}");
 
-    // One slow answer is retried; four in a row end in a timeout error.
-    emu.fail_next(
-        "GET",
-        "/api/sandbox/s",
-        Fault::Delay(Duration::from_secs(2)),
-    );
+    // One slow answer is retried; four in a row end in a timeout error. "Slow" is
+    // an hour: the outcome does not depend on how fast anything else is.
+    let slow = || Fault::Delay(Duration::from_secs(3600));
+    emu.clear_requests();
+    emu.fail_next("GET", "/api/sandbox/s", slow());
     let ok = call(&emu, &cfg, "get_sandbox", r#"{"sandbox": "s"}"#)
         .await
         .unwrap();
     assert_eq!(ok["name"], "s");
+    assert_eq!(emu.requests().len(), 2, "the slow GET and its retry");
+    // Nothing healthy has to answer in time here, so a short bound keeps it quick.
+    let cfg = config(&emu).env("DAYTONA_RESPONSE_TIMEOUT_MS", "300");
     for _ in 0..4 {
-        emu.fail_next(
-            "GET",
-            "/api/sandbox/s",
-            Fault::Delay(Duration::from_secs(2)),
-        );
+        emu.fail_next("GET", "/api/sandbox/s", slow());
     }
+    emu.clear_requests();
     let err = call(&emu, &cfg, "get_sandbox", r#"{"sandbox": "s"}"#)
         .await
         .unwrap_err();
     assert_kind(&err, ErrorKind::Timeout);
+    assert_eq!(emu.requests().len(), 4, "four attempts, then the error");
 }
 
 #[tokio::test]
@@ -722,4 +758,87 @@ async fn older_daemons_code_field_and_unknown_states_are_understood() {
     assert_eq!(future["state"], "hibernating");
     let all = call(&emu, &cfg, "list_sandboxes", "{}").await.unwrap();
     assert_eq!(all["sandboxes"].as_array().unwrap().len(), 2);
+}
+
+/// Every `create_sandbox` field, each with a value no other field has, as Daytona's
+/// `CreateSandbox` (api-openapi.yaml) names it: the body must carry each under that name
+/// with the value sent, and nothing else, so a swapped or dropped field shows.
+#[tokio::test]
+async fn every_create_field_reaches_daytona_under_its_own_name() {
+    let emu = emulator();
+    emu.add_snapshot("team/base:1");
+    let cfg = config(&emu);
+    let sent = serde_json::json!({
+        "name": "fields",
+        "snapshot": "team/base:1",
+        "user": "builder",
+        "env": {"E_1": "env-value"},
+        "labels": {"l": "label-value"},
+        "public": true,
+        "target": "eu",
+        "autoStopInterval": 17,
+        "autoArchiveInterval": 23,
+        "autoDeleteInterval": 31,
+        "networkBlockAll": false,
+        "networkAllowList": "10.0.0.0/8,192.168.1.0/24",
+    });
+    let mut args = sent.clone();
+    args["timeout"] = 30.into();
+    let created = call(&emu, &cfg, "create_sandbox", &args.to_string())
+        .await
+        .unwrap();
+    let bodies: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path_only() == "/api/sandbox")
+        .map(|r| r.body_json().unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        std::slice::from_ref(&sent),
+        "the CreateSandbox body"
+    );
+    // And the emulator took each where Daytona's Sandbox shows it.
+    let stored = emu.sandbox("fields").unwrap();
+    for (field, value) in sent.as_object().unwrap() {
+        assert_eq!(&stored[field], value, "Sandbox.{field}");
+        // The result leaves out `env`, whose values may be secrets.
+        if field != "env" {
+            assert_eq!(&created[field], value, "create_sandbox's result .{field}");
+        }
+    }
+    assert_eq!(created.get("env"), None);
+
+    // The typed interface sends the same body.
+    emu.clear_requests();
+    let mut req = create_request("fields2");
+    req.snapshot = Some("team/base:1".into());
+    req.user = Some("builder".into());
+    req.env = vec![("E_1".into(), "env-value".into())];
+    req.labels = vec![("l".into(), "label-value".into())];
+    req.public = Some(true);
+    req.target = Some("eu".into());
+    req.auto_stop_interval = Some(17);
+    req.auto_archive_interval = Some(23);
+    req.auto_delete_interval = Some(31);
+    req.network_block_all = Some(false);
+    req.network_allow_list = Some("10.0.0.0/8,192.168.1.0/24".into());
+    req.timeout = Some(30);
+    let mut inst = instance(&cfg).await;
+    let (guest, store) = inst.sandboxes();
+    guest
+        .call_create_sandbox(store, &req)
+        .await
+        .unwrap()
+        .unwrap();
+    let typed = emu
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path_only() == "/api/sandbox")
+        .unwrap()
+        .body_json()
+        .unwrap();
+    let mut want = sent;
+    want["name"] = "fields2".into();
+    assert_eq!(typed, want, "the typed CreateSandbox body");
 }

@@ -252,9 +252,28 @@ async fn list_tools_offers_only_implemented_tools_with_object_schemas() {
     let mut inst = instance(&host_test::CallConfig::default()).await;
     let tools = inst.list_tools().await.unwrap();
     let names: Vec<_> = tools.iter().map(|t| t.name.as_str()).collect();
-    assert!(
-        names.contains(&"list_sandboxes") && names.contains(&"get_sandbox"),
-        "{names:?}"
+    assert_eq!(
+        names,
+        [
+            "list_sandboxes",
+            "get_sandbox",
+            "create_sandbox",
+            "delete_sandbox",
+            "start_sandbox",
+            "stop_sandbox",
+            "execute_command",
+            "list_snapshots",
+            "create_api_key",
+            "list_api_keys",
+            "get_current_api_key",
+            "get_api_key",
+            "delete_api_key",
+            "delete_api_key_for_user",
+            "mint_ephemeral_key",
+            "revoke_ephemeral_key",
+            "list_ephemeral_keys",
+            "revoke_expired_keys"
+        ]
     );
     for tool in &tools {
         let schema: serde_json::Value = serde_json::from_str(&tool.input_schema).unwrap();

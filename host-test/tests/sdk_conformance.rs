@@ -1,6 +1,8 @@
 //! Daytona's official Python SDK against the emulator: if the SDK accepts the emulator's
-//! answers for create, list, get, exec, stop, start and delete, the emulator speaks
-//! Daytona's API closely enough to test daytona-tools against.
+//! answers for create, list, get, exec, stop, start and delete, and its generated API
+//! client (`daytona_api_client`) accepts them for every API-key route and for listing and
+//! getting snapshots, the emulator speaks Daytona's API closely enough to test
+//! daytona-tools against.
 //!
 //! Runs `tests/sdk/run.sh` (virtualenv in `host-test/.venv`, SDK version pinned there) with
 //! the emulator's URL and credentials. Needs `bash`, `python3` with `venv`, and PyPI the
@@ -16,12 +18,41 @@ use host_test::emulator::{Emulator, EmulatorOptions, SandboxSeed};
 const SCRIPT_DEADLINE: Duration = Duration::from_secs(300);
 
 /// Request paths the SDK may use for the steps the script takes.
-const EXPECTED_PATHS: [&str; 4] = [
+const EXPECTED_PATHS: [&str; 6] = [
     "/api/sandbox",
     "/api/config",
     "/api/socket.io/",
     "/toolbox/",
+    "/api/api-keys",
+    "/api/snapshots",
 ];
+
+/// The key and snapshot routes the script must have driven through the generated client
+/// (method, path with `{}` for one segment).
+const CLIENT_ROUTES: [(&str, &str); 8] = [
+    ("POST", "/api/api-keys"),
+    ("GET", "/api/api-keys"),
+    ("GET", "/api/api-keys/current"),
+    ("GET", "/api/api-keys/{}"),
+    ("DELETE", "/api/api-keys/{}"),
+    ("DELETE", "/api/api-keys/{}/{}"),
+    ("GET", "/api/snapshots"),
+    ("GET", "/api/snapshots/{}"),
+];
+
+/// Whether `path` has the shape of `route` (`{}` matching one non-empty segment other
+/// than `current`, which is a route of its own).
+fn matches_route(path: &str, route: &str) -> bool {
+    let (p, r): (Vec<&str>, Vec<&str>) = (path.split('/').collect(), route.split('/').collect());
+    p.len() == r.len()
+        && p.iter().zip(&r).all(|(p, r)| {
+            if *r == "{}" {
+                !p.is_empty() && *p != "current"
+            } else {
+                p == r
+            }
+        })
+}
 
 #[test]
 fn python_sdk_drives_the_emulator_through_the_sandbox_lifecycle() {
@@ -33,6 +64,13 @@ fn python_sdk_drives_the_emulator_through_the_sandbox_lifecycle() {
         ..Default::default()
     })
     .expect("the emulator should start");
+    emu.add_snapshot("team/conformance:1");
+    let snapshots = [
+        "daytonaio/sandbox:0.5.0",
+        "daytonaio/sandbox:0.4.3",
+        "daytonaio/sandbox:0.3.0",
+        "team/conformance:1",
+    ];
     let seeded: Vec<String> = (0..3)
         .map(|i| {
             emu.add_sandbox(
@@ -59,7 +97,8 @@ fn python_sdk_drives_the_emulator_through_the_sandbox_lifecycle() {
         .env("DAYTONA_API_KEY", emu.api_key())
         .env("DAYTONA_JWT_TOKEN", emu.jwt())
         .env("DAYTONA_ORGANIZATION_ID", emu.organization_id())
-        .env("CONFORMANCE_LISTED_IDS", seeded.join(","));
+        .env("CONFORMANCE_LISTED_IDS", seeded.join(","))
+        .env("CONFORMANCE_SNAPSHOTS", snapshots.join(","));
 
     let started = Instant::now();
     let mut child = cmd.spawn().unwrap_or_else(|e| {
@@ -118,9 +157,19 @@ fn python_sdk_drives_the_emulator_through_the_sandbox_lifecycle() {
         unexpected.is_empty(),
         "the SDK made requests the emulator does not expect: {unexpected:?}"
     );
-    let api_calls = requests
-        .iter()
-        .filter(|r| r.path_only().starts_with("/api/sandbox"));
+    for (method, route) in CLIENT_ROUTES {
+        assert!(
+            requests
+                .iter()
+                .any(|r| r.method == method && matches_route(r.path_only(), route)),
+            "the script never called {method} {route}"
+        );
+    }
+    let api_calls = requests.iter().filter(|r| {
+        ["/api/sandbox", "/api/api-keys", "/api/snapshots"]
+            .iter()
+            .any(|p| r.path_only().starts_with(p))
+    });
     assert!(
         api_calls
             .clone()

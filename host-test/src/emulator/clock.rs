@@ -6,13 +6,15 @@
 //! step a sandbox through `stopping` → `stopped` or expire a key without sleeping.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// A shared handle to the emulator's clock (cloning shares the same offset).
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
     offset_ms: Arc<AtomicI64>,
+    /// Whether the clock stands still (then `offset_ms` is the whole reading).
+    frozen: Arc<AtomicBool>,
 }
 
 impl Clock {
@@ -27,15 +29,34 @@ impl Clock {
         self.offset_ms.fetch_add(ms, Ordering::SeqCst);
     }
 
-    /// Makes the clock read `to` now; it keeps running from there.
+    /// Makes the clock read `to` now; it keeps running from there (unless frozen).
     pub fn set(&self, to: SystemTime) {
+        let base = if self.frozen.load(Ordering::SeqCst) {
+            0
+        } else {
+            real_ms()
+        };
+        self.offset_ms.store(to_ms(to) - base, Ordering::SeqCst);
+    }
+
+    /// Stops the clock at its current reading, whole second: from now on only
+    /// [`Clock::advance`] and [`Clock::set`] move it, so a test can compare times exactly
+    /// however long the machine takes. Transitions then end only when the test moves it.
+    pub fn freeze(&self) {
+        let now = self.now_ms();
+        self.frozen.store(true, Ordering::SeqCst);
         self.offset_ms
-            .store(to_ms(to) - real_ms(), Ordering::SeqCst);
+            .store(now - now.rem_euclid(1000), Ordering::SeqCst);
     }
 
     /// The current time as milliseconds since the Unix epoch.
     pub(crate) fn now_ms(&self) -> i64 {
-        real_ms() + self.offset_ms.load(Ordering::SeqCst)
+        let base = if self.frozen.load(Ordering::SeqCst) {
+            0
+        } else {
+            real_ms()
+        };
+        base + self.offset_ms.load(Ordering::SeqCst)
     }
 
     /// The current time formatted as RFC 3339 with milliseconds, e.g. `2026-10-01T12:00:00.000Z`.
@@ -149,5 +170,20 @@ mod tests {
         assert!(clock.now_ms() - before >= 3_600_000);
         clock.set(UNIX_EPOCH);
         assert!(clock.now_ms() < 1000);
+    }
+
+    #[test]
+    fn a_frozen_clock_moves_only_when_told() {
+        let clock = Clock::default();
+        clock.set(UNIX_EPOCH + Duration::from_millis(5_250));
+        clock.freeze();
+        let shared = clock.clone();
+        assert_eq!(shared.now_ms(), 5_000);
+        std::thread::sleep(Duration::from_millis(2));
+        assert_eq!(clock.now_ms(), 5_000);
+        shared.advance(Duration::from_secs(60));
+        assert_eq!(clock.now_ms(), 65_000);
+        clock.set(UNIX_EPOCH);
+        assert_eq!(shared.now_ms(), 0);
     }
 }
