@@ -7,6 +7,7 @@
 //! - [`http`]: requests, the transport seam, retries; [`wasi_http`] sends them.
 //! - [`deadline`]: monotonic deadlines: which bound limits each wait, the call budget.
 //! - [`models`]: serde types of Daytona's wire format.
+//! - [`time`]: RFC 3339 instants without a date crate, for `api` and `keys` alike.
 //! - [`api`]: one module per Daytona resource: build requests, parse answers.
 //! - [`keys`]: ephemeral keys: scopes, TTLs, names, minting, sweeping, audit.
 //! - [`catalog`]: tool descriptors, JSON Schemas and argument parsing for agents.
@@ -25,6 +26,7 @@ pub mod http;
 pub mod keys;
 pub mod mcp;
 pub mod models;
+pub mod time;
 pub mod wasi_http;
 
 // The exports only link as a component; natively the rest is a plain library.

@@ -26,7 +26,7 @@ const VALID: &[(&str, &str)] = &[
     ),
     (
         "create_sandbox",
-        r#"{"cpu": 2, "memory": 4, "disk": 10, "public": false, "networkBlockAll": true}"#,
+        r#"{"public": false, "networkBlockAll": true}"#,
     ),
     ("delete_sandbox", r#"{"sandbox": "box"}"#),
     ("start_sandbox", r#"{"sandbox": "box", "timeout": 5}"#),
