@@ -7,10 +7,10 @@
 //! A 409 on start or stop is retried at the same pace as polling, never in a tight loop.
 
 use super::require_name;
-use super::sandboxes::{self, not_found_hint};
+use super::sandboxes::{self, NOT_FOUND_HINT};
 use crate::deadline::{Pace, nanos};
 use crate::error::{Error, ErrorKind, scrub};
-use crate::http::{Client, Method, Request, Retry, Transport, encode_component};
+use crate::http::{Client, Method, Request, Retry, Transport, When, encode_component};
 use crate::models::{CreateSandbox, Sandbox};
 use std::time::Duration;
 
@@ -196,9 +196,12 @@ pub fn delete<T: Transport>(client: &Client<T>, sandbox: &str) -> Result<Sandbox
         client.url(&format!("/sandbox/{}", encode_component(sandbox))),
         format!("delete sandbox '{}'", scrub(sandbox, &[])),
     )
-    .idempotent(true);
-    let first = client.json::<Sandbox>(&req);
-    let result = match first {
+    .idempotent(true)
+    .hint(
+        When::Kind(ErrorKind::NotFound),
+        "no such sandbox: it may already be deleted; use list_sandboxes to see the sandboxes that exist",
+    );
+    match client.json::<Sandbox>(&req) {
         // A transition in progress: let it end, then delete.
         Err(e) if e.kind == ErrorKind::Conflict => {
             let current = sandboxes::get(client, sandbox)?;
@@ -206,13 +209,7 @@ pub fn delete<T: Transport>(client: &Client<T>, sandbox: &str) -> Result<Sandbox
             client.json::<Sandbox>(&req)
         }
         other => other,
-    };
-    result.map_err(|e| match e.kind {
-        ErrorKind::NotFound => e.with_hint(
-            "no such sandbox: it may already be deleted; use list_sandboxes to see the sandboxes that exist",
-        ),
-        _ => e,
-    })
+    }
 }
 
 /// POST `/sandbox/{id}/{action}`, waiting out a transition already in
@@ -233,7 +230,8 @@ fn transition<T: Transport>(
             encode_component(&current.id)
         )),
         format!("{action} sandbox '{}'", scrub(&current.name, &[])),
-    );
+    )
+    .hint(When::Kind(ErrorKind::NotFound), NOT_FOUND_HINT);
     req.retry = Retry::Always;
     for (k, v) in query {
         req = req.query(k, v);
@@ -267,7 +265,7 @@ fn transition<T: Transport>(
                     return Ok(current);
                 }
             }
-            other => break other.map_err(not_found_hint)?,
+            other => break other?,
         }
     };
     wait_for(

@@ -112,12 +112,16 @@ pub(crate) fn revoke_named<T: Transport>(
     by: &str,
 ) -> Result<Revoked, Error> {
     let path = format!("/api-keys/{}", encode_component(name));
-    let outcome =
-        match api_keys::send_delete(client, &path, format!("revoke ephemeral key '{name}'")) {
-            Ok(()) => Ok(Revoked::Now),
-            Err(e) if e.kind == ErrorKind::NotFound => Ok(Revoked::AlreadyGone),
-            Err(e) => Err(e),
-        };
+    let outcome = match api_keys::send_delete(
+        client,
+        &path,
+        format!("revoke ephemeral key '{name}'"),
+        None,
+    ) {
+        Ok(()) => Ok(Revoked::Now),
+        Err(e) if e.kind == ErrorKind::NotFound => Ok(Revoked::AlreadyGone),
+        Err(e) => Err(e),
+    };
     audit_revoke(client, name, permissions, by, &outcome);
     outcome
 }
