@@ -547,13 +547,26 @@ impl<'a, T: Transport> Client<'a, T> {
     }
 }
 
-/// Decode a JSON answer. The error names where the JSON broke, never its content.
+/// Decode a JSON answer. The error names where the JSON broke (for a value
+/// that does not fit, its path, e.g. `items[3].state`), never its content.
 pub fn decode<R: DeserializeOwned>(body: &[u8], what: &str) -> Result<R, Error> {
     serde_json::from_slice(body).map_err(|e| {
+        let path = match e.classify() {
+            serde_json::error::Category::Data => {
+                let at = crate::models::path::offset(body, e.line(), e.column());
+                crate::models::path::at(body, at)
+            }
+            _ => String::new(),
+        };
+        let path = if path.is_empty() {
+            String::new()
+        } else {
+            format!("`{path}`, ")
+        };
         Error::new(
             ErrorKind::Upstream,
             format!(
-                "{what}: Daytona's answer could not be read ({:?} error at line {} column {})",
+                "{what}: Daytona's answer could not be read ({:?} error at {path}line {} column {})",
                 e.classify(),
                 e.line(),
                 e.column()
@@ -823,6 +836,21 @@ mod tests {
             .collect();
         assert!(d.windows(2).all(|w| w[0] <= w[1]));
         assert!(d[7] <= p.max_delay);
+    }
+
+    #[test]
+    fn a_value_that_does_not_fit_names_its_path() {
+        let err = decode::<crate::models::CursorPage<crate::models::Sandbox>>(
+            br#"{"items":[{"id":"a"},{"id":"b","state":["x"]}]}"#,
+            "list sandboxes",
+        )
+        .unwrap_err();
+        assert!(
+            err.message
+                .contains("Data error at `items[1].state`, line 1 column"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
