@@ -10,7 +10,7 @@
 //! - [`time`]: RFC 3339 instants without a date crate, for `api` and `keys` alike.
 //! - [`api`]: one module per Daytona resource: build requests, parse answers.
 //! - [`keys`]: ephemeral keys: scopes, TTLs, names, minting, sweeping, audit.
-//! - [`catalog`]: tool descriptors, JSON Schemas and argument parsing for agents.
+//! - [`catalog`]: one contract per tool (arguments, schemas, run) and the `Tool` enum.
 //! - [`mcp`]: an MCP server (Streamable HTTP) over the catalog, as plain functions.
 //! - `guest`: the exported WIT interfaces; the only user of `bindings` (wasm32 only,
 //!   with the default `library-component` feature).
