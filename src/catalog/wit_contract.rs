@@ -1,7 +1,8 @@
 //! The WIT cannot be generated from the Rust contracts, so this checks it
 //! against them: every tool has a typed function of the same (kebab-case)
 //! name whose parameters, or whose one `request` record's fields, are
-//! exactly the tool's arguments; a required argument is never an `option`.
+//! exactly the tool's arguments; a required argument is never an `option`;
+//! and every typed result record has the fields of the tool's output schema.
 
 use super::{Field, Tool};
 
@@ -115,4 +116,41 @@ fn the_wit_reader_sees_records_and_parameters() {
             .iter()
             .any(|(n, _)| n == "network-allow-list")
     );
+}
+
+#[test]
+fn every_typed_result_record_has_the_fields_of_its_output_schema() {
+    use super::schemas;
+    // (WIT record, the schema of the same result, fields only JSON carries)
+    let results: [(&str, serde_json::Value, &[&str]); 7] = [
+        ("sandbox", schemas::sandbox(), &[]),
+        (
+            "snapshot",
+            schemas::snapshot_list()["properties"]["snapshots"]["items"].clone(),
+            &[],
+        ),
+        ("api-key", schemas::api_key(), &["organizationId"]),
+        ("execute-response", schemas::execution(), &[]),
+        ("minted-key", schemas::minted_key(), &[]),
+        (
+            "ephemeral-key",
+            schemas::ephemeral_key_list()["properties"]["ephemeralKeys"]["items"].clone(),
+            &[],
+        ),
+        ("sweep-report", schemas::sweep_report(), &[]),
+    ];
+    for (name, schema, json_only) in results {
+        let want: Vec<String> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| !json_only.contains(&k.as_str()))
+            .map(|k| kebab(k))
+            .collect();
+        let mut got: Vec<String> = record(name).into_iter().map(|(n, _)| n).collect();
+        let mut want = want;
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "WIT record {name} vs its output schema");
+    }
 }
