@@ -2,6 +2,7 @@
 //!
 //! Secrets sit in [`Secret`], whose `Debug` and `Display` never show the value.
 
+use crate::catalog::selection::Selection;
 use crate::error::Error;
 use crate::hosts::{self, HostPolicy};
 use crate::keys::ceiling::MintCeiling;
@@ -78,6 +79,8 @@ pub struct Config {
     pub hosts: HostPolicy,
     /// `DAYTONA_MINT_SCOPES` and `DAYTONA_MINT_MAX_TTL`: what may be minted.
     pub mint_ceiling: MintCeiling,
+    /// `DAYTONA_TOOLS`: which tools are offered; a call to any other is refused.
+    pub tools: Selection,
     /// `DAYTONA_REQUEST_TIMEOUT_MS`: bound on one request from start to last byte.
     pub request_timeout: Duration,
     /// `DAYTONA_CALL_TIMEOUT_MS`: bound on a whole tool call (retries and
@@ -105,6 +108,7 @@ impl Config {
         V: AsRef<str>,
     {
         let vars: Vec<(K, V)> = vars.into_iter().collect();
+        let tools = Selection::from_env(vars.iter().map(|(k, v)| (k, v)))?;
         let mint_ceiling = MintCeiling::from_env(vars.iter().map(|(k, v)| (k, v)))?;
         let mut toolbox_hosts = Vec::new();
         let mut api_url = None;
@@ -165,6 +169,7 @@ impl Config {
         Ok(Config {
             hosts: HostPolicy::new(&api_url, &toolbox_hosts),
             mint_ceiling,
+            tools,
             api_url,
             api_key,
             jwt,

@@ -46,6 +46,30 @@ pub struct Request {
     /// Whether an answer over the body cap keeps its first and last parts
     /// ([`Response::cut`]) instead of failing.
     pub keep_ends: bool,
+    /// What to tell the caller about a failure of this request: the first
+    /// that matches replaces the generic hint, where the error is made.
+    pub explanations: Vec<Explanation>,
+}
+
+/// Which failures an [`Explanation`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// Any failure of this kind.
+    Kind(ErrorKind),
+    /// An answer with this status.
+    Status(u16),
+}
+
+/// What a request's failure means for this operation: a hint, and a
+/// sentence added to the message when the generic one would mislead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    /// The failures it is about.
+    pub when: When,
+    /// Added to the message.
+    pub note: Option<String>,
+    /// What to do next.
+    pub hint: String,
 }
 
 impl Request {
@@ -65,6 +89,7 @@ impl Request {
             what: what.into(),
             timeout: None,
             keep_ends: false,
+            explanations: Vec::new(),
         }
     }
 
@@ -122,6 +147,36 @@ impl Request {
     pub fn keep_ends(mut self) -> Self {
         self.keep_ends = true;
         self
+    }
+
+    /// Say what to do when this request fails `when`.
+    pub fn hint(self, when: When, hint: impl Into<String>) -> Self {
+        self.explain(when, None, hint)
+    }
+
+    /// Say what a failure `when` means (added to the message) and what to do.
+    pub fn explain(mut self, when: When, note: Option<String>, hint: impl Into<String>) -> Self {
+        self.explanations.push(Explanation {
+            when,
+            note,
+            hint: hint.into(),
+        });
+        self
+    }
+
+    /// The error as this request explains it.
+    fn explained(&self, mut err: Error) -> Error {
+        let found = self.explanations.iter().find(|x| match x.when {
+            When::Kind(kind) => err.kind == kind,
+            When::Status(status) => err.status == Some(status),
+        });
+        if let Some(x) = found {
+            if let Some(note) = &x.note {
+                err.message = format!("{}. {note}", err.message);
+            }
+            err.hint = Some(x.hint.clone());
+        }
+        err
     }
 }
 
@@ -397,8 +452,13 @@ impl<'a, T: Transport> Client<'a, T> {
             .collect()
     }
 
-    /// Send a request (retrying when allowed) and return a 2xx answer, or the mapped error.
+    /// Send a request (retrying when allowed) and return a 2xx answer, or the
+    /// mapped error as the request explains it.
     pub fn send(&self, request: &Request) -> Result<Response, Error> {
+        self.attempt(request).map_err(|e| request.explained(e))
+    }
+
+    fn attempt(&self, request: &Request) -> Result<Response, Error> {
         let headers = self.headers(request)?;
         let mut waited = Duration::ZERO;
         let mut attempt = 0;
@@ -487,13 +547,26 @@ impl<'a, T: Transport> Client<'a, T> {
     }
 }
 
-/// Decode a JSON answer. The error names where the JSON broke, never its content.
+/// Decode a JSON answer. The error names where the JSON broke (for a value
+/// that does not fit, its path, e.g. `items[3].state`), never its content.
 pub fn decode<R: DeserializeOwned>(body: &[u8], what: &str) -> Result<R, Error> {
     serde_json::from_slice(body).map_err(|e| {
+        let path = match e.classify() {
+            serde_json::error::Category::Data => {
+                let at = crate::models::path::offset(body, e.line(), e.column());
+                crate::models::path::at(body, at)
+            }
+            _ => String::new(),
+        };
+        let path = if path.is_empty() {
+            String::new()
+        } else {
+            format!("`{path}`, ")
+        };
         Error::new(
             ErrorKind::Upstream,
             format!(
-                "{what}: Daytona's answer could not be read ({:?} error at line {} column {})",
+                "{what}: Daytona's answer could not be read ({:?} error at {path}line {} column {})",
                 e.classify(),
                 e.line(),
                 e.column()
@@ -763,6 +836,21 @@ mod tests {
             .collect();
         assert!(d.windows(2).all(|w| w[0] <= w[1]));
         assert!(d[7] <= p.max_delay);
+    }
+
+    #[test]
+    fn a_value_that_does_not_fit_names_its_path() {
+        let err = decode::<crate::models::CursorPage<crate::models::Sandbox>>(
+            br#"{"items":[{"id":"a"},{"id":"b","state":["x"]}]}"#,
+            "list sandboxes",
+        )
+        .unwrap_err();
+        assert!(
+            err.message
+                .contains("Data error at `items[1].state`, line 1 column"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -7,9 +7,10 @@
 //! - [`http`]: requests, the transport seam, retries; [`wasi_http`] sends them.
 //! - [`deadline`]: monotonic deadlines: which bound limits each wait, the call budget.
 //! - [`models`]: serde types of Daytona's wire format.
+//! - [`time`]: RFC 3339 instants without a date crate, for `api` and `keys` alike.
 //! - [`api`]: one module per Daytona resource: build requests, parse answers.
 //! - [`keys`]: ephemeral keys: scopes, TTLs, names, minting, sweeping, audit.
-//! - [`catalog`]: tool descriptors, JSON Schemas and argument parsing for agents.
+//! - [`catalog`]: one contract per tool (arguments, schemas, run) and the `Tool` enum.
 //! - [`mcp`]: an MCP server (Streamable HTTP) over the catalog, as plain functions.
 //! - `guest`: the exported WIT interfaces; the only user of `bindings` (wasm32 only,
 //!   with the default `library-component` feature).
@@ -25,6 +26,7 @@ pub mod http;
 pub mod keys;
 pub mod mcp;
 pub mod models;
+pub mod time;
 pub mod wasi_http;
 
 // The exports only link as a component; natively the rest is a plain library.

@@ -10,12 +10,13 @@
 #![no_main]
 
 use daytona_tools::api::api_keys::{PERMISSIONS, validate_new_name};
-use daytona_tools::catalog::{self, Args, tools};
+use daytona_tools::catalog::{self, Args, Tool};
 use daytona_tools::config::Config;
 use daytona_tools::http::{Client, Method};
 use daytona_tools::keys::name::EphemeralName;
 use daytona_tools::keys::scope::Scope;
-use daytona_tools::keys::{time, ttl};
+use daytona_tools::keys::ttl;
+use daytona_tools::time;
 use daytona_tools_fuzz::args::Arguments;
 use daytona_tools_fuzz::transport::{Answer, NOW_MILLIS, Scripted};
 use libfuzzer_sys::fuzz_target;
@@ -52,7 +53,7 @@ fn config(which: u8) -> Config {
 
 fuzz_target!(|input: (u8, u8, Arguments, Vec<Answer>)| {
     let (which_tool, which_config, arguments, answers) = input;
-    let spec = &tools()[which_tool as usize % tools().len()];
+    let spec = Tool::ALL[which_tool as usize % Tool::ALL.len()].spec();
     let text = arguments.text(spec);
     let cfg = config(which_config);
     let transport = Scripted::new(answers);

@@ -3,7 +3,6 @@
 //! valid, idempotent holder; a new name (expiry within 12 digits) parses back.
 #![no_main]
 
-use daytona_tools::api::api_keys::validate_new_name;
 use daytona_tools::keys::name::{self, EphemeralName};
 use libfuzzer_sys::fuzz_target;
 
@@ -22,7 +21,7 @@ fuzz_target!(|input: (&str, u64, u64)| {
         assert_eq!(rebuilt, parsed);
         assert!(EphemeralName::is_ours(text));
         // Names of our format are reserved: create_api_key refuses them.
-        assert!(validate_new_name(text).is_err());
+        assert!(name::check_not_reserved(text).is_err());
     } else {
         assert!(!EphemeralName::is_ours(text));
     }

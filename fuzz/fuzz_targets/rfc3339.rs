@@ -1,10 +1,10 @@
-//! RFC 3339 (`keys::time`): parsing never panics; an accepted timestamp
+//! RFC 3339 (`time`): parsing never panics; an accepted timestamp
 //! agrees with an independent day count, formats back to text that parses to
 //! the same instant, and canonical text re-formats identically; any instant in
 //! years 0000-9999 formats and parses back (format → parse round-trips).
 #![no_main]
 
-use daytona_tools::keys::time;
+use daytona_tools::time;
 use libfuzzer_sys::fuzz_target;
 
 /// 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z in milliseconds.

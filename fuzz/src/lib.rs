@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 /// by a real regex engine (not the parser under test).
 pub fn duration_pattern() -> &'static Regex {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
-        let tool = daytona_tools::catalog::find("mint_ephemeral_key").expect("mint tool");
+        let tool = daytona_tools::catalog::Tool::MintEphemeralKey.spec();
         let schema = tool.input_schema();
         let pattern = schema["properties"]["ttl"]["anyOf"][1]["pattern"]
             .as_str()

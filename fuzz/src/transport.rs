@@ -138,7 +138,7 @@ impl ArbKey {
             "value": "dtn_****abcd",
             "permissions": permissions,
             "createdAt": "2029-01-01T00:00:00.000Z",
-            "expiresAt": self.expires_delta.map(|d| daytona_tools::keys::time::format_secs(expiry + i64::from(d))),
+            "expiresAt": self.expires_delta.map(|d| daytona_tools::time::format_secs(expiry + i64::from(d))),
         })
     }
 }
@@ -185,13 +185,13 @@ impl Body {
                 }
                 let expires = sent["expiresAt"]
                     .as_str()
-                    .and_then(|t| daytona_tools::keys::time::parse(t).ok())
+                    .and_then(|t| daytona_tools::time::parse(t).ok())
                     .map(|ms| ms.div_euclid(1000));
                 let expires_at = match (expires, expires_delta) {
                     (Some(at), Some(d)) => {
-                        json!(daytona_tools::keys::time::format_secs(at + i64::from(*d)))
+                        json!(daytona_tools::time::format_secs(at + i64::from(*d)))
                     }
-                    (Some(at), None) => json!(daytona_tools::keys::time::format_secs(at)),
+                    (Some(at), None) => json!(daytona_tools::time::format_secs(at)),
                     (None, _) => Value::Null,
                 };
                 json!({

@@ -9,7 +9,7 @@
 use super::require_name;
 use crate::config::{AuthPreference, Credential};
 use crate::error::{Error, ErrorKind, scrub};
-use crate::http::{Client, Method, Request, Transport, encode_component};
+use crate::http::{Client, Method, Request, Transport, When, encode_component};
 use crate::models::api_key::{ApiKeyListAnswer, mask};
 use crate::models::{ApiKey, CreateApiKey};
 
@@ -37,20 +37,30 @@ pub fn create<T: Transport>(
 }
 
 /// `POST /api-keys` as is, sent once (a create must not run twice), in
-/// `organization` when given (see [`crate::keys`] for `daytona:org:<id>`).
+/// `organization` when given (see the ephemeral keys' `daytona:org:<id>` scope).
 pub fn post<T: Transport>(
     client: &Client<T>,
     body: &CreateApiKey,
     organization: Option<&str>,
 ) -> Result<ApiKey, Error> {
-    let mut req = Request::new(
+    let mut req = key_request(
+        client,
         Method::Post,
-        client.url("/api-keys"),
+        "/api-keys",
         format!("create API key '{}'", scrub(&body.name, &[])),
     )
-    .auth(AuthPreference::JwtFirst)
     .idempotent(false)
-    .json(body)?;
+    .json(body)?
+    .hint(
+        When::Kind(ErrorKind::Conflict),
+        "a key with this name exists; choose another name or delete that key first",
+    );
+    if client.config.jwt.is_some() {
+        req = req.hint(
+            When::Kind(ErrorKind::Forbidden),
+            "the JWT's user may lack one of the requested permissions: a key gets only permissions its creator has",
+        );
+    }
     if let Some(org) = organization {
         match client.config.credential(AuthPreference::JwtFirst)? {
             // The client sends the configured organization with the JWT.
@@ -68,20 +78,13 @@ pub fn post<T: Transport>(
                 .push(("x-daytona-organization-id".into(), org.to_string())),
         }
     }
-    client.json(&req).map_err(|e| match (e.kind, e.status) {
-        (ErrorKind::Conflict, _) => e.with_hint("a key with this name exists; choose another name or delete that key first"),
-        (ErrorKind::Forbidden, _) if client.config.jwt.is_some() => e.with_hint(
-            "the JWT's user may lack one of the requested permissions: a key gets only permissions its creator has",
-        ),
-        _ => needs_jwt(client, e),
-    })
+    client.json(&req)
 }
 
 /// Every key of the user in the organization, values masked.
 pub fn list<T: Transport>(client: &Client<T>) -> Result<Vec<ApiKey>, Error> {
-    let req = Request::new(Method::Get, client.url("/api-keys"), "list API keys")
-        .auth(AuthPreference::JwtFirst);
-    let answer: ApiKeyListAnswer = client.json(&req).map_err(|e| needs_jwt(client, e))?;
+    let req = key_request(client, Method::Get, "/api-keys", "list API keys".into());
+    let answer: ApiKeyListAnswer = client.json(&req)?;
     Ok(answer.into_keys().into_iter().map(masked).collect())
 }
 
@@ -105,16 +108,14 @@ pub fn get<T: Transport>(client: &Client<T>, name: &str) -> Result<ApiKey, Error
         )
         .with_hint("use get_current_api_key to describe the configured API key"));
     }
-    let req = Request::new(
+    let req = key_request(
+        client,
         Method::Get,
-        client.url(&format!("/api-keys/{}", encode_component(name))),
+        &format!("/api-keys/{}", encode_component(name)),
         format!("get API key '{}'", scrub(name, &[])),
     )
-    .auth(AuthPreference::JwtFirst);
-    client
-        .json(&req)
-        .map(masked)
-        .map_err(|e| not_found(needs_jwt(client, e)))
+    .hint(When::Kind(ErrorKind::NotFound), NOT_FOUND_HINT);
+    client.json(&req).map(masked)
 }
 
 /// Delete (revoke) a key by name; a key already gone is `not-found`.
@@ -122,7 +123,7 @@ pub fn delete<T: Transport>(client: &Client<T>, name: &str) -> Result<(), Error>
     require_name("name", name)?;
     let path = format!("/api-keys/{}", encode_component(name));
     let what = format!("delete API key '{}'", scrub(name, &[]));
-    send_delete(client, &path, what).map_err(not_found)
+    send_delete(client, &path, what, Some(NOT_FOUND_HINT))
 }
 
 /// Delete another user's key (organization admins); a key already gone is `not-found`.
@@ -143,48 +144,48 @@ pub fn delete_for_user<T: Transport>(
         scrub(name, &[]),
         scrub(user_id, &[])
     );
-    send_delete(client, &path, what).map_err(not_found)
+    send_delete(client, &path, what, Some(NOT_FOUND_HINT))
 }
 
 /// `DELETE` a key path; safe to repeat, so retried on gateway failures.
+/// `not_found` is the hint for a key that does not exist.
 pub(crate) fn send_delete<T: Transport>(
     client: &Client<T>,
     path: &str,
     what: String,
+    not_found: Option<&str>,
 ) -> Result<(), Error> {
-    let req = Request::new(Method::Delete, client.url(path), what)
-        .auth(AuthPreference::JwtFirst)
-        .idempotent(true);
-    client
-        .send(&req)
-        .map(|_| ())
-        .map_err(|e| needs_jwt(client, e))
+    let mut req = key_request(client, Method::Delete, path, what).idempotent(true);
+    if let Some(hint) = not_found {
+        req = req.hint(When::Kind(ErrorKind::NotFound), hint);
+    }
+    client.send(&req).map(|_| ())
 }
 
-/// With no JWT configured, a 401/403 on key management means "this needs a JWT": say so.
-pub fn needs_jwt<T: Transport>(client: &Client<T>, err: Error) -> Error {
-    if client.config.jwt.is_some()
-        || !matches!(err.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden)
-    {
-        return err;
+/// A request on the key-management routes, which authenticate with the JWT.
+/// With no JWT configured, a 401/403 means "this needs a JWT": it says so.
+fn key_request<T: Transport>(
+    client: &Client<T>,
+    method: Method,
+    path: &str,
+    what: String,
+) -> Request {
+    let mut req = Request::new(method, client.url(path), what).auth(AuthPreference::JwtFirst);
+    if client.config.jwt.is_none() {
+        for kind in [ErrorKind::Unauthorized, ErrorKind::Forbidden] {
+            req = req.explain(
+                When::Kind(kind),
+                Some(
+                    "Key management needs a JWT: Daytona's API-key routes have accepted only a JWT since \
+                     April 2026, and DAYTONA_JWT_TOKEN is not set, so the request went with DAYTONA_API_KEY"
+                        .into(),
+                ),
+                "set DAYTONA_JWT_TOKEN to a Daytona user JWT (after `daytona login`, the api.token.accessToken \
+                 field of the CLI's config.json) and DAYTONA_ORGANIZATION_ID to the organization's ID",
+            );
+        }
     }
-    let message = format!(
-        "{}. Key management needs a JWT: Daytona's API-key routes have accepted only a JWT since \
-         April 2026, and DAYTONA_JWT_TOKEN is not set, so the request went with DAYTONA_API_KEY",
-        err.message
-    );
-    Error { message, ..err }.with_hint(
-        "set DAYTONA_JWT_TOKEN to a Daytona user JWT (after `daytona login`, the api.token.accessToken \
-         field of the CLI's config.json) and DAYTONA_ORGANIZATION_ID to the organization's ID",
-    )
-}
-
-fn not_found(err: Error) -> Error {
-    if err.kind == ErrorKind::NotFound {
-        err.with_hint(NOT_FOUND_HINT)
-    } else {
-        err
-    }
+    req
 }
 
 /// Values outside a create answer must be masked; make sure they are.

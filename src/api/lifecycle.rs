@@ -7,10 +7,10 @@
 //! A 409 on start or stop is retried at the same pace as polling, never in a tight loop.
 
 use super::require_name;
-use super::sandboxes::{self, not_found_hint};
+use super::sandboxes::{self, NOT_FOUND_HINT};
 use crate::deadline::{Pace, nanos};
 use crate::error::{Error, ErrorKind, scrub};
-use crate::http::{Client, Method, Request, Retry, Transport, encode_component};
+use crate::http::{Client, Method, Request, Retry, Transport, When, encode_component};
 use crate::models::{CreateSandbox, Sandbox};
 use std::time::Duration;
 
@@ -43,7 +43,7 @@ const TRANSITIONAL: &[&str] = &[
 const FAILED: &[&str] = &["error", "build_failed"];
 
 /// Check a create request before sending it, naming the field and the reason.
-pub fn validate_create(req: &CreateSandbox, timeout: Option<i64>) -> Result<(), Error> {
+pub fn validate_create(req: &CreateSandbox, timeout: Option<u32>) -> Result<(), Error> {
     if let Some(name) = &req.name {
         require_name("name", name)?;
     }
@@ -60,34 +60,7 @@ pub fn validate_create(req: &CreateSandbox, timeout: Option<i64>) -> Result<(), 
             )));
         }
     }
-    if let Some(t) = timeout
-        && t < 0
-    {
-        return Err(Error::invalid_input(format!(
-            "`timeout` is {t}; it is seconds to wait and cannot be negative (0 returns at once)"
-        )));
-    }
-    check_wait(timeout.map(|t| t.clamp(0, i64::from(u32::MAX)) as u32))?;
-    let resources: Vec<&str> = [("cpu", req.cpu), ("memory", req.memory), ("disk", req.disk)]
-        .into_iter()
-        .filter_map(|(name, v)| v.map(|_| name))
-        .collect();
-    if req.snapshot.is_some() && !resources.is_empty() {
-        return Err(Error::invalid_input(format!(
-            "`{}` cannot be set together with `snapshot`: a snapshot fixes the sandbox's resources",
-            resources.join("`, `")
-        ))
-        .with_hint(
-            "leave out `snapshot` to size the sandbox yourself, or leave out the resources",
-        ));
-    }
-    for (field, v) in [("cpu", req.cpu), ("memory", req.memory), ("disk", req.disk)] {
-        if v == Some(0) {
-            return Err(Error::invalid_input(format!(
-                "`{field}` must be at least 1"
-            )));
-        }
-    }
+    check_wait(timeout)?;
     check_env_names("env", req.env.keys())?;
     Ok(())
 }
@@ -123,7 +96,7 @@ pub fn create<T: Transport>(
     req: &CreateSandbox,
     timeout: Option<u32>,
 ) -> Result<Sandbox, Error> {
-    validate_create(req, timeout.map(i64::from))?;
+    validate_create(req, timeout)?;
     client.extend_call(wait_time(timeout));
     let what = match &req.name {
         Some(name) => format!("create sandbox '{}'", scrub(name, &[])),
@@ -223,9 +196,12 @@ pub fn delete<T: Transport>(client: &Client<T>, sandbox: &str) -> Result<Sandbox
         client.url(&format!("/sandbox/{}", encode_component(sandbox))),
         format!("delete sandbox '{}'", scrub(sandbox, &[])),
     )
-    .idempotent(true);
-    let first = client.json::<Sandbox>(&req);
-    let result = match first {
+    .idempotent(true)
+    .hint(
+        When::Kind(ErrorKind::NotFound),
+        "no such sandbox: it may already be deleted; use list_sandboxes to see the sandboxes that exist",
+    );
+    match client.json::<Sandbox>(&req) {
         // A transition in progress: let it end, then delete.
         Err(e) if e.kind == ErrorKind::Conflict => {
             let current = sandboxes::get(client, sandbox)?;
@@ -233,13 +209,7 @@ pub fn delete<T: Transport>(client: &Client<T>, sandbox: &str) -> Result<Sandbox
             client.json::<Sandbox>(&req)
         }
         other => other,
-    };
-    result.map_err(|e| match e.kind {
-        ErrorKind::NotFound => e.with_hint(
-            "no such sandbox: it may already be deleted; use list_sandboxes to see the sandboxes that exist",
-        ),
-        _ => e,
-    })
+    }
 }
 
 /// POST `/sandbox/{id}/{action}`, waiting out a transition already in
@@ -260,7 +230,8 @@ fn transition<T: Transport>(
             encode_component(&current.id)
         )),
         format!("{action} sandbox '{}'", scrub(&current.name, &[])),
-    );
+    )
+    .hint(When::Kind(ErrorKind::NotFound), NOT_FOUND_HINT);
     req.retry = Retry::Always;
     for (k, v) in query {
         req = req.query(k, v);
@@ -294,7 +265,7 @@ fn transition<T: Transport>(
                     return Ok(current);
                 }
             }
-            other => break other.map_err(not_found_hint)?,
+            other => break other?,
         }
     };
     wait_for(
@@ -553,19 +524,8 @@ mod tests {
                 .message
                 .contains("autoStopInterval")
         );
-        let both = CreateSandbox {
-            snapshot: Some("s".into()),
-            cpu: Some(2),
-            ..Default::default()
-        };
         assert!(
-            validate_create(&both, None)
-                .unwrap_err()
-                .message
-                .contains("`cpu`")
-        );
-        assert!(
-            validate_create(&CreateSandbox::default(), Some(-5))
+            validate_create(&CreateSandbox::default(), Some(MAX_WAIT_SECS + 1))
                 .unwrap_err()
                 .message
                 .contains("timeout")

@@ -2,7 +2,7 @@
 
 use super::require_name;
 use crate::error::{Error, ErrorKind};
-use crate::http::{Client, Method, Request, Transport, encode_component};
+use crate::http::{Client, Method, Request, Transport, When, encode_component};
 use crate::models::{CursorPage, Sandbox};
 use std::collections::{BTreeMap, HashSet};
 
@@ -136,17 +136,9 @@ pub fn get<T: Transport>(client: &Client<T>, sandbox: &str) -> Result<Sandbox, E
         Method::Get,
         client.url(&format!("/sandbox/{}", encode_component(sandbox))),
         format!("get sandbox '{}'", crate::error::scrub(sandbox, &[])),
-    );
-    client.json(&req).map_err(not_found_hint)
-}
-
-/// A missing sandbox gets a hint at where to find valid ones.
-pub fn not_found_hint(err: Error) -> Error {
-    if err.kind == ErrorKind::NotFound {
-        err.with_hint(NOT_FOUND_HINT)
-    } else {
-        err
-    }
+    )
+    .hint(When::Kind(ErrorKind::NotFound), NOT_FOUND_HINT);
+    client.json(&req)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use super::salvage::salvage;
 use super::sandboxes;
 use crate::api::lifecycle::check_env_names;
 use crate::error::{Error, ErrorKind, scrub};
-use crate::http::{Client, Method, Request, Response, Transport, decode, encode_component};
+use crate::http::{Client, Method, Request, Response, Transport, When, decode, encode_component};
 use crate::models::toolbox::{ExecuteRequest, ExecuteResponse};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -114,7 +114,8 @@ pub fn execute<T: Transport>(
             let req = Request::new(Method::Post, url, what.clone())
                 .json(&body)?
                 .timeout(wait)
-                .keep_ends();
+                .keep_ends()
+                .hint(When::Status(408), too_long(timeout));
             match client.send(&req) {
                 Err(e) if e.status == Some(404) => None,
                 other => Some(other),
@@ -135,17 +136,20 @@ pub fn execute<T: Transport>(
             let req = Request::new(Method::Post, url, what.clone())
                 .json(&legacy)?
                 .timeout(wait)
-                .keep_ends();
+                .keep_ends()
+                .hint(When::Status(408), too_long(timeout));
             client.send(&req)
         }
     };
-    let answer = answer.map_err(|e| match e.status {
-        Some(408) => e.with_hint(format!(
-            "the command ran longer than its timeout ({timeout} s) and was stopped; raise `timeout` or run it in the background"
-        )),
-        _ => e,
-    })?;
+    let answer = answer?;
     outcome(&answer, &what, output_limit)
+}
+
+/// The hint for a command the toolbox stopped at its timeout (HTTP 408).
+fn too_long(timeout: u32) -> String {
+    format!(
+        "the command ran longer than its timeout ({timeout} s) and was stopped; raise `timeout` or run it in the background"
+    )
 }
 
 /// The outcome from the answer. An answer over the body cap was cut in the

@@ -4,11 +4,11 @@
 use super::{Field, ToolSpec, Ty};
 use crate::error::Error;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// A tool call's arguments, validated against its fields.
 #[derive(Debug, Clone)]
 pub struct Args {
+    fields: &'static [Field],
     values: Map<String, Value>,
 }
 
@@ -28,16 +28,19 @@ impl Args {
                 ))
             })?
         };
-        let values = match value {
-            Value::Object(map) => map,
-            Value::Null => Map::new(),
-            _ => {
-                return Err(Error::invalid_input(format!(
-                    "the arguments of {} must be a JSON object",
-                    spec.name
-                )));
-            }
-        };
+        match value {
+            Value::Object(map) => Self::check(spec, map),
+            Value::Null => Self::check(spec, Map::new()),
+            _ => Err(Error::invalid_input(format!(
+                "the arguments of {} must be a JSON object",
+                spec.name
+            ))),
+        }
+    }
+
+    /// Check a JSON object of arguments against the tool's fields: no unknown
+    /// names, every required one given, each of its type and within its bounds.
+    pub fn check(spec: &ToolSpec, values: Map<String, Value>) -> Result<Self, Error> {
         for key in values.keys() {
             if !spec.fields.iter().any(|f| f.name == key) {
                 let accepted: Vec<_> = spec.fields.iter().map(|f| f.name).collect();
@@ -65,71 +68,47 @@ impl Args {
                 Some(value) => check(field, value)?,
             }
         }
-        Ok(Args { values })
+        Ok(Args {
+            fields: spec.fields,
+            values,
+        })
     }
 
-    fn get(&self, name: &str) -> Option<&Value> {
+    /// The value of the field `name` (absent when not given or null). `name`
+    /// must be one of the tool's fields: a misspelt one would read nothing.
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        debug_assert!(
+            self.fields.iter().any(|f| f.name == name),
+            "`{name}` is not an argument of this tool"
+        );
         self.values.get(name).filter(|v| !v.is_null())
     }
 
     /// A string argument.
     pub fn str(&self, name: &str) -> Option<&str> {
-        self.get(name).and_then(Value::as_str)
-    }
-
-    /// A string argument, owned.
-    pub fn string(&self, name: &str) -> Option<String> {
-        self.str(name).map(String::from)
-    }
-
-    /// An integer argument that fits in i32.
-    pub fn i32(&self, name: &str) -> Option<i32> {
-        self.int(name).and_then(|v| i32::try_from(v).ok())
+        self.value(name).and_then(Value::as_str)
     }
 
     /// An integer argument (bounds already checked).
     pub fn int(&self, name: &str) -> Option<i64> {
-        self.get(name).and_then(Value::as_i64)
-    }
-
-    /// A non-negative integer argument that fits in u32.
-    pub fn u32(&self, name: &str) -> Option<u32> {
-        self.int(name).and_then(|v| u32::try_from(v).ok())
+        self.value(name).and_then(Value::as_i64)
     }
 
     /// A boolean argument.
     pub fn bool(&self, name: &str) -> Option<bool> {
-        self.get(name).and_then(Value::as_bool)
-    }
-
-    /// A list of strings (empty when absent).
-    pub fn strings(&self, name: &str) -> Vec<String> {
-        self.get(name)
-            .and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|v| v.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    /// An object of strings (empty when absent).
-    pub fn map(&self, name: &str) -> BTreeMap<String, String> {
-        self.get(name)
-            .and_then(Value::as_object)
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.value(name).and_then(Value::as_bool)
     }
 }
 
 fn check(field: &Field, value: &Value) -> Result<(), Error> {
     let fail = |what: String| Err(Error::invalid_input(format!("`{}` {what}", field.name)));
+    // An element's path, e.g. `states[1]` or `labels.team`.
+    let at = |inner: &str, what: String| {
+        Err(Error::invalid_input(format!(
+            "`{}{inner}` {what}",
+            field.name
+        )))
+    };
     match field.ty {
         Ty::String { min_len } => match value.as_str() {
             Some(s) if s.chars().count() >= min_len as usize => Ok(()),
@@ -151,13 +130,16 @@ fn check(field: &Field, value: &Value) -> Result<(), Error> {
             };
             for (i, item) in items.iter().enumerate() {
                 match (item.as_str(), values) {
-                    (None, _) => return fail(format!("[{i}] must be a string")),
+                    (None, _) => return at(&format!("[{i}]"), "must be a string".into()),
                     (Some(s), Some(allowed)) if !allowed.contains(&s) => {
-                        return fail(format!(
-                            "[{i}] is '{}', not one of: {}",
-                            crate::error::scrub(s, &[]),
-                            allowed.join(", ")
-                        ));
+                        return at(
+                            &format!("[{i}]"),
+                            format!(
+                                "is '{}', not one of: {}",
+                                crate::error::scrub(s, &[]),
+                                allowed.join(", ")
+                            ),
+                        );
                     }
                     _ => {}
                 }
@@ -180,10 +162,10 @@ fn check(field: &Field, value: &Value) -> Result<(), Error> {
                 return fail("must be an object of string values".into());
             };
             match map.iter().find(|(_, v)| !v.is_string()) {
-                Some((k, _)) => fail(format!(
-                    "must have string values; `{}` does not",
-                    crate::error::scrub(k, &[])
-                )),
+                Some((k, _)) => at(
+                    &format!(".{}", crate::error::scrub(k, &[])),
+                    "must be a string".into(),
+                ),
                 None => Ok(()),
             }
         }
@@ -197,11 +179,11 @@ fn check(field: &Field, value: &Value) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::find;
+    use crate::catalog::Tool;
     use crate::error::ErrorKind;
 
     fn parse(tool: &str, json: &str) -> Result<Args, Error> {
-        Args::parse(find(tool).unwrap(), json)
+        Args::parse(Tool::from_name(tool).unwrap().spec(), json)
     }
 
     #[test]
@@ -236,8 +218,24 @@ mod tests {
             r#"{"limit":5,"labels":{"a":"b"},"states":["started"]}"#,
         )
         .unwrap();
-        assert_eq!(ok.u32("limit"), Some(5));
-        assert_eq!(ok.map("labels").get("a").map(String::as_str), Some("b"));
+        assert_eq!(ok.int("limit"), Some(5));
+        assert_eq!(ok.value("labels").unwrap()["a"], "b");
+    }
+
+    #[test]
+    fn an_element_that_does_not_fit_is_named_by_its_path() {
+        let err = parse("list_sandboxes", r#"{"states":["started",5]}"#).unwrap_err();
+        assert!(
+            err.message.starts_with("`states[1]` must be a string"),
+            "{}",
+            err.message
+        );
+        let err = parse("list_sandboxes", r#"{"labels":{"team":1}}"#).unwrap_err();
+        assert!(
+            err.message.starts_with("`labels.team` must be a string"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

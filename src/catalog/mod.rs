@@ -1,88 +1,142 @@
-//! The agent-facing tool catalog: tables of tools (one per area) from which both
-//! the advertised JSON Schemas and the argument parser are derived, so the two
-//! cannot disagree; [`call`] parses a call's arguments and runs it.
+//! The agent-facing tool catalog. Each tool is one [`Contract`]: its
+//! arguments type (from which the input schema, the parser and the typed WIT
+//! conversions follow), its result schema and how it runs. [`Tool`] names
+//! them; the selection, `call-tool`, the MCP server and the typed exports all
+//! go through it.
 
 pub mod args;
+pub mod contract;
 pub mod key_tools;
 pub mod sandbox_tools;
 pub mod schemas;
 pub mod selection;
 pub mod types;
+#[cfg(test)]
+mod wit_contract;
 
 pub use args::Args;
+pub use contract::{Contract, invoke};
 pub use types::{Field, Hints, ToolSpec, Ty};
 
 use crate::error::{Error, ErrorKind};
 use crate::http::{Client, Transport};
 use crate::keys::ceiling::MintCeiling;
+#[cfg(test)]
+use contract::Arguments;
+use contract::{Identity, serve};
 use serde_json::{Map, Value, json};
-use std::sync::LazyLock;
 
 /// What an environment variable name must match (checked in
 /// [`crate::api::lifecycle::check_env_names`]).
 pub const ENV_NAME_PATTERN: &str = "^[A-Za-z_][A-Za-z0-9_]*$";
 
-/// Every tool, in catalog order.
-static TOOLS: LazyLock<Vec<ToolSpec>> =
-    LazyLock::new(|| [sandbox_tools::TOOLS, key_tools::TOOLS].concat());
+/// The table of tools: each names its contract type (in the area's module),
+/// which is also its [`Tool`] variant; the area is its `DAYTONA_TOOLS` preset.
+macro_rules! catalog {
+    ($($area:literal in $module:ident: [$($tool:ident),* $(,)?];)*) => {
+        /// A tool of the catalog, in catalog order.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Tool {
+            $($(
+                #[doc = concat!("[`", stringify!($module), "::", stringify!($tool), "`].")]
+                $tool,
+            )*)*
+        }
 
-/// The tools offered, in catalog order.
-pub fn tools() -> &'static [ToolSpec] {
-    &TOOLS
+        $($(
+            impl Identity for $module::$tool {
+                const TOOL: Tool = Tool::$tool;
+            }
+        )*)*
+
+        impl Tool {
+            /// Every tool, in catalog order.
+            pub const ALL: &'static [Tool] = &[$($(Tool::$tool,)*)*];
+
+            /// What a model is shown of it.
+            pub fn spec(self) -> &'static ToolSpec {
+                match self {
+                    $($(Tool::$tool => &<$module::$tool as Contract>::SPEC,)*)*
+                }
+            }
+
+            /// Its `DAYTONA_TOOLS` preset: `sandboxes` or `keys`.
+            pub fn area(self) -> &'static str {
+                match self {
+                    $($(Tool::$tool => $area,)*)*
+                }
+            }
+
+            /// Its description and input schema under the host's minting
+            /// ceiling, or `None` when the tool cannot be offered under it.
+            pub fn advertised(self, ceiling: &Result<MintCeiling, Error>) -> Option<(String, Value)> {
+                match self {
+                    $($(Tool::$tool => <$module::$tool as Contract>::advertise(ceiling),)*)*
+                }
+            }
+
+            /// Run it with JSON arguments; the result is a JSON object.
+            pub fn call<T: Transport>(self, client: &Client<T>, arguments: &str) -> Result<Value, Error> {
+                match self {
+                    $($(Tool::$tool => call_json::<$module::$tool, T>(client, arguments),)*)*
+                }
+            }
+        }
+    };
+}
+
+catalog! {
+    "sandboxes" in sandbox_tools: [
+        ListSandboxes, GetSandbox, CreateSandbox, DeleteSandbox, StartSandbox, StopSandbox,
+        ExecuteCommand, ListSnapshots,
+    ];
+    "keys" in key_tools: [
+        CreateApiKey, ListApiKeys, GetCurrentApiKey, GetApiKey, DeleteApiKey, DeleteApiKeyForUser,
+        MintEphemeralKey, RevokeEphemeralKey, ListEphemeralKeys, RevokeExpiredKeys,
+    ];
+}
+
+impl Tool {
+    /// Its snake_case name.
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The tool called `name`, if there is one.
+    pub fn from_name(name: &str) -> Option<Tool> {
+        Tool::ALL.iter().copied().find(|t| t.name() == name)
+    }
+
+    /// The tool called `name`, or an error saying there is none.
+    pub fn named(name: &str) -> Result<Tool, Error> {
+        Tool::from_name(name).ok_or_else(|| {
+            Error::invalid_input(format!(
+                "there is no tool named '{}'",
+                crate::error::scrub(name, &[])
+            ))
+            .with_hint("call list-tools to see the available tools")
+        })
+    }
+}
+
+/// Every tool's spec, in catalog order.
+pub fn tools() -> impl Iterator<Item = &'static ToolSpec> {
+    Tool::ALL.iter().map(|t| t.spec())
 }
 
 /// Call tool `name` with JSON `arguments`; the result is a JSON object.
 pub fn call<T: Transport>(client: &Client<T>, name: &str, arguments: &str) -> Result<Value, Error> {
-    let spec = find(name).ok_or_else(|| {
-        Error::invalid_input(format!(
-            "there is no tool named '{}'",
-            crate::error::scrub(name, &[])
-        ))
-        .with_hint("call list-tools to see the available tools")
-    })?;
-    let args = Args::parse(spec, arguments)?;
-    sandbox_tools::call(client, spec.name, &args)
-        .or_else(|| key_tools::call(client, spec.name, &args))
-        .unwrap_or_else(|| {
-            // The catalog test calls every tool, so this cannot be reached unnoticed.
-            Err(Error::new(
-                ErrorKind::Upstream,
-                format!("tool {} is listed but not wired up", spec.name),
-            ))
-        })
+    Tool::named(name)?.call(client, arguments)
 }
 
-/// What a model is shown of a tool on this host: its description and input
-/// schema, narrowed to the host's bounds where the tool has them (today the
-/// minting ceiling: the scopes and the longest `ttl` that will be accepted).
-pub fn advertised(spec: &ToolSpec, ceiling: &MintCeiling) -> (String, Value) {
-    let mut schema = spec.input_schema();
-    if spec.name != "mint_ephemeral_key" {
-        return (spec.description.to_string(), schema);
-    }
-    let scopes = ceiling.scope_names();
-    let exact: Vec<&String> = scopes.iter().filter(|s| !s.ends_with(":*")).collect();
-    let props = &mut schema["properties"];
-    let mut scope = json!({ "type": "string", "enum": exact });
-    if scopes.iter().any(|s| s == "daytona:org:*") {
-        scope = json!({ "type": "string", "anyOf": [
-            { "enum": exact },
-            { "pattern": "^daytona:org:[A-Za-z0-9._-]{1,128}$" },
-        ] });
-    }
-    scope["description"] = props["scope"]["description"].clone();
-    props["scope"] = scope;
-    let max = ceiling.max_ttl_secs;
-    props["ttl"]["anyOf"][0]["maximum"] = json!(max);
-    let description = format!(
-        "{} On this host (set by its operator, not negotiable): scopes {}; ttl at most {} (default {}). \
-A request beyond these is refused with forbidden and creates nothing.",
-        spec.description,
-        scopes.join(", "),
-        crate::keys::ttl::describe(max),
-        crate::keys::ttl::describe(ceiling.default_ttl_secs()),
-    );
-    (description, schema)
+fn call_json<C: Contract, T: Transport>(
+    client: &Client<T>,
+    arguments: &str,
+) -> Result<Value, Error> {
+    let output = serve::<C, T>(client, || {
+        Args::parse(&C::SPEC, arguments).map(|args| C::from_args(&args))
+    })?;
+    C::output_json(output)
 }
 
 /// Encode a result as JSON.
@@ -93,11 +147,6 @@ pub(crate) fn to_value<S: serde::Serialize>(value: S) -> Result<Value, Error> {
             format!("could not encode the result: {e}"),
         )
     })
-}
-
-/// Find a tool by name.
-pub fn find(name: &str) -> Option<&'static ToolSpec> {
-    tools().iter().find(|t| t.name == name)
 }
 
 impl ToolSpec {
@@ -187,8 +236,8 @@ mod tests {
 
     #[test]
     fn the_mint_tool_advertises_the_hosts_ceiling() {
-        let spec = find("mint_ephemeral_key").unwrap();
-        let (text, schema) = advertised(spec, &MintCeiling::default());
+        let mint = Tool::MintEphemeralKey;
+        let (text, schema) = mint.advertised(&Ok(MintCeiling::default())).unwrap();
         assert_eq!(
             schema["properties"]["scope"]["enum"],
             json!(["daytona:workspaces:read", "daytona:workspaces"])
@@ -201,30 +250,95 @@ mod tests {
         let ceiling = MintCeiling::from_env([
             ("DAYTONA_MINT_SCOPES", "daytona,daytona:org:*"),
             ("DAYTONA_MINT_MAX_TTL", "5m"),
-        ])
-        .unwrap();
-        let (text, schema) = advertised(spec, &ceiling);
+        ]);
+        let (text, schema) = mint.advertised(&ceiling).unwrap();
         let scope = &schema["properties"]["scope"];
         assert_eq!(scope["anyOf"][0]["enum"], json!(["daytona"]));
         assert!(scope["anyOf"][1]["pattern"].is_string());
         assert!(scope["description"].is_string());
         assert_eq!(schema["properties"]["ttl"]["anyOf"][0]["maximum"], 300);
         assert!(text.contains("ttl at most 5m (default 5m)"), "{text}");
-        // Other tools are shown as they are.
-        let get = find("get_sandbox").unwrap();
-        assert_eq!(advertised(get, &ceiling).1, get.input_schema());
+        // A malformed ceiling leaves the tool out; other tools are shown as they are.
+        let broken = MintCeiling::from_env([("DAYTONA_MINT_MAX_TTL", "forever")]);
+        assert!(mint.advertised(&broken).is_none());
+        let get = Tool::GetSandbox;
+        assert_eq!(
+            get.advertised(&broken).unwrap().1,
+            get.spec().input_schema()
+        );
     }
 
     #[test]
-    fn tool_names_are_unique_snake_case() {
-        let mut names: Vec<_> = tools().iter().map(|t| t.name).collect();
-        assert!(
-            names
-                .iter()
-                .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-        );
+    fn tool_names_are_unique_snake_case_and_name_their_variant() {
+        let mut names: Vec<_> = Tool::ALL.iter().map(|t| t.name()).collect();
+        for (tool, name) in Tool::ALL.iter().zip(&names) {
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            let camel: String = name
+                .split('_')
+                .map(|w| w[..1].to_uppercase() + &w[1..])
+                .collect();
+            assert_eq!(format!("{tool:?}"), camel);
+            assert_eq!(Tool::from_name(name), Some(*tool));
+        }
         names.sort();
         names.dedup();
-        assert_eq!(names.len(), tools().len());
+        assert_eq!(names.len(), Tool::ALL.len());
+        assert!(Tool::from_name("no_such_tool").is_none());
+    }
+
+    #[test]
+    fn typed_arguments_round_trip_through_their_json() {
+        // What a typed call writes is what call-tool would have been given,
+        // and reads back the same: the reads and writes use one set of names.
+        let create = sandbox_tools::CreateSandbox {
+            name: Some("n".into()),
+            env: [("A".to_string(), "1".to_string())].into(),
+            auto_stop_interval: Some(0),
+            network_block_all: Some(true),
+            timeout: Some(5),
+            ..Default::default()
+        };
+        let json = create.to_json();
+        assert_eq!(json["autoStopInterval"], 0);
+        assert_eq!(json["networkBlockAll"], true);
+        let spec = &<sandbox_tools::CreateSandbox as Contract>::SPEC;
+        let back = sandbox_tools::CreateSandbox::from_args(&Args::check(spec, json).unwrap());
+        assert_eq!(back, create);
+
+        let mint = key_tools::MintEphemeralKey::from_args(
+            &Args::parse(Tool::MintEphemeralKey.spec(), r#"{"ttl":"1h30m"}"#).unwrap(),
+        );
+        assert_eq!(mint.ttl, Some(5400));
+    }
+
+    #[test]
+    fn typed_calls_are_checked_like_call_tool() {
+        let too_many = sandbox_tools::ListSandboxes {
+            limit: Some(crate::api::sandboxes::MAX_LIMIT + 1),
+            ..Default::default()
+        };
+        assert!(
+            contract::validate(&too_many)
+                .unwrap_err()
+                .message
+                .contains("`limit`")
+        );
+        let wait = sandbox_tools::StartSandbox {
+            sandbox: "s".into(),
+            timeout: Some(crate::api::lifecycle::MAX_WAIT_SECS + 1),
+        };
+        assert!(contract::validate(&wait).is_err());
+        let empty = sandbox_tools::GetSandbox::default();
+        assert!(
+            contract::validate(&empty)
+                .unwrap_err()
+                .message
+                .contains("`sandbox`")
+        );
+        let short = key_tools::MintEphemeralKey {
+            ttl: Some(59),
+            ..Default::default()
+        };
+        assert!(contract::validate(&short).is_err());
     }
 }

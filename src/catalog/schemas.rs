@@ -1,7 +1,9 @@
 //! JSON Schemas of tool results, for hosts that declare an `outputSchema`
-//! (MCP requires `structuredContent` to conform to it). They describe what
-//! the serde models in [`crate::models`], [`crate::api`] and [`crate::keys`]
-//! serialize; an end-to-end test validates real results against them.
+//! (MCP requires `structuredContent` to conform to it). They describe every
+//! field the serde models in [`crate::models`], [`crate::api`] and
+//! [`crate::keys`] serialize, closed (`additionalProperties: false`) and with
+//! every always-present field required, so a renamed field fails: here
+//! against the models, end to end against real results.
 
 use serde_json::{Value, json};
 
@@ -17,15 +19,24 @@ fn strings() -> Value {
     json!({ "type": "array", "items": { "type": "string" } })
 }
 
-fn object(required: &[&str], properties: Value) -> Value {
-    json!({ "type": "object", "properties": properties, "required": required })
+/// A closed object: these properties and no others; all required but `optional`.
+fn object(properties: Value, optional: &[&str]) -> Value {
+    let required: Vec<&String> = properties
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.keys())
+        .filter(|k| !optional.contains(&k.as_str()))
+        .collect();
+    json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    })
 }
 
 fn list_of(field: &str, item: Value) -> Value {
-    object(
-        &[field],
-        json!({ field: { "type": "array", "items": item } }),
-    )
+    object(json!({ field: { "type": "array", "items": item } }), &[])
 }
 
 /// A sandbox, as `get_sandbox` and the lifecycle tools return it.
@@ -33,7 +44,6 @@ pub fn sandbox() -> Value {
     let count = json!({ "type": "integer", "minimum": 0 });
     let minutes = json!({ "type": ["integer", "null"] });
     object(
-        &["id", "name", "state"],
         json!({
             "id": string(),
             "name": string(),
@@ -54,6 +64,7 @@ pub fn sandbox() -> Value {
             "createdAt": nullable_string(),
             "updatedAt": nullable_string(),
         }),
+        &[],
     )
 }
 
@@ -65,13 +76,13 @@ pub fn sandbox_list() -> Value {
 /// `execute_command`.
 pub fn execution() -> Value {
     object(
-        &["exitCode", "result", "truncated", "resultLength"],
         json!({
             "exitCode": { "type": "integer", "description": "-1 when the command could not start" },
             "result": { "type": "string", "description": "stdout and stderr, merged, possibly cut" },
             "truncated": { "type": "boolean" },
             "resultLength": { "type": "integer", "minimum": 0, "description": "bytes of the whole output" },
         }),
+        &[],
     )
 }
 
@@ -79,7 +90,6 @@ pub fn execution() -> Value {
 pub fn snapshot_list() -> Value {
     let number = json!({ "type": "number" });
     let snapshot = object(
-        &["id", "name", "state"],
         json!({
             "id": string(),
             "name": string(),
@@ -91,6 +101,7 @@ pub fn snapshot_list() -> Value {
             "errorReason": nullable_string(),
             "createdAt": nullable_string(),
         }),
+        &[],
     );
     list_of("snapshots", snapshot)
 }
@@ -98,7 +109,6 @@ pub fn snapshot_list() -> Value {
 /// An API key; `value` is masked except in `create_api_key`'s answer.
 pub fn api_key() -> Value {
     object(
-        &["name", "value", "permissions", "createdAt"],
         json!({
             "name": string(),
             "value": string(),
@@ -107,8 +117,10 @@ pub fn api_key() -> Value {
             "expiresAt": nullable_string(),
             "lastUsedAt": nullable_string(),
             "userId": nullable_string(),
-            "organizationId": nullable_string(),
+            "organizationId": string(),
         }),
+        // Only when Daytona reports it.
+        &["organizationId"],
     )
 }
 
@@ -119,28 +131,17 @@ pub fn api_key_list() -> Value {
 
 /// `delete_api_key`.
 pub fn deleted() -> Value {
-    object(&["deleted"], json!({ "deleted": string() }))
+    object(json!({ "deleted": string() }), &[])
 }
 
 /// `delete_api_key_for_user`.
 pub fn deleted_for_user() -> Value {
-    object(
-        &["deleted", "userId"],
-        json!({ "deleted": string(), "userId": string() }),
-    )
+    object(json!({ "deleted": string(), "userId": string() }), &[])
 }
 
 /// `mint_ephemeral_key`.
 pub fn minted_key() -> Value {
     object(
-        &[
-            "name",
-            "value",
-            "scope",
-            "permissions",
-            "expiresAt",
-            "holder",
-        ],
         json!({
             "name": string(),
             "value": { "type": "string", "description": "the key: shown only here" },
@@ -149,21 +150,21 @@ pub fn minted_key() -> Value {
             "expiresAt": string(),
             "holder": string(),
         }),
+        &[],
     )
 }
 
 /// `revoke_ephemeral_key`.
 pub fn revoked() -> Value {
     object(
-        &["revoked", "alreadyRevoked"],
         json!({ "revoked": string(), "alreadyRevoked": { "type": "boolean" } }),
+        &[],
     )
 }
 
 /// `list_ephemeral_keys`.
 pub fn ephemeral_key_list() -> Value {
     let key = object(
-        &["name", "holder", "permissions", "expiresAt", "expired"],
         json!({
             "name": string(),
             "holder": string(),
@@ -171,6 +172,7 @@ pub fn ephemeral_key_list() -> Value {
             "expiresAt": string(),
             "expired": { "type": "boolean" },
         }),
+        &[],
     );
     list_of("ephemeralKeys", key)
 }
@@ -178,7 +180,6 @@ pub fn ephemeral_key_list() -> Value {
 /// A failure as `call-tool` and the sweep report describe it.
 pub fn error() -> Value {
     object(
-        &["kind", "message", "retryable"],
         json!({
             "kind": { "type": "string", "enum": [
                 "invalid-input", "unauthorized", "forbidden", "not-found", "conflict",
@@ -189,16 +190,172 @@ pub fn error() -> Value {
             "hint": string(),
             "status": { "type": "integer" },
         }),
+        &["hint", "status"],
     )
 }
 
 /// `revoke_expired_keys`.
 pub fn sweep_report() -> Value {
+    let failure = object(json!({ "name": string(), "error": error() }), &[]);
     object(
-        &["revoked", "failed"],
         json!({
             "revoked": strings(),
-            "failed": { "type": "array", "items": object(&["name", "error"], json!({ "name": string(), "error": error() })) },
+            "failed": { "type": "array", "items": failure },
         }),
+        &[],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::toolbox::Outcome;
+    use crate::catalog::key_tools::{Deleted, RevokedKey};
+    use crate::config::Secret;
+    use crate::error::{Error, ErrorKind};
+    use crate::keys::sweep::{SweepFailure, SweepReport};
+    use crate::keys::{EphemeralKey, MintedKey};
+    use crate::models::{ApiKey, Sandbox, Snapshot};
+    use std::collections::BTreeSet;
+
+    /// The schema names exactly the fields `value` carries and requires the
+    /// ones it always carries, recursively through objects and lists.
+    fn fits(schema: &Value, value: &Value, path: &str) {
+        match value {
+            Value::Object(map) => {
+                let props = schema["properties"]
+                    .as_object()
+                    .unwrap_or_else(|| panic!("{path}: not an object schema"));
+                assert_eq!(
+                    schema["additionalProperties"], false,
+                    "{path} is not closed"
+                );
+                let described: BTreeSet<&String> = props.keys().collect();
+                let carried: BTreeSet<&String> = map.keys().collect();
+                assert!(
+                    carried.is_subset(&described),
+                    "{path}: {carried:?} vs schema {described:?}"
+                );
+                for required in schema["required"].as_array().unwrap() {
+                    assert!(
+                        map.contains_key(required.as_str().unwrap()),
+                        "{path}.{required} missing"
+                    );
+                }
+                for (k, v) in map {
+                    if props[k].get("properties").is_some() || props[k].get("items").is_some() {
+                        fits(&props[k], v, &format!("{path}.{k}"));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    fits(&schema["items"], item, &format!("{path}[{i}]"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn full<S: serde::Serialize>(s: S) -> Value {
+        serde_json::to_value(s).unwrap()
+    }
+
+    #[test]
+    fn every_result_schema_describes_exactly_what_its_model_serializes() {
+        let key = ApiKey {
+            name: "k".into(),
+            value: Secret::new("v"),
+            permissions: vec!["read:volumes".into()],
+            created_at: "t".into(),
+            expires_at: None,
+            last_used_at: None,
+            user_id: None,
+            organization_id: Some("o".into()),
+        };
+        let failure = SweepFailure {
+            name: "n".into(),
+            error: Error::new(ErrorKind::Upstream, "x").with_hint("h"),
+        };
+        let cases = [
+            (sandbox(), full(Sandbox::default())),
+            (
+                sandbox_list(),
+                json!({ "sandboxes": [full(Sandbox::default())] }),
+            ),
+            (
+                snapshot_list(),
+                json!({ "snapshots": [full(Snapshot::default())] }),
+            ),
+            (
+                execution(),
+                full(Outcome {
+                    exit_code: 0,
+                    result: String::new(),
+                    truncated: false,
+                    result_length: 0,
+                }),
+            ),
+            (api_key(), full(&key)),
+            (api_key_list(), json!({ "apiKeys": [full(&key)] })),
+            (
+                deleted(),
+                full(Deleted {
+                    deleted: "k".into(),
+                    user_id: None,
+                }),
+            ),
+            (
+                deleted_for_user(),
+                full(Deleted {
+                    deleted: "k".into(),
+                    user_id: Some("u".into()),
+                }),
+            ),
+            (
+                minted_key(),
+                full(MintedKey {
+                    name: "n".into(),
+                    value: Secret::new("v"),
+                    scope: "s".into(),
+                    permissions: vec![],
+                    expires_at: "t".into(),
+                    holder: "h".into(),
+                }),
+            ),
+            (
+                revoked(),
+                full(RevokedKey {
+                    revoked: "n".into(),
+                    already_revoked: true,
+                }),
+            ),
+            (
+                ephemeral_key_list(),
+                json!({ "ephemeralKeys": [full(EphemeralKey {
+                name: "n".into(), holder: "h".into(), permissions: vec![], expires_at: "t".into(), expired: false,
+            })] }),
+            ),
+            (
+                sweep_report(),
+                full(SweepReport {
+                    revoked: vec!["a".into()],
+                    failed: vec![failure],
+                }),
+            ),
+        ];
+        for (schema, value) in cases {
+            fits(&schema, &value, "result");
+            // And nothing described is never carried: a renamed field fails one way or the other.
+            if let (Some(props), Some(map)) = (schema["properties"].as_object(), value.as_object())
+            {
+                for k in props.keys() {
+                    assert!(
+                        map.contains_key(k) || k == "hint" || k == "status",
+                        "{k} is described but not carried"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@
 //! sandbox tools, no key management); `keys` (API-key and ephemeral-key tools).
 //! Example: `DAYTONA_TOOLS=sandboxes,-delete_sandbox,mint_ephemeral_key`.
 
-use super::{ToolSpec, key_tools, sandbox_tools, tools};
+use super::Tool;
 use crate::error::Error;
 use std::collections::BTreeSet;
 
@@ -15,14 +15,20 @@ pub const VARIABLE: &str = "DAYTONA_TOOLS";
 /// The tools a host chose to offer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selection {
-    names: BTreeSet<&'static str>,
+    tools: BTreeSet<Tool>,
+}
+
+impl Default for Selection {
+    fn default() -> Self {
+        Self::all()
+    }
 }
 
 impl Selection {
     /// Every tool.
     pub fn all() -> Self {
         Selection {
-            names: tools().iter().map(|t| t.name).collect(),
+            tools: Tool::ALL.iter().copied().collect(),
         }
     }
 
@@ -41,7 +47,7 @@ impl Selection {
 
     /// Parse a selection such as `read-only` or `sandboxes,-delete_sandbox`.
     pub fn parse(spec: &str) -> Result<Self, Error> {
-        let mut names = BTreeSet::new();
+        let mut tools = BTreeSet::new();
         let entries: Vec<&str> = spec
             .split(',')
             .map(str::trim)
@@ -58,61 +64,54 @@ impl Selection {
                     continue;
                 }
                 let matched = expand(item).ok_or_else(|| unknown(item))?;
-                for name in matched {
+                for tool in matched {
                     if remove {
-                        names.remove(name);
+                        tools.remove(&tool);
                     } else {
-                        names.insert(name);
+                        tools.insert(tool);
                     }
                 }
             }
         }
-        Ok(Selection { names })
+        Ok(Selection { tools })
     }
 
-    /// Whether `name` is offered.
-    pub fn allows(&self, name: &str) -> bool {
-        self.names.contains(name)
+    /// Whether `tool` is offered.
+    pub fn allows(&self, tool: Tool) -> bool {
+        self.tools.contains(&tool)
     }
 
     /// The offered tools, in catalog order.
-    pub fn tools(&self) -> impl Iterator<Item = &'static ToolSpec> + '_ {
-        tools().iter().filter(|t| self.allows(t.name))
+    pub fn tools(&self) -> impl Iterator<Item = Tool> + '_ {
+        self.tools.iter().copied()
     }
 
-    /// The error for a call to a tool outside the selection.
-    pub fn refusal(&self, name: &str) -> Error {
-        Error::invalid_input(format!(
+    /// Refuse a call to a tool outside the selection.
+    pub fn check(&self, tool: Tool) -> Result<(), Error> {
+        if self.allows(tool) {
+            return Ok(());
+        }
+        Err(Error::invalid_input(format!(
             "the tool '{}' is not offered by this host ({VARIABLE} leaves it out)",
-            crate::error::scrub(name, &[])
+            tool.name()
         ))
-        .with_hint("call list-tools to see the tools you can use")
+        .with_hint("call list-tools to see the tools you can use"))
     }
 }
 
-/// The tool names a preset or a single name stands for.
-fn expand(item: &str) -> Option<Vec<&'static str>> {
-    let names = |specs: &'static [ToolSpec]| specs.iter().map(|t| t.name).collect::<Vec<_>>();
+/// The tools a preset or a single name stands for.
+fn expand(item: &str) -> Option<Vec<Tool>> {
+    let all = Tool::ALL.iter().copied();
     match item {
-        "all" => Some(tools().iter().map(|t| t.name).collect()),
-        "read-only" => Some(
-            tools()
-                .iter()
-                .filter(|t| t.hints.read_only)
-                .map(|t| t.name)
-                .collect(),
-        ),
-        "sandboxes" => Some(names(sandbox_tools::TOOLS)),
-        "keys" => Some(names(key_tools::TOOLS)),
-        name => tools()
-            .iter()
-            .find(|t| t.name == name)
-            .map(|t| vec![t.name]),
+        "all" => Some(all.collect()),
+        "read-only" => Some(all.filter(|t| t.spec().hints.read_only).collect()),
+        "sandboxes" | "keys" => Some(all.filter(|t| t.area() == item).collect()),
+        name => Tool::from_name(name).map(|t| vec![t]),
     }
 }
 
 fn unknown(item: &str) -> Error {
-    let names: Vec<&str> = tools().iter().map(|t| t.name).collect();
+    let names: Vec<&str> = Tool::ALL.iter().map(|t| t.name()).collect();
     Error::config(
         format!(
             "{VARIABLE} names '{}', which is neither a preset (all, read-only, sandboxes, keys) nor a tool",
@@ -142,18 +141,18 @@ mod tests {
     #[test]
     fn read_only_preset_holds_only_read_only_tools() {
         let s = Selection::parse("read-only").unwrap();
-        assert!(s.allows("list_sandboxes") && s.allows("get_sandbox"));
-        assert!(!s.allows("create_sandbox") && !s.allows("execute_command"));
-        assert!(s.tools().all(|t| t.hints.read_only));
+        assert!(s.allows(Tool::ListSandboxes) && s.allows(Tool::GetSandbox));
+        assert!(!s.allows(Tool::CreateSandbox) && !s.allows(Tool::ExecuteCommand));
+        assert!(s.tools().all(|t| t.spec().hints.read_only));
     }
 
     #[test]
     fn presets_names_and_removals_combine() {
         let s = Selection::parse("sandboxes, -delete_sandbox").unwrap();
-        assert!(s.allows("create_sandbox"));
-        assert!(!s.allows("delete_sandbox"));
+        assert!(s.allows(Tool::CreateSandbox));
+        assert!(!s.allows(Tool::DeleteSandbox));
         let s = Selection::parse("-execute_command,all").unwrap();
-        assert!(!s.allows("execute_command") && s.allows("list_snapshots"));
+        assert!(!s.allows(Tool::ExecuteCommand) && s.allows(Tool::ListSnapshots));
         let s = Selection::parse("get_sandbox").unwrap();
         assert_eq!(s.tools().count(), 1);
     }

@@ -1,10 +1,16 @@
-//! The `api-keys` and `ephemeral-keys` interfaces: plain-Rust calls in
-//! [`crate::api::api_keys`] and [`crate::keys`], converted to the WIT types.
+//! The `api-keys` and `ephemeral-keys` interfaces: each function's arguments
+//! as the tool's own arguments type, run through [`invoke`] as `call-tool`
+//! runs them, and the results converted to the WIT types.
 
 use super::{Component, to_wit_error, with_client};
 use crate::bindings::exports::daytona::tools::types as wit;
 use crate::bindings::exports::daytona::tools::{api_keys, ephemeral_keys};
-use crate::keys::{self, EphemeralKey, MintedKey, sweep};
+use crate::catalog::invoke;
+use crate::catalog::key_tools::{
+    CreateApiKey, DeleteApiKey, DeleteApiKeyForUser, GetApiKey, GetCurrentApiKey, ListApiKeys,
+    ListEphemeralKeys, MintEphemeralKey, RevokeEphemeralKey, RevokeExpiredKeys,
+};
+use crate::keys::{EphemeralKey, MintedKey};
 use crate::models::ApiKey;
 
 fn to_wit_api_key(k: ApiKey) -> wit::ApiKey {
@@ -26,33 +32,33 @@ impl api_keys::Guest for Component {
         permissions: Vec<String>,
         expires_at: Option<String>,
     ) -> Result<wit::ApiKey, wit::Error> {
-        with_client("create_api_key", |c| {
-            crate::api::api_keys::create(c, &name, &permissions, expires_at.as_deref())
-        })
-        .map(to_wit_api_key)
+        let args = CreateApiKey {
+            name,
+            permissions,
+            expires_at,
+        };
+        with_client(|c| invoke(c, args)).map(to_wit_api_key)
     }
 
     fn list_api_keys() -> Result<Vec<wit::ApiKey>, wit::Error> {
-        with_client("list_api_keys", crate::api::api_keys::list)
+        with_client(|c| invoke(c, ListApiKeys {}))
             .map(|keys| keys.into_iter().map(to_wit_api_key).collect())
     }
 
     fn get_current_api_key() -> Result<wit::ApiKey, wit::Error> {
-        with_client("get_current_api_key", crate::api::api_keys::current).map(to_wit_api_key)
+        with_client(|c| invoke(c, GetCurrentApiKey {})).map(to_wit_api_key)
     }
 
     fn get_api_key(name: String) -> Result<wit::ApiKey, wit::Error> {
-        with_client("get_api_key", |c| crate::api::api_keys::get(c, &name)).map(to_wit_api_key)
+        with_client(|c| invoke(c, GetApiKey { name })).map(to_wit_api_key)
     }
 
     fn delete_api_key(name: String) -> Result<(), wit::Error> {
-        with_client("delete_api_key", |c| crate::api::api_keys::delete(c, &name))
+        with_client(|c| invoke(c, DeleteApiKey { name })).map(|_| ())
     }
 
     fn delete_api_key_for_user(user_id: String, name: String) -> Result<(), wit::Error> {
-        with_client("delete_api_key_for_user", |c| {
-            crate::api::api_keys::delete_for_user(c, &user_id, &name)
-        })
+        with_client(|c| invoke(c, DeleteApiKeyForUser { user_id, name })).map(|_| ())
     }
 }
 
@@ -84,28 +90,25 @@ impl ephemeral_keys::Guest for Component {
         ttl_seconds: Option<u32>,
         holder: Option<String>,
     ) -> Result<ephemeral_keys::MintedKey, wit::Error> {
-        with_client("mint_ephemeral_key", |c| {
-            keys::mint(
-                c,
-                scope.as_deref(),
-                ttl_seconds.map(u64::from),
-                holder.as_deref(),
-            )
-        })
-        .map(to_wit_minted)
+        let args = MintEphemeralKey {
+            scope,
+            ttl: ttl_seconds.map(u64::from),
+            holder,
+        };
+        with_client(|c| invoke(c, args)).map(to_wit_minted)
     }
 
     fn revoke_ephemeral_key(name: String) -> Result<(), wit::Error> {
-        with_client("revoke_ephemeral_key", |c| keys::revoke(c, &name)).map(|_| ())
+        with_client(|c| invoke(c, RevokeEphemeralKey { name })).map(|_| ())
     }
 
     fn list_ephemeral_keys() -> Result<Vec<ephemeral_keys::EphemeralKey>, wit::Error> {
-        with_client("list_ephemeral_keys", keys::list)
+        with_client(|c| invoke(c, ListEphemeralKeys {}))
             .map(|list| list.into_iter().map(to_wit_ephemeral).collect())
     }
 
     fn revoke_expired_keys() -> Result<ephemeral_keys::SweepReport, wit::Error> {
-        with_client("revoke_expired_keys", sweep::sweep).map(|report| ephemeral_keys::SweepReport {
+        with_client(|c| invoke(c, RevokeExpiredKeys {})).map(|report| ephemeral_keys::SweepReport {
             revoked: report.revoked,
             failed: report
                 .failed

@@ -7,6 +7,7 @@ mod sandboxes;
 
 use crate::bindings::exports::daytona::tools::tools;
 use crate::bindings::exports::daytona::tools::types as wit;
+use crate::catalog::Tool;
 use crate::catalog::selection::Selection;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
@@ -19,19 +20,13 @@ pub struct Component;
 
 crate::bindings::export!(Component with_types_in crate::bindings);
 
-/// Read the configuration and run `f` with a client.
-///
-/// `tool` is the catalog name of the operation: typed functions are refused
-/// like `call-tool` when `DAYTONA_TOOLS` leaves the tool out, so hosts that
-/// turn typed exports into tools (Wassette) honour the selection too.
+/// Read the configuration and run `f` with a client. Typed functions call
+/// [`crate::catalog::invoke`], which refuses a tool `DAYTONA_TOOLS` leaves out
+/// exactly as `call-tool` does, so hosts that turn typed exports into tools
+/// (Wassette) honour the selection too.
 pub(crate) fn with_client<R>(
-    tool: &str,
     f: impl FnOnce(&Client<WasiTransport>) -> Result<R, Error>,
 ) -> Result<R, wit::Error> {
-    let selection = Selection::from_env(std::env::vars()).map_err(to_wit_error)?;
-    if crate::catalog::find(tool).is_some() && !selection.allows(tool) {
-        return Err(to_wit_error(selection.refusal(tool)));
-    }
     let config = Config::from_env(std::env::vars()).map_err(to_wit_error)?;
     let transport = WasiTransport::default();
     f(&Client::new(&config, &transport)).map_err(to_wit_error)
@@ -64,33 +59,29 @@ impl tools::Guest for Component {
         let Ok(selection) = Selection::from_env(std::env::vars()) else {
             return Vec::new();
         };
-        // A malformed ceiling leaves the mint tool out (its calls say why).
         let ceiling = MintCeiling::from_env(std::env::vars());
         selection
             .tools()
-            .filter(|t| ceiling.is_ok() || t.name != "mint_ephemeral_key")
-            .map(|t| {
-                let (description, input_schema) = crate::catalog::advertised(
-                    t,
-                    ceiling.as_ref().unwrap_or(&MintCeiling::default()),
-                );
-                (t, description, input_schema)
-            })
-            .map(|(t, description, input_schema)| tools::Tool {
-                name: t.name.to_string(),
-                title: t.title.to_string(),
-                description,
-                input_schema: input_schema.to_string(),
-                output_schema: t.output_schema().map(|schema| schema.to_string()),
-                read_only: t.hints.read_only,
-                destructive: t.hints.destructive,
-                idempotent: t.hints.idempotent,
-                open_world: t.hints.open_world,
+            .filter_map(|tool| {
+                let (description, input_schema) = tool.advertised(&ceiling)?;
+                let t = tool.spec();
+                Some(tools::Tool {
+                    name: t.name.to_string(),
+                    title: t.title.to_string(),
+                    description,
+                    input_schema: input_schema.to_string(),
+                    output_schema: t.output_schema().map(|schema| schema.to_string()),
+                    read_only: t.hints.read_only,
+                    destructive: t.hints.destructive,
+                    idempotent: t.hints.idempotent,
+                    open_world: t.hints.open_world,
+                })
             })
             .collect()
     }
 
     fn call_tool(name: String, arguments: String) -> Result<String, tools::ToolError> {
-        with_client(&name, |c| crate::catalog::call(c, &name, &arguments)).map(|v| v.to_string())
+        let tool = Tool::named(&name).map_err(to_wit_error)?;
+        with_client(|c| tool.call(c, &arguments)).map(|v| v.to_string())
     }
 }

@@ -1,11 +1,14 @@
-//! The `sandboxes` interface.
+//! The `sandboxes` interface: each function's arguments converted into the
+//! tool's own arguments type and run through [`invoke`], as `call-tool` runs them.
 
 use super::{Component, with_client};
-use crate::api::sandboxes::{self, ListFilter};
-use crate::api::{lifecycle, snapshots, toolbox};
 use crate::bindings::exports::daytona::tools::sandboxes as wit_sandboxes;
 use crate::bindings::exports::daytona::tools::types as wit;
-use crate::models::CreateSandbox;
+use crate::catalog::invoke;
+use crate::catalog::sandbox_tools::{
+    CreateSandbox, DeleteSandbox, ExecuteCommand, GetSandbox, ListSandboxes, ListSnapshots,
+    StartSandbox, StopSandbox,
+};
 use crate::models::{Sandbox, Snapshot};
 
 fn to_wit_sandbox(s: Sandbox) -> wit::Sandbox {
@@ -53,56 +56,73 @@ fn to_wit_snapshot(s: Snapshot) -> wit::Snapshot {
     }
 }
 
+impl From<wit_sandboxes::ListSandboxesRequest> for ListSandboxes {
+    fn from(r: wit_sandboxes::ListSandboxesRequest) -> Self {
+        ListSandboxes {
+            name: r.name,
+            labels: r.labels.into_iter().collect(),
+            states: r.states,
+            limit: r.limit,
+        }
+    }
+}
+
+impl From<wit_sandboxes::CreateSandboxRequest> for CreateSandbox {
+    fn from(r: wit_sandboxes::CreateSandboxRequest) -> Self {
+        CreateSandbox {
+            name: r.name,
+            snapshot: r.snapshot,
+            user: r.user,
+            env: r.env.into_iter().collect(),
+            labels: r.labels.into_iter().collect(),
+            public: r.public,
+            target: r.target,
+            auto_stop_interval: r.auto_stop_interval,
+            auto_archive_interval: r.auto_archive_interval,
+            auto_delete_interval: r.auto_delete_interval,
+            network_block_all: r.network_block_all,
+            network_allow_list: r.network_allow_list,
+            timeout: r.timeout,
+        }
+    }
+}
+
+impl From<wit_sandboxes::ExecuteRequest> for ExecuteCommand {
+    fn from(r: wit_sandboxes::ExecuteRequest) -> Self {
+        ExecuteCommand {
+            sandbox: r.sandbox,
+            command: r.command,
+            cwd: r.cwd,
+            env: r.env.into_iter().collect(),
+            timeout: r.timeout,
+        }
+    }
+}
+
 impl wit_sandboxes::Guest for Component {
     fn list_sandboxes(
         request: wit_sandboxes::ListSandboxesRequest,
     ) -> Result<Vec<wit::Sandbox>, wit::Error> {
-        let filter = ListFilter {
-            name: request.name,
-            labels: request.labels.into_iter().collect(),
-            states: request.states,
-            limit: request.limit,
-        };
-        with_client("list_sandboxes", |c| sandboxes::list(c, &filter))
+        with_client(|c| invoke(c, ListSandboxes::from(request)))
             .map(|list| list.into_iter().map(to_wit_sandbox).collect())
     }
 
     fn get_sandbox(sandbox: String) -> Result<wit::Sandbox, wit::Error> {
-        with_client("get_sandbox", |c| sandboxes::get(c, &sandbox)).map(to_wit_sandbox)
+        with_client(|c| invoke(c, GetSandbox { sandbox })).map(to_wit_sandbox)
     }
 
     fn create_sandbox(
         request: wit_sandboxes::CreateSandboxRequest,
     ) -> Result<wit::Sandbox, wit::Error> {
-        let req = CreateSandbox {
-            name: request.name,
-            snapshot: request.snapshot,
-            user: request.user,
-            env: request.env.into_iter().collect(),
-            labels: request.labels.into_iter().collect(),
-            public: request.public,
-            target: request.target,
-            cpu: request.cpu,
-            memory: request.memory,
-            disk: request.disk,
-            auto_stop_interval: request.auto_stop_interval,
-            auto_archive_interval: request.auto_archive_interval,
-            auto_delete_interval: request.auto_delete_interval,
-            network_block_all: request.network_block_all,
-            network_allow_list: request.network_allow_list,
-        };
-        with_client("create_sandbox", |c| {
-            lifecycle::create(c, &req, request.timeout)
-        })
-        .map(to_wit_sandbox)
+        with_client(|c| invoke(c, CreateSandbox::from(request))).map(to_wit_sandbox)
     }
 
     fn delete_sandbox(sandbox: String) -> Result<wit::Sandbox, wit::Error> {
-        with_client("delete_sandbox", |c| lifecycle::delete(c, &sandbox)).map(to_wit_sandbox)
+        with_client(|c| invoke(c, DeleteSandbox { sandbox })).map(to_wit_sandbox)
     }
 
     fn start_sandbox(sandbox: String, timeout: Option<u32>) -> Result<wit::Sandbox, wit::Error> {
-        with_client("start_sandbox", |c| lifecycle::start(c, &sandbox, timeout)).map(to_wit_sandbox)
+        with_client(|c| invoke(c, StartSandbox { sandbox, timeout })).map(to_wit_sandbox)
     }
 
     fn stop_sandbox(
@@ -110,30 +130,24 @@ impl wit_sandboxes::Guest for Component {
         force: bool,
         timeout: Option<u32>,
     ) -> Result<wit::Sandbox, wit::Error> {
-        with_client("stop_sandbox", |c| {
-            lifecycle::stop(c, &sandbox, force, timeout)
-        })
-        .map(to_wit_sandbox)
+        let args = StopSandbox {
+            sandbox,
+            force,
+            timeout,
+        };
+        with_client(|c| invoke(c, args)).map(to_wit_sandbox)
     }
 
     fn execute_command(
         request: wit_sandboxes::ExecuteRequest,
     ) -> Result<wit_sandboxes::ExecuteResponse, wit::Error> {
-        let cmd = toolbox::Command {
-            sandbox: request.sandbox,
-            command: request.command,
-            cwd: request.cwd,
-            env: request.env.into_iter().collect(),
-            timeout: request.timeout,
-        };
-        with_client("execute_command", |c| {
-            toolbox::execute(c, &cmd, c.config.output_limit)
-        })
-        .map(|o| wit_sandboxes::ExecuteResponse {
-            exit_code: o.exit_code,
-            result: o.result,
-            truncated: o.truncated,
-            result_length: o.result_length,
+        with_client(|c| invoke(c, ExecuteCommand::from(request))).map(|o| {
+            wit_sandboxes::ExecuteResponse {
+                exit_code: o.exit_code,
+                result: o.result,
+                truncated: o.truncated,
+                result_length: o.result_length,
+            }
         })
     }
 
@@ -141,9 +155,7 @@ impl wit_sandboxes::Guest for Component {
         name: Option<String>,
         limit: Option<u32>,
     ) -> Result<Vec<wit::Snapshot>, wit::Error> {
-        with_client("list_snapshots", |c| {
-            snapshots::list(c, name.as_deref(), limit)
-        })
-        .map(|list| list.into_iter().map(to_wit_snapshot).collect())
+        with_client(|c| invoke(c, ListSnapshots { name, limit }))
+            .map(|list| list.into_iter().map(to_wit_snapshot).collect())
     }
 }

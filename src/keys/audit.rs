@@ -55,7 +55,7 @@ impl Event {
     /// An event of `kind` at `now_millis`, every other field empty.
     pub fn new(kind: Kind, now_millis: u64) -> Self {
         Event {
-            ts: super::time::format_millis(now_millis.min(i64::MAX as u64) as i64),
+            ts: crate::time::format_millis(now_millis.min(i64::MAX as u64) as i64),
             event: kind,
             name: None,
             holder: None,

@@ -5,12 +5,13 @@
 use super::audit::{self, Event, Kind};
 use super::name::{self, EphemeralName};
 use super::scope::Scope;
-use super::{EXPIRY_AGREEMENT_SECS, revoke_named, time, ttl};
+use super::{EXPIRY_AGREEMENT_SECS, revoke_named, ttl};
 use crate::api::api_keys;
 use crate::config::Secret;
 use crate::error::{Error, ErrorKind};
 use crate::http::{Client, Transport};
 use crate::models::{ApiKey, CreateApiKey};
+use crate::time;
 use serde::Serialize;
 
 /// A freshly minted key. The value stays a [`Secret`] until it is serialised

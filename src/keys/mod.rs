@@ -11,7 +11,6 @@
 //! - [`ttl`]: lifetimes and their bounds.
 //! - [`ceiling`]: the host's bounds on what may be minted.
 //! - [`name`]: `eph-<holder>-<expiry>-<random>` names.
-//! - [`time`]: RFC 3339 without a date crate.
 //! - [`mod@mint`]: minting, and refusing an answer wider than asked.
 //! - [`audit`]: one JSON line on stderr per mint, revoke and sweep.
 //! - [`sweep`]: revoking expired keys.
@@ -22,7 +21,6 @@ pub mod mint;
 pub mod name;
 pub mod scope;
 pub mod sweep;
-pub mod time;
 pub mod ttl;
 
 #[cfg(test)]
@@ -34,6 +32,7 @@ use crate::api::api_keys;
 use crate::error::{Error, ErrorKind};
 use crate::http::{Client, Transport, encode_component};
 use crate::models::ApiKey;
+use crate::time;
 use audit::{Event, Kind};
 use name::EphemeralName;
 use serde::Serialize;
@@ -113,12 +112,16 @@ pub(crate) fn revoke_named<T: Transport>(
     by: &str,
 ) -> Result<Revoked, Error> {
     let path = format!("/api-keys/{}", encode_component(name));
-    let outcome =
-        match api_keys::send_delete(client, &path, format!("revoke ephemeral key '{name}'")) {
-            Ok(()) => Ok(Revoked::Now),
-            Err(e) if e.kind == ErrorKind::NotFound => Ok(Revoked::AlreadyGone),
-            Err(e) => Err(e),
-        };
+    let outcome = match api_keys::send_delete(
+        client,
+        &path,
+        format!("revoke ephemeral key '{name}'"),
+        None,
+    ) {
+        Ok(()) => Ok(Revoked::Now),
+        Err(e) if e.kind == ErrorKind::NotFound => Ok(Revoked::AlreadyGone),
+        Err(e) => Err(e),
+    };
     audit_revoke(client, name, permissions, by, &outcome);
     outcome
 }

@@ -7,6 +7,7 @@
 //! unless it copies the exact shape (and even then a sweep also requires
 //! Daytona's `expiresAt` to agree with the name, see `keys::sweep`).
 
+use crate::error::{Error, scrub};
 use std::fmt;
 
 /// Every ephemeral key name starts with this.
@@ -99,6 +100,19 @@ impl EphemeralName {
     }
 }
 
+/// Refuse a name in our format for a key created any other way: such a key
+/// would be taken for one of ours (listed, swept, revoked as ephemeral).
+pub fn check_not_reserved(name: &str) -> Result<(), Error> {
+    if EphemeralName::is_ours(name) {
+        return Err(Error::invalid_input(format!(
+            "`name` '{}' has the form of an ephemeral key (eph-<holder>-<expiry>-<random>), which is reserved",
+            scrub(name, &[])
+        ))
+        .with_hint("use mint_ephemeral_key for a short-lived key, or choose another name"));
+    }
+    Ok(())
+}
+
 impl fmt::Display for EphemeralName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -112,6 +126,13 @@ impl fmt::Display for EphemeralName {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ephemeral_key_names_are_reserved() {
+        let err = check_not_reserved("eph-agent-1893456000-000000000abc").unwrap_err();
+        assert!(err.hint.unwrap().contains("mint_ephemeral_key"));
+        assert!(check_not_reserved("eph-not-quite-ours").is_ok());
+    }
 
     #[test]
     fn names_encode_holder_expiry_and_random_suffix() {

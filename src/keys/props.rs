@@ -7,11 +7,12 @@ use super::ceiling::MintCeiling;
 use super::name::{self, EphemeralName};
 use super::scope::Scope;
 use super::tests::{Counting, NOW, jwt_config, transport};
-use super::{mint, time, ttl};
+use super::{mint, ttl};
 use crate::api::api_keys::PERMISSIONS;
-use crate::catalog::{Args, find};
+use crate::catalog::{Args, Tool};
 use crate::error::ErrorKind;
 use crate::http::{Client, Method};
+use crate::time;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -252,7 +253,7 @@ proptest! {
             .collect::<String>();
         prop_assume!(!text.is_empty());
         let value = if as_number { json!(secs) } else { json!(format!("{pad}{text}{pad}")) };
-        let spec = find("mint_ephemeral_key").unwrap();
+        let spec = Tool::MintEphemeralKey.spec();
         let parsed = Args::parse(spec, &json!({ "ttl": value }).to_string());
         prop_assert_eq!(parsed.is_ok(), (60..=86_400).contains(&secs), "{} = {} s", value, secs);
         if !as_number {

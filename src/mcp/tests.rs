@@ -122,7 +122,7 @@ fn ping_and_tools_list_answer_in_the_handshake_revisions() {
     );
     let (_, body) = send(&s, &h, &request("tools/list", json!({})));
     let tools = body["result"]["tools"].as_array().unwrap();
-    assert_eq!(tools.len(), crate::catalog::tools().len());
+    assert_eq!(tools.len(), crate::catalog::Tool::ALL.len());
     assert!(body["result"].get("resultType").is_none());
 }
 

@@ -2,6 +2,7 @@
 //! `list-tools` / `call-tool` use: same names, schemas, hints, `DAYTONA_TOOLS`
 //! selection and minting ceiling; calls go through [`crate::catalog::call`].
 
+use crate::catalog::Tool;
 use crate::catalog::selection::Selection;
 use crate::error::Error;
 use crate::keys::ceiling::MintCeiling;
@@ -9,8 +10,9 @@ use serde_json::{Value, json};
 
 /// `tools/list`: the offered tools as MCP descriptors.
 ///
-/// A malformed `DAYTONA_TOOLS` offers nothing and a malformed ceiling leaves
-/// the mint tool out (their calls say why), exactly as `list-tools` does.
+/// A malformed `DAYTONA_TOOLS` offers nothing, and a tool its configuration
+/// leaves out (the mint tool under a malformed ceiling) is not listed (their
+/// calls say why), exactly as `list-tools` does.
 pub fn descriptors(
     selection: &Result<Selection, Error>,
     ceiling: &Result<MintCeiling, Error>,
@@ -20,12 +22,10 @@ pub fn descriptors(
     };
     selection
         .tools()
-        .filter(|t| ceiling.is_ok() || t.name != "mint_ephemeral_key")
-        .map(|t| {
-            let default = MintCeiling::default();
-            let (description, input_schema) =
-                crate::catalog::advertised(t, ceiling.as_ref().unwrap_or(&default));
-            let mut tool = json!({
+        .filter_map(|tool| {
+            let (description, input_schema) = tool.advertised(ceiling)?;
+            let t = tool.spec();
+            let mut descriptor = json!({
                 "name": t.name,
                 "title": t.title,
                 "description": description,
@@ -39,9 +39,9 @@ pub fn descriptors(
                 },
             });
             if let Some(schema) = t.output_schema() {
-                tool["outputSchema"] = schema;
+                descriptor["outputSchema"] = schema;
             }
-            tool
+            Some(descriptor)
         })
         .collect()
 }
@@ -49,22 +49,16 @@ pub fn descriptors(
 /// Why a `tools/call` cannot run at all: a protocol error (`-32602`), not a
 /// tool result. `None` when the call may go ahead.
 pub fn refusal(selection: &Result<Selection, Error>, name: &str) -> Option<Error> {
-    match selection {
-        Err(e) => Some(e.clone()),
-        Ok(_) if crate::catalog::find(name).is_none() => Some(
-            Error::invalid_input(format!(
-                "there is no tool named '{}'",
-                crate::error::scrub(name, &[])
-            ))
-            .with_hint("call tools/list to see the available tools"),
-        ),
-        Ok(selection) if !selection.allows(name) => {
-            let mut e = selection.refusal(name);
-            e.hint = Some("call tools/list to see the tools you can use".into());
-            Some(e)
-        }
-        Ok(_) => None,
-    }
+    let selection = match selection {
+        Err(e) => return Some(e.clone()),
+        Ok(selection) => selection,
+    };
+    let refused = Tool::named(name).and_then(|tool| selection.check(tool));
+    // The same errors as `call-tool`'s, pointing at MCP's name for list-tools.
+    refused.err().map(|mut e| {
+        e.hint = e.hint.map(|h| h.replace("list-tools", "tools/list"));
+        e
+    })
 }
 
 /// A `tools/call` result: the tool's JSON as `structuredContent` and as text;
@@ -102,9 +96,9 @@ mod tests {
     #[test]
     fn descriptors_carry_schemas_and_annotations_from_the_catalog() {
         let tools = descriptors(&Ok(Selection::all()), &Ok(MintCeiling::default()));
-        assert_eq!(tools.len(), crate::catalog::tools().len());
+        assert_eq!(tools.len(), Tool::ALL.len());
         let get = tools.iter().find(|t| t["name"] == "get_sandbox").unwrap();
-        let spec = crate::catalog::find("get_sandbox").unwrap();
+        let spec = Tool::GetSandbox.spec();
         assert_eq!(get["inputSchema"], spec.input_schema());
         assert_eq!(get["outputSchema"], spec.output_schema().unwrap());
         assert_eq!(get["annotations"]["readOnlyHint"], true);

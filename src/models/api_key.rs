@@ -55,8 +55,8 @@ pub struct CreateApiKey {
 }
 
 /// `GET /api-keys`: a plain array today; an `{items}` page is accepted too.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+/// Read like [`super::CursorPage`], so a key that does not fit is reported where it is.
+#[derive(Debug)]
 pub enum ApiKeyListAnswer {
     /// The documented shape.
     All(Vec<ApiKey>),
@@ -65,6 +65,15 @@ pub enum ApiKeyListAnswer {
         /// The keys.
         items: Vec<ApiKey>,
     },
+}
+
+impl<'de> Deserialize<'de> for ApiKeyListAnswer {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match super::CursorPage::deserialize(d)? {
+            super::CursorPage::All(keys) => ApiKeyListAnswer::All(keys),
+            super::CursorPage::Cursor { items, .. } => ApiKeyListAnswer::Page { items },
+        })
+    }
 }
 
 impl ApiKeyListAnswer {

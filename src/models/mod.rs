@@ -3,6 +3,7 @@
 
 pub mod api_key;
 pub mod page;
+pub mod path;
 pub mod sandbox;
 pub mod snapshot;
 pub mod toolbox;

@@ -2,17 +2,22 @@
 //! accepted), numbered pages for snapshots.
 
 use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+use std::marker::PhantomData;
 
 /// `GET /sandbox`: `{items, nextCursor}` since May 2026, a plain array before.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+///
+/// Read by looking at the first token rather than as an untagged enum, so an
+/// item that does not fit is reported where it is (`items[3].state`), not as
+/// "matches no variant".
+#[derive(Debug)]
 pub enum CursorPage<T> {
     /// The cursor shape.
     Cursor {
         /// This page.
         items: Vec<T>,
         /// The next page's cursor; none on the last page.
-        #[serde(rename = "nextCursor", default)]
         next_cursor: Option<String>,
     },
     /// The legacy shape: everything at once.
@@ -28,6 +33,41 @@ impl<T> CursorPage<T> {
             }
             CursorPage::All(items) => (items, None),
         }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for CursorPage<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(PageVisitor(PhantomData))
+    }
+}
+
+struct PageVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
+    type Value = CursorPage<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a page {items, nextCursor} or a list")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Vec::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(CursorPage::All)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut items, mut next_cursor) = (None, None);
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "items" => items = Some(map.next_value()?),
+                "nextCursor" => next_cursor = map.next_value()?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let items = items.ok_or_else(|| de::Error::missing_field("items"))?;
+        Ok(CursorPage::Cursor { items, next_cursor })
     }
 }
 
@@ -62,5 +102,10 @@ mod tests {
         assert_eq!(last.into_parts(), (vec![3], None));
         let legacy: CursorPage<u32> = serde_json::from_str("[4,5]").unwrap();
         assert_eq!(legacy.into_parts(), (vec![4, 5], None));
+        let extra: CursorPage<u32> =
+            serde_json::from_str(r#"{"total":1,"items":[6],"x":{"y":[]}}"#).unwrap();
+        assert_eq!(extra.into_parts(), (vec![6], None));
+        assert!(serde_json::from_str::<CursorPage<u32>>(r#"{"nextCursor":"c"}"#).is_err());
+        assert!(serde_json::from_str::<CursorPage<u32>>("5").is_err());
     }
 }

@@ -68,6 +68,9 @@ pub struct Sandbox {
 }
 
 /// The body of `POST /sandbox`: Daytona's `CreateSandbox`, unset fields left out.
+///
+/// Without `cpu`, `memory` and `disk`: Daytona accepts those only with a
+/// `buildInfo` (an image to build), which this component does not offer.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateSandbox {
@@ -92,15 +95,6 @@ pub struct CreateSandbox {
     /// Target (region).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
-    /// CPU cores.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cpu: Option<u32>,
-    /// Memory, GiB.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub memory: Option<u32>,
-    /// Disk, GiB.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disk: Option<u32>,
     /// Auto-stop, minutes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_stop_interval: Option<i32>,

@@ -4,8 +4,7 @@
 
 use crate::api::require_name;
 use crate::error::{Error, scrub};
-use crate::keys::name::EphemeralName;
-use crate::keys::time;
+use crate::time;
 
 /// Daytona's permission enum (`CreateApiKey.permissions`).
 pub const PERMISSIONS: &[&str] = &[
@@ -59,7 +58,8 @@ pub fn validate_permissions(permissions: &[String]) -> Result<Vec<String>, Error
 
 /// Check the name of a key to create: 1-255 characters, no control characters,
 /// no `/`, no surrounding spaces; not `current` (that path is the current-key
-/// route) and not in the ephemeral-key format (reserved for `mint_ephemeral_key`).
+/// route). Names reserved for ephemeral keys are policy, checked in
+/// the ephemeral-key policy (`keys::name::check_not_reserved`).
 pub fn validate_new_name(name: &str) -> Result<(), Error> {
     require_name("name", name)?;
     let shown = scrub(name, &[]);
@@ -72,12 +72,6 @@ pub fn validate_new_name(name: &str) -> Result<(), Error> {
         return Err(Error::invalid_input(
             "`name` must not be 'current': Daytona serves the current key at /api-keys/current, so such a key could not be read back",
         ));
-    }
-    if EphemeralName::is_ours(name) {
-        return Err(Error::invalid_input(format!(
-            "`name` '{shown}' has the form of an ephemeral key (eph-<holder>-<expiry>-<random>), which is reserved"
-        ))
-        .with_hint("use mint_ephemeral_key for a short-lived key, or choose another name"));
     }
     Ok(())
 }
@@ -150,13 +144,6 @@ mod tests {
             );
         }
         assert!(validate_new_name("My API Key").is_ok());
-    }
-
-    #[test]
-    fn ephemeral_key_names_are_reserved() {
-        let err = validate_new_name("eph-agent-1893456000-000000000abc").unwrap_err();
-        assert!(err.hint.unwrap().contains("mint_ephemeral_key"));
-        assert!(validate_new_name("eph-not-quite-ours").is_ok());
     }
 
     #[test]

@@ -1,0 +1,257 @@
+//! A tool's one contract: its arguments type (declared once with
+//! `arguments!`, which gives the fields the schema and the
+//! parser follow, and the typed reads and writes keyed by the same names),
+//! what it returns, and how it runs. `call-tool`, the MCP server and the typed
+//! WIT exports all reach a tool through [`serve`]: the selection, the same
+//! validation, then [`Contract::run`].
+
+use super::{Args, Field, ToolSpec};
+use crate::error::Error;
+use crate::http::{Client, Transport};
+use crate::keys::ceiling::MintCeiling;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// A Rust type an argument is read into, and written back from for
+/// validation. Whether the argument is required follows from the type.
+pub trait ArgValue: Sized {
+    /// Whether the argument must be given (a plain `String`); lists and maps
+    /// may be marked required in `arguments!`.
+    const REQUIRED: bool = false;
+    /// Read a value already checked against the field's type (`None` when absent).
+    fn read(value: Option<&Value>) -> Self;
+    /// The JSON the value stands for (`None` when absent), to be checked
+    /// exactly as a `call-tool` argument is.
+    fn write(&self) -> Option<Value>;
+}
+
+impl ArgValue for String {
+    const REQUIRED: bool = true;
+    fn read(value: Option<&Value>) -> Self {
+        value
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    }
+    fn write(&self) -> Option<Value> {
+        Some(Value::String(self.clone()))
+    }
+}
+
+impl ArgValue for Option<String> {
+    fn read(value: Option<&Value>) -> Self {
+        value.and_then(Value::as_str).map(String::from)
+    }
+    fn write(&self) -> Option<Value> {
+        self.clone().map(Value::String)
+    }
+}
+
+impl ArgValue for Option<u32> {
+    fn read(value: Option<&Value>) -> Self {
+        value
+            .and_then(Value::as_u64)
+            .and_then(|v| u32::try_from(v).ok())
+    }
+    fn write(&self) -> Option<Value> {
+        self.map(Value::from)
+    }
+}
+
+impl ArgValue for Option<i32> {
+    fn read(value: Option<&Value>) -> Self {
+        value
+            .and_then(Value::as_i64)
+            .and_then(|v| i32::try_from(v).ok())
+    }
+    fn write(&self) -> Option<Value> {
+        self.map(Value::from)
+    }
+}
+
+/// Seconds given as a whole number or a duration string (`Ty::Duration`).
+impl ArgValue for Option<u64> {
+    fn read(value: Option<&Value>) -> Self {
+        match value? {
+            Value::String(text) => crate::keys::ttl::parse(text).ok(),
+            other => other.as_u64(),
+        }
+    }
+    fn write(&self) -> Option<Value> {
+        self.map(Value::from)
+    }
+}
+
+impl ArgValue for Option<bool> {
+    fn read(value: Option<&Value>) -> Self {
+        value.and_then(Value::as_bool)
+    }
+    fn write(&self) -> Option<Value> {
+        self.map(Value::Bool)
+    }
+}
+
+/// A flag: absent is `false`.
+impl ArgValue for bool {
+    fn read(value: Option<&Value>) -> Self {
+        value.and_then(Value::as_bool).unwrap_or(false)
+    }
+    fn write(&self) -> Option<Value> {
+        Some(Value::Bool(*self))
+    }
+}
+
+impl ArgValue for Vec<String> {
+    fn read(value: Option<&Value>) -> Self {
+        value
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    fn write(&self) -> Option<Value> {
+        Some(Value::from(self.clone()))
+    }
+}
+
+impl ArgValue for BTreeMap<String, String> {
+    fn read(value: Option<&Value>) -> Self {
+        value
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    fn write(&self) -> Option<Value> {
+        Some(Value::Object(
+            self.iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect(),
+        ))
+    }
+}
+
+/// A tool's arguments as a Rust type; implemented by `arguments!`.
+pub trait Arguments: Sized {
+    /// The fields, in order: the input schema and the parser follow them.
+    const FIELDS: &'static [Field];
+    /// The typed arguments from checked ones.
+    fn from_args(args: &Args) -> Self;
+    /// The arguments as the JSON object `call-tool` would have been given.
+    fn to_json(&self) -> Map<String, Value>;
+}
+
+/// Which [`super::Tool`] a contract is; implemented by the catalog's table.
+pub trait Identity {
+    /// The tool.
+    const TOOL: super::Tool;
+}
+
+/// One tool: its description, its arguments ([`Arguments`]), its result and how it runs.
+pub trait Contract: Arguments + Identity {
+    /// What a model is shown.
+    const SPEC: ToolSpec;
+    /// What a successful call gives back, before it becomes JSON or WIT.
+    type Output;
+    /// Run the tool with validated arguments.
+    fn run<T: Transport>(self, client: &Client<T>) -> Result<Self::Output, Error>;
+    /// The result as `call-tool` returns it (a JSON object).
+    fn output_json(output: Self::Output) -> Result<Value, Error>;
+    /// The description and input schema offered on this host: by default as
+    /// they are; a tool bounded by the host's configuration narrows them, or
+    /// is not offered (`None`) when that configuration is malformed.
+    fn advertise(ceiling: &Result<MintCeiling, Error>) -> Option<(String, Value)> {
+        let _ = ceiling;
+        Some((
+            Self::SPEC.description.to_string(),
+            Self::SPEC.input_schema(),
+        ))
+    }
+}
+
+/// Run a tool: refused if the host's `DAYTONA_TOOLS` leaves it out, then
+/// its arguments (however they arrived) are checked against its fields, then it runs.
+pub fn serve<C: Contract, T: Transport>(
+    client: &Client<T>,
+    args: impl FnOnce() -> Result<C, Error>,
+) -> Result<C::Output, Error> {
+    client.config.tools.check(C::TOOL)?;
+    let args = args()?;
+    validate(&args)?;
+    args.run(client)
+}
+
+/// Check typed arguments as `call-tool` checks JSON ones: the one validation.
+pub fn validate<C: Contract>(args: &C) -> Result<(), Error> {
+    Args::check(&C::SPEC, args.to_json()).map(|_| ())
+}
+
+/// Declare a tool's arguments once: a struct whose fields are read from, and
+/// written back to, the JSON argument of the same name, and the [`Field`]
+/// table the schema and the parser follow.
+///
+/// ```ignore
+/// arguments! {
+///     /// `get_sandbox`.
+///     pub struct GetSandbox {
+///         sandbox: String = "sandbox", Ty::String { min_len: 1 } => "The sandbox's ID or name.";
+///     }
+/// }
+/// ```
+///
+/// A plain `String` is required; `required` after the name marks a list required.
+macro_rules! arguments {
+    ($(#[$meta:meta])* pub struct $name:ident {
+        $( $field:ident : $ty:ty = $key:literal $($required:ident)?, $fty:expr => $desc:expr; )*
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct $name {
+            $( #[doc = concat!("The `", $key, "` argument.")] pub $field: $ty, )*
+        }
+
+        impl $crate::catalog::contract::Arguments for $name {
+            const FIELDS: &'static [$crate::catalog::Field] = &[$(
+                $crate::catalog::Field {
+                    name: $key,
+                    ty: $fty,
+                    required: <$ty as $crate::catalog::contract::ArgValue>::REQUIRED
+                        $(|| !stringify!($required).is_empty())?,
+                    description: $desc,
+                },
+            )*];
+
+            #[allow(unused_variables)]
+            fn from_args(args: &$crate::catalog::Args) -> Self {
+                $name {
+                    $( $field: $crate::catalog::contract::ArgValue::read(args.value($key)), )*
+                }
+            }
+
+            fn to_json(&self) -> serde_json::Map<String, serde_json::Value> {
+                #[allow(unused_mut)]
+                let mut out = serde_json::Map::new();
+                $(
+                    if let Some(v) = $crate::catalog::contract::ArgValue::write(&self.$field) {
+                        out.insert($key.to_string(), v);
+                    }
+                )*
+                out
+            }
+        }
+    };
+}
+
+/// Run a tool with typed arguments (the WIT exports): [`serve`] them.
+pub fn invoke<C: Contract, T: Transport>(client: &Client<T>, args: C) -> Result<C::Output, Error> {
+    serve(client, || Ok(args))
+}
+
+pub(crate) use arguments;

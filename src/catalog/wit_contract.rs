@@ -1,0 +1,156 @@
+//! The WIT cannot be generated from the Rust contracts, so this checks it
+//! against them: every tool has a typed function of the same (kebab-case)
+//! name whose parameters, or whose one `request` record's fields, are
+//! exactly the tool's arguments; a required argument is never an `option`;
+//! and every typed result record has the fields of the tool's output schema.
+
+use super::{Field, Tool};
+
+const WIT: &str = include_str!("../../wit/world.wit");
+
+/// Where a WIT name differs from the JSON argument beyond kebab-casing.
+const RENAMED: &[(&str, &str, &str)] = &[("mint_ephemeral_key", "ttl", "ttl-seconds")];
+
+fn kebab(camel: &str) -> String {
+    let mut out = String::new();
+    for c in camel.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('-');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(if c == '_' { '-' } else { c });
+        }
+    }
+    out
+}
+
+/// `name: type` pairs of a comma list, where types may hold commas inside `<>`.
+fn pairs(list: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    let bytes = list.as_bytes();
+    for i in 0..=bytes.len() {
+        match bytes.get(i) {
+            Some(b'<') => depth += 1,
+            Some(b'>') => depth -= 1,
+            Some(b',') | None if depth == 0 => {
+                let item = list[start..i].trim();
+                if let Some((name, ty)) = item.split_once(':') {
+                    let name = name.trim().trim_start_matches('%');
+                    out.push((name.to_string(), ty.trim().to_string()));
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The fields of `record name { ... }`, doc comments left out.
+fn record(name: &str) -> Vec<(String, String)> {
+    let start = WIT
+        .find(&format!("record {name} {{"))
+        .unwrap_or_else(|| panic!("no record {name}"));
+    let body = &WIT[start..];
+    let body = &body[body.find('{').unwrap() + 1..body.find('}').unwrap()];
+    let lines: Vec<&str> = body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with("//") && !l.is_empty())
+        .collect();
+    pairs(&lines.join(" "))
+}
+
+/// The parameters of `name: func(...)`, or the fields of its one `request` record.
+fn parameters(func: &str) -> Vec<(String, String)> {
+    let start = WIT
+        .find(&format!("    {func}: func("))
+        .unwrap_or_else(|| panic!("no WIT function {func}"));
+    let rest = &WIT[start + func.len() + 11..];
+    let params = pairs(&rest[..rest.find(") ->").unwrap()]);
+    match params.as_slice() {
+        [(name, ty)] if name == "request" => record(ty),
+        _ => params,
+    }
+}
+
+fn wit_name(tool: Tool, field: &Field) -> String {
+    RENAMED
+        .iter()
+        .find(|(t, f, _)| *t == tool.name() && *f == field.name)
+        .map_or_else(|| kebab(field.name), |(_, _, w)| w.to_string())
+}
+
+#[test]
+fn every_typed_function_takes_exactly_its_tools_arguments() {
+    for &tool in Tool::ALL {
+        let func = kebab(tool.name());
+        let params = parameters(&func);
+        let fields = tool.spec().fields;
+        let want: Vec<String> = fields.iter().map(|f| wit_name(tool, f)).collect();
+        let got: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(got, want, "{func}: WIT parameters vs the tool's arguments");
+        for (field, (name, ty)) in fields.iter().zip(&params) {
+            if field.required {
+                assert!(!ty.starts_with("option<"), "{func}.{name} is required");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_wit_reader_sees_records_and_parameters() {
+    assert_eq!(kebab("autoStopInterval"), "auto-stop-interval");
+    assert_eq!(kebab("get_current_api_key"), "get-current-api-key");
+    assert_eq!(
+        parameters("stop-sandbox"),
+        [
+            ("sandbox".to_string(), "string".to_string()),
+            ("force".to_string(), "bool".to_string()),
+            ("timeout".to_string(), "option<u32>".to_string()),
+        ]
+    );
+    assert!(
+        record("sandbox")
+            .iter()
+            .any(|(n, _)| n == "network-allow-list")
+    );
+}
+
+#[test]
+fn every_typed_result_record_has_the_fields_of_its_output_schema() {
+    use super::schemas;
+    // (WIT record, the schema of the same result, fields only JSON carries)
+    let results: [(&str, serde_json::Value, &[&str]); 7] = [
+        ("sandbox", schemas::sandbox(), &[]),
+        (
+            "snapshot",
+            schemas::snapshot_list()["properties"]["snapshots"]["items"].clone(),
+            &[],
+        ),
+        ("api-key", schemas::api_key(), &["organizationId"]),
+        ("execute-response", schemas::execution(), &[]),
+        ("minted-key", schemas::minted_key(), &[]),
+        (
+            "ephemeral-key",
+            schemas::ephemeral_key_list()["properties"]["ephemeralKeys"]["items"].clone(),
+            &[],
+        ),
+        ("sweep-report", schemas::sweep_report(), &[]),
+    ];
+    for (name, schema, json_only) in results {
+        let want: Vec<String> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| !json_only.contains(&k.as_str()))
+            .map(|k| kebab(k))
+            .collect();
+        let mut got: Vec<String> = record(name).into_iter().map(|(n, _)| n).collect();
+        let mut want = want;
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "WIT record {name} vs its output schema");
+    }
+}
