@@ -12,7 +12,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-venv="${DAYTONA_SDK_VENV:-$here/../../.venv}"
+venv="${DAYTONA_SDK_VENV:-$here/../../../.venv}"
 version="${DAYTONA_SDK_VERSION:-0.226.1}"
 python="${PYTHON:-python3}"
 

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use host_test::emulator::{Emulator, EmulatorOptions, FAIL_LABEL, Fault, SandboxSeed};
+use daytona_emulator::{Emulator, EmulatorOptions, FAIL_LABEL, Fault, SandboxSeed};
 use serde_json::{Value, json};
 
 mod http {
@@ -902,7 +902,7 @@ async fn sandboxes_can_fail_to_start() {
     );
     let s = create(
         &c,
-        json!({"labels": {host_test::emulator::BUILD_FAIL_LABEL: "bad Dockerfile"}}),
+        json!({"labels": {daytona_emulator::BUILD_FAIL_LABEL: "bad Dockerfile"}}),
     )
     .await;
     assert_eq!(s["state"], "build_failed");
