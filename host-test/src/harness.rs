@@ -121,17 +121,25 @@ pub fn kind_name(kind: &types::ErrorKind) -> &'static str {
     }
 }
 
-/// Compile the component at `path` (cached beside it, keyed by its hash, so
-/// each process after the first loads instead of compiling) and link WASI and
-/// `wasi:http` for it: what both the library harness and the MCP server need.
-pub(crate) fn compile_and_link(path: &Path) -> Result<(Engine, Component, Linker<HostState>)> {
+/// An engine with the default configuration whose compiled components are
+/// cached in `wasmtime-cache/` beside the component at `path`: a component this
+/// checkout built is compiled once, then loaded (debug builds of cranelift take
+/// tens of seconds per component).
+pub fn caching_engine(path: &Path) -> Result<Engine> {
     let mut config = Config::new();
     if let Some(dir) = path.parent() {
         let mut cache = wasmtime::CacheConfig::new();
         cache.with_directory(dir.join("wasmtime-cache"));
         config.cache(Some(wasmtime::Cache::new(cache)?));
     }
-    let engine = Engine::new(&config)?;
+    Ok(Engine::new(&config)?)
+}
+
+/// Compile the component at `path` (cached beside it, keyed by its hash, so
+/// each process after the first loads instead of compiling) and link WASI and
+/// `wasi:http` for it: what both the library harness and the MCP server need.
+pub(crate) fn compile_and_link(path: &Path) -> Result<(Engine, Component, Linker<HostState>)> {
+    let engine = caching_engine(path)?;
     let component = Component::from_file(&engine, path)
         .map_err(|e| anyhow::anyhow!("loading the component {}: {e:?}", path.display()))?;
     let mut linker = Linker::<HostState>::new(&engine);

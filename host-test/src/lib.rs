@@ -2,9 +2,11 @@
 //! WASI and `wasi:http`, and an emulator of Daytona's API to run it against;
 //! `mcp_server` serves the MCP component (`daytona_mcp.wasm`) over HTTP.
 
-pub mod emulator;
 pub mod harness;
 pub mod host;
 pub mod mcp_server;
 
 pub use harness::{CallConfig, Harness, Instance};
+
+/// The Daytona API emulator, its own crate (`host-test/emulator`, no wasmtime).
+pub use daytona_emulator as emulator;

@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use hyper::server::conn::http1;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use tokio::net::TcpListener;
 use wasmtime::Store;
 use wasmtime_wasi::WasiCtx;
@@ -49,9 +49,24 @@ impl McpServer {
     /// Compile the component at `path` and serve it on 127.0.0.1 at a free
     /// port (or `port`), each request in a fresh instance configured by `call`.
     pub async fn start(path: impl AsRef<Path>, call: CallConfig, port: u16) -> Result<McpServer> {
-        // The pre-linked component keeps its engine.
-        let (_, component, linker) = crate::harness::compile_and_link(path.as_ref())?;
-        let pre = ProxyPre::new(linker.instantiate_pre(&component)?)?;
+        Self::serve(prelink(path.as_ref())?, call, port).await
+    }
+
+    /// Serve the component built from this checkout, compiled once per process
+    /// (every server of a test run shares it, as the library harness does).
+    pub async fn start_default(call: CallConfig) -> Result<McpServer> {
+        static PRE: OnceLock<ProxyPre<HostState>> = OnceLock::new();
+        let pre = match PRE.get() {
+            Some(pre) => pre.clone(),
+            None => {
+                let pre = prelink(Path::new(MCP_COMPONENT_PATH))?;
+                PRE.get_or_init(|| pre).clone()
+            }
+        };
+        Self::serve(pre, call, 0).await
+    }
+
+    async fn serve(pre: ProxyPre<HostState>, call: CallConfig, port: u16) -> Result<McpServer> {
         let shared = Arc::new(Shared {
             pre,
             call,
@@ -66,11 +81,6 @@ impl McpServer {
             shared,
             task: Some(task),
         })
-    }
-
-    /// Serve the component built from this checkout.
-    pub async fn start_default(call: CallConfig) -> Result<McpServer> {
-        Self::start(MCP_COMPONENT_PATH, call, 0).await
     }
 
     /// `http://127.0.0.1:PORT/mcp`.
@@ -114,6 +124,13 @@ impl McpServer {
         }
         Ok(())
     }
+}
+
+/// Compile (or load from the cache) and pre-link the component at `path`; the
+/// pre-linked component keeps its engine.
+fn prelink(path: &Path) -> Result<ProxyPre<HostState>> {
+    let (_, component, linker) = crate::harness::compile_and_link(path)?;
+    Ok(ProxyPre::new(linker.instantiate_pre(&component)?)?)
 }
 
 impl Drop for McpServer {

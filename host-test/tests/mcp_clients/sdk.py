@@ -1,6 +1,6 @@
 """The official MCP Python SDK (`mcp`, Streamable HTTP client) against daytona_mcp.wasm.
 
-Run by host-test/tests/mcp_clients.rs (through run.sh) against the emulator. For each
+Run by host-test/tests/e2e/mcp_clients.rs (through run.sh) against the emulator. For each
 connection mode (`legacy`: the initialize handshake; `auto`: server/discover, the
 stateless 2026-07-28 revision) it lists the tools, calls list_sandboxes, create_sandbox,
 execute_command, get_sandbox on a missing sandbox (a tool error), delete_sandbox, and

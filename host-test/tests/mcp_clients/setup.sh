@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the MCP clients tests/mcp_clients.rs drives against daytona_mcp.wasm, pinned
+# Installs the MCP clients tests/e2e/mcp_clients.rs drives against daytona_mcp.wasm, pinned
 # and idempotent, into examples/mcp-clients/ (gitignored .venv and node_modules):
 #
 #   setup.sh python   the MCP Python SDK (PyPI mcp) + jsonschema   -> examples/mcp-clients/.venv

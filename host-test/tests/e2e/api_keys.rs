@@ -3,7 +3,7 @@
 //! organization header, the API-key-only `current` route, and the plain
 //! "key management needs a JWT" error when only an API key is configured.
 
-mod common;
+use crate::common;
 
 use host_test::emulator::clock::format_rfc3339;
 

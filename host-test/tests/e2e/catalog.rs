@@ -3,7 +3,7 @@
 //! every result conforms to its output schema, and every behaviour hint matches
 //! what the tool does to Daytona.
 
-mod common;
+use crate::common;
 
 use common::*;
 use host_test::CallConfig;

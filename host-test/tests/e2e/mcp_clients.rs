@@ -11,7 +11,7 @@
 //! `examples/mcp-clients/.venv` and `node_modules`); the wasmtime CLI by
 //! `tests/hosts/setup.sh cli`. No secret may appear in any output.
 
-mod common;
+use crate::common;
 
 use common::{config, emulator};
 use host_test::CallConfig;

@@ -683,7 +683,7 @@ fn readme_states_the_component_sizes_built_here() {
 /// Per-call latency in every host on one emulator: host-test's wasmtime embedding in
 /// process, then each example's `bench N`. Prints; asserts nothing about time.
 ///
-/// `HOSTS_BENCH_N=50 cargo test --release -p host-test --test hosts -- --ignored --nocapture`
+/// `HOSTS_BENCH_N=50 cargo test --release -p host-test --test e2e hosts:: -- --ignored --nocapture`
 #[test]
 #[ignore = "a benchmark; run with --ignored --nocapture"]
 fn bench_every_host_on_one_emulator() {

@@ -4,7 +4,7 @@
 //! component, tool results and errors, the HTTP refusals, secrets kept out of
 //! every answer and log line, and 50 clients at once.
 
-mod common;
+use crate::common;
 
 use common::{config, emulator};
 use host_test::emulator::Emulator;

@@ -1,6 +1,6 @@
 //! Sandbox tools through the real component, in the wasmtime harness, against the emulator.
 
-mod common;
+use crate::common;
 
 use common::*;
 use host_test::emulator::{Emulator, EmulatorOptions, SandboxSeed};

@@ -134,7 +134,7 @@ fn assert_points_at_release_artifact(what: &str, path: &str) {
 
 #[test]
 fn the_component_exports_only_the_incoming_handler_and_imports_only_wasi() {
-    let engine = wasmtime::Engine::default();
+    let engine = host_test::harness::caching_engine(MCP_COMPONENT_PATH.as_ref()).unwrap();
     let mcp = wasmtime::component::Component::from_file(&engine, MCP_COMPONENT_PATH).unwrap();
     let ty = mcp.component_type();
     let exports: Vec<String> = ty.exports(&engine).map(|(n, _)| n.to_string()).collect();

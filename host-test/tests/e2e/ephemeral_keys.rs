@@ -4,7 +4,7 @@
 //! audit trail, and no secret (JWT, API key, minted value) anywhere it should
 //! not be.
 
-mod common;
+use crate::common;
 
 use common::*;
 use host_test::CallConfig;

@@ -8,7 +8,7 @@ use super::lifecycle::SandboxRecord;
 /// A sandbox to put into the emulator directly (see [`super::Emulator::add_sandbox`]).
 ///
 /// ```no_run
-/// # use host_test::emulator::{Emulator, EmulatorOptions, SandboxSeed};
+/// # use daytona_emulator::{Emulator, EmulatorOptions, SandboxSeed};
 /// let emu = Emulator::start(EmulatorOptions::default()).unwrap();
 /// let id = emu.add_sandbox(SandboxSeed::default().named("db").in_state("stopped"));
 /// let broken = emu.add_sandbox(SandboxSeed::default().in_state("error").error_reason("disk full"));

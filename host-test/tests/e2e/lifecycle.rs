@@ -2,7 +2,7 @@
 //! component against the emulator: success and every error path, in both the
 //! typed `sandboxes` interface and `call-tool`.
 
-mod common;
+use crate::common;
 
 use common::*;
 use host_test::emulator::{Emulator, EmulatorOptions, Fault, SandboxSeed};

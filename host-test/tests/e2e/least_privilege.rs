@@ -4,7 +4,7 @@
 //! another route are refused. Each test would fail without its fix: the
 //! emulator's request log shows what was (not) sent.
 
-mod common;
+use crate::common;
 
 use common::*;
 use host_test::CallConfig;

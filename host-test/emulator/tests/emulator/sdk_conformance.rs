@@ -12,7 +12,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use host_test::emulator::{Emulator, EmulatorOptions, SandboxSeed};
+use daytona_emulator::{Emulator, EmulatorOptions, SandboxSeed};
 
 /// First runs install the SDK (tens of seconds); later ones take a few seconds.
 const SCRIPT_DEADLINE: Duration = Duration::from_secs(300);

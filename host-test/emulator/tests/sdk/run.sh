@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Daytona's official Python SDK against a Daytona API (normally the emulator):
 # creates or reuses a virtualenv with the pinned SDK, then runs conformance.py.
+# `run.sh install` only creates the virtualenv (CI does it while it compiles).
 #
 # Environment:
 #   DAYTONA_API_URL, DAYTONA_API_KEY        required (read by conformance.py)
@@ -13,7 +14,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-venv="${DAYTONA_SDK_VENV:-$here/../../.venv}"
+venv="${DAYTONA_SDK_VENV:-$here/../../../.venv}"
 version="${DAYTONA_SDK_VERSION:-0.226.1}"
 python="${PYTHON:-python3}"
 
@@ -44,4 +45,5 @@ fi
 if command -v flock >/dev/null 2>&1; then
     exec 9>&-
 fi
+[ "${1:-}" = install ] && exit 0
 exec "$venv/bin/python" "$here/${CONFORMANCE_SCRIPT:-conformance.py}"

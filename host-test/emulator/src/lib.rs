@@ -35,7 +35,7 @@
 //! directories when the [`Emulator`] is dropped.
 //!
 //! ```no_run
-//! use host_test::emulator::{Emulator, EmulatorOptions};
+//! use daytona_emulator::{Emulator, EmulatorOptions};
 //! let emu = Emulator::start(EmulatorOptions::default()).unwrap();
 //! println!("DAYTONA_API_URL={} DAYTONA_API_KEY={}", emu.api_url(), emu.api_key());
 //! ```
@@ -148,8 +148,10 @@ impl Emulator {
         let thread = std::thread::Builder::new()
             .name("daytona-emulator".into())
             .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
+                // One thread per emulator: every handler awaits (commands run via
+                // tokio::process, blocking waits via spawn_blocking), and a test
+                // process starts dozens of emulators at once.
+                let runtime = tokio::runtime::Builder::new_current_thread()
                     .thread_name("daytona-emulator-rt")
                     .enable_all()
                     .build();
