@@ -32,7 +32,7 @@ pub struct Request {
     pub url: String,
     /// Extra headers (authentication is added by [`Client`]).
     pub headers: Vec<(String, String)>,
-    /// A JSON body, if any.
+    /// A body, if any: JSON unless `headers` give another content-type.
     pub body: Option<Vec<u8>>,
     /// Which credential to send.
     pub auth: AuthPreference,
@@ -539,7 +539,11 @@ impl<'a, T: Transport> Client<'a, T> {
             }
         }
         headers.push(("x-daytona-source".into(), "daytona-tools".into()));
-        if request.body.is_some() {
+        // A body is JSON unless the request says otherwise (a multipart upload).
+        let typed = headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+        if request.body.is_some() && !typed {
             headers.push(("content-type".into(), "application/json".into()));
         }
         headers.push(("accept".into(), "application/json".into()));

@@ -124,6 +124,15 @@ fn check(field: &Field, value: &Value) -> Result<(), Error> {
             Value::Bool(_) => Ok(()),
             _ => fail("must be true or false".into()),
         },
+        Ty::Choice { values } => match value.as_str() {
+            Some(s) if values.contains(&s) => Ok(()),
+            Some(s) => fail(format!(
+                "is '{}', not one of: {}",
+                crate::error::scrub(s, &[]),
+                values.join(", ")
+            )),
+            None => fail(format!("must be one of: {}", values.join(", "))),
+        },
         Ty::StringList { values } => {
             let Some(items) = value.as_array() else {
                 return fail("must be a list of strings".into());

@@ -6,6 +6,7 @@
 
 pub mod args;
 pub mod contract;
+pub mod file_tools;
 pub mod key_tools;
 pub mod sandbox_tools;
 pub mod schemas;
@@ -60,7 +61,7 @@ macro_rules! catalog {
                 }
             }
 
-            /// Its `DAYTONA_TOOLS` preset: `sandboxes` or `keys`.
+            /// Its `DAYTONA_TOOLS` preset: `sandboxes`, `files` or `keys`.
             pub fn area(self) -> &'static str {
                 match self {
                     $($(Tool::$tool => $area,)*)*
@@ -89,6 +90,10 @@ catalog! {
     "sandboxes" in sandbox_tools: [
         ListSandboxes, GetSandbox, CreateSandbox, DeleteSandbox, StartSandbox, StopSandbox,
         ExecuteCommand, ListSnapshots,
+    ];
+    "files" in file_tools: [
+        ListFiles, ReadFile, WriteFile, DownloadFile, DeleteFile, MoveFile, CreateFolder,
+        GetFileInfo, FindInFiles, SearchFiles, ReplaceInFiles,
     ];
     "keys" in key_tools: [
         CreateApiKey, ListApiKeys, GetCurrentApiKey, GetApiKey, DeleteApiKey, DeleteApiKeyForUser,
@@ -192,6 +197,7 @@ impl Ty {
                 json!({ "type": "integer", "minimum": min, "maximum": max })
             }
             Ty::Boolean => json!({ "type": "boolean" }),
+            Ty::Choice { values } => json!({ "type": "string", "enum": values }),
             Ty::StringList { values } => match values {
                 Some(values) => {
                     json!({ "type": "array", "items": { "type": "string", "enum": values } })

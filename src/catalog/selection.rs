@@ -2,7 +2,8 @@
 //! tool names, where a leading `-` removes. Unset means every tool.
 //!
 //! Presets: `all`; `read-only` (tools that change nothing); `sandboxes` (the
-//! sandbox tools, no key management); `keys` (API-key and ephemeral-key tools).
+//! sandbox tools, no key management); `files` (the file tools); `keys`
+//! (API-key and ephemeral-key tools).
 //! Example: `DAYTONA_TOOLS=sandboxes,-delete_sandbox,mint_ephemeral_key`.
 
 use super::Tool;
@@ -105,7 +106,7 @@ fn expand(item: &str) -> Option<Vec<Tool>> {
     match item {
         "all" => Some(all.collect()),
         "read-only" => Some(all.filter(|t| t.spec().hints.read_only).collect()),
-        "sandboxes" | "keys" => Some(all.filter(|t| t.area() == item).collect()),
+        "sandboxes" | "files" | "keys" => Some(all.filter(|t| t.area() == item).collect()),
         name => Tool::from_name(name).map(|t| vec![t]),
     }
 }
@@ -114,7 +115,7 @@ fn unknown(item: &str) -> Error {
     let names: Vec<&str> = Tool::ALL.iter().map(|t| t.name()).collect();
     Error::config(
         format!(
-            "{VARIABLE} names '{}', which is neither a preset (all, read-only, sandboxes, keys) nor a tool",
+            "{VARIABLE} names '{}', which is neither a preset (all, read-only, sandboxes, files, keys) nor a tool",
             crate::error::scrub(item, &[])
         ),
         format!(
@@ -144,6 +145,15 @@ mod tests {
         assert!(s.allows(Tool::ListSandboxes) && s.allows(Tool::GetSandbox));
         assert!(!s.allows(Tool::CreateSandbox) && !s.allows(Tool::ExecuteCommand));
         assert!(s.tools().all(|t| t.spec().hints.read_only));
+        assert!(s.allows(Tool::ReadFile) && s.allows(Tool::FindInFiles));
+        assert!(!s.allows(Tool::WriteFile) && !s.allows(Tool::DeleteFile));
+    }
+
+    #[test]
+    fn the_files_preset_holds_the_file_tools() {
+        let s = Selection::parse("files").unwrap();
+        assert_eq!(s.tools().count(), 11);
+        assert!(s.allows(Tool::WriteFile) && !s.allows(Tool::ExecuteCommand));
     }
 
     #[test]

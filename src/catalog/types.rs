@@ -17,6 +17,11 @@ pub enum Ty {
     },
     /// true or false.
     Boolean,
+    /// One string from a fixed set.
+    Choice {
+        /// The accepted values.
+        values: &'static [&'static str],
+    },
     /// A list of strings, optionally from a fixed set.
     StringList {
         /// The accepted values, if fixed.
@@ -73,6 +78,10 @@ impl Hints {
     pub const DELETE: Hints = Hints::new(false, true, true);
     /// Runs arbitrary code that may change or destroy anything in a sandbox.
     pub const RUN: Hints = Hints::new(false, true, false);
+    /// Replaces what is there (a file's content); writing the same again changes nothing more.
+    pub const OVERWRITE: Hints = Hints::new(false, true, true);
+    /// Changes or removes existing data; repeating it does something else or fails (move, replace).
+    pub const REWRITE: Hints = Hints::new(false, true, false);
 
     /// Every tool here reaches Daytona, so `open_world` is always set.
     const fn new(read_only: bool, destructive: bool, idempotent: bool) -> Hints {

@@ -122,7 +122,7 @@ fn the_wit_reader_sees_records_and_parameters() {
 fn every_typed_result_record_has_the_fields_of_its_output_schema() {
     use super::schemas;
     // (WIT record, the schema of the same result, fields only JSON carries)
-    let results: [(&str, serde_json::Value, &[&str]); 7] = [
+    let results: [(&str, serde_json::Value, &[&str]); 15] = [
         ("sandbox", schemas::sandbox(), &[]),
         (
             "snapshot",
@@ -138,6 +138,18 @@ fn every_typed_result_record_has_the_fields_of_its_output_schema() {
             &[],
         ),
         ("sweep-report", schemas::sweep_report(), &[]),
+        ("file-info", schemas::file_info(), &[]),
+        ("file-listing", schemas::file_listing(), &[]),
+        ("file-text", schemas::file_text(), &[]),
+        ("write-file-response", schemas::file_written(), &[]),
+        ("file-download", schemas::file_download(), &[]),
+        ("find-response", schemas::file_matches(), &[]),
+        ("search-response", schemas::file_names(), &[]),
+        (
+            "replace-result",
+            schemas::file_replacements()["properties"]["results"]["items"].clone(),
+            &[],
+        ),
     ];
     for (name, schema, json_only) in results {
         let want: Vec<String> = schema["properties"]

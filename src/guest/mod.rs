@@ -2,6 +2,7 @@
 //! API, convert to and from the generated types. The one place an [`Error`]
 //! becomes the WIT `error`.
 
+mod files;
 mod keys;
 mod sandboxes;
 

@@ -2,6 +2,7 @@
 //! optional ones default, so newer servers never break a call.
 
 pub mod api_key;
+pub mod files;
 pub mod page;
 pub mod path;
 pub mod sandbox;
