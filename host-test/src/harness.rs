@@ -102,7 +102,9 @@ mod generated {
 }
 
 pub use generated::DaytonaTools;
-pub use generated::exports::daytona::tools::{api_keys, ephemeral_keys, sandboxes, tools, types};
+pub use generated::exports::daytona::tools::{
+    api_keys, ephemeral_keys, files, sandboxes, tools, types,
+};
 
 /// An error kind as users see it everywhere else (WIT, JSON, MCP): kebab-case.
 pub fn kind_name(kind: &types::ErrorKind) -> &'static str {
@@ -330,6 +332,11 @@ impl Instance {
     /// The guest's `sandboxes` interface and the store, for typed calls.
     pub fn sandboxes(&mut self) -> (&sandboxes::Guest, &mut Store<HostState>) {
         (self.bindings.daytona_tools_sandboxes(), &mut self.store)
+    }
+
+    /// The guest's `files` interface and the store, for typed calls.
+    pub fn files(&mut self) -> (&files::Guest, &mut Store<HostState>) {
+        (self.bindings.daytona_tools_files(), &mut self.store)
     }
 
     /// What the guest wrote to stdout and stderr so far.

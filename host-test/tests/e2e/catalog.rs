@@ -81,6 +81,77 @@ const VALID: &[(&str, &str, Expect)] = &[
         r#"{"name": "daytona", "limit": 1}"#,
         Succeeds,
     ),
+    ("list_files", r#"{"sandbox": "box", "path": "."}"#, Succeeds),
+    (
+        "list_files",
+        r#"{"sandbox": "box", "path": "nowhere"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
+    (
+        "read_file",
+        r#"{"sandbox": "box", "path": "notes.txt", "startLine": 1, "endLine": 2}"#,
+        Succeeds,
+    ),
+    (
+        "read_file",
+        r#"{"sandbox": "box", "path": "blob.bin"}"#,
+        Fails(ErrorKind::InvalidInput),
+    ),
+    (
+        "write_file",
+        r#"{"sandbox": "box", "path": "notes.txt", "content": "new"}"#,
+        Succeeds,
+    ),
+    (
+        "write_file",
+        r#"{"sandbox": "box", "path": "notes.txt", "content": "new", "overwrite": false}"#,
+        Fails(ErrorKind::Conflict),
+    ),
+    (
+        "download_file",
+        r#"{"sandbox": "box", "path": "blob.bin"}"#,
+        Succeeds,
+    ),
+    (
+        "delete_file",
+        r#"{"sandbox": "box", "path": "notes.txt"}"#,
+        Succeeds,
+    ),
+    (
+        "delete_file",
+        r#"{"sandbox": "box", "path": "ghost.txt"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
+    (
+        "move_file",
+        r#"{"sandbox": "box", "source": "notes.txt", "destination": "blob.bin"}"#,
+        Succeeds,
+    ),
+    (
+        "create_folder",
+        r#"{"sandbox": "box", "path": "made/here"}"#,
+        Succeeds,
+    ),
+    (
+        "get_file_info",
+        r#"{"sandbox": "box", "path": "notes.txt"}"#,
+        Succeeds,
+    ),
+    (
+        "find_in_files",
+        r#"{"sandbox": "box", "path": ".", "pattern": "two"}"#,
+        Succeeds,
+    ),
+    (
+        "search_files",
+        r#"{"sandbox": "box", "path": ".", "pattern": "*.txt"}"#,
+        Succeeds,
+    ),
+    (
+        "replace_in_files",
+        r#"{"sandbox": "box", "files": ["notes.txt"], "pattern": "two", "newValue": "2"}"#,
+        Succeeds,
+    ),
     (
         "create_api_key",
         r#"{"name": "k1", "permissions": ["write:sandboxes"], "expiresAt": "2030-01-01T00:00:00Z"}"#,
@@ -172,6 +243,44 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     ("execute_command", "timeout", "5"),
     ("list_snapshots", "name", r#""daytona""#),
     ("list_snapshots", "limit", "2"),
+    ("list_files", "sandbox", r#""box""#),
+    ("list_files", "path", r#""dir""#),
+    ("read_file", "sandbox", r#""box""#),
+    ("read_file", "path", r#""notes.txt""#),
+    ("read_file", "startLine", "2"),
+    ("read_file", "endLine", "3"),
+    ("write_file", "sandbox", r#""box""#),
+    ("write_file", "path", r#""dir/new.bin""#),
+    ("write_file", "content", r#""AAEC""#),
+    ("write_file", "encoding", r#""base64""#),
+    ("write_file", "overwrite", "false"),
+    ("download_file", "sandbox", r#""box""#),
+    ("download_file", "path", r#""notes.txt""#),
+    ("delete_file", "sandbox", r#""box""#),
+    ("delete_file", "path", r#""dir""#),
+    ("delete_file", "recursive", "true"),
+    ("move_file", "sandbox", r#""box""#),
+    ("move_file", "source", r#""dir""#),
+    ("move_file", "destination", r#""moved""#),
+    ("create_folder", "sandbox", r#""box""#),
+    ("create_folder", "path", r#""made""#),
+    ("create_folder", "mode", r#""700""#),
+    ("get_file_info", "sandbox", r#""box""#),
+    ("get_file_info", "path", r#""dir""#),
+    ("find_in_files", "sandbox", r#""box""#),
+    ("find_in_files", "path", r#""dir""#),
+    ("find_in_files", "pattern", r#""x""#),
+    ("search_files", "sandbox", r#""box""#),
+    ("search_files", "path", r#""dir""#),
+    ("search_files", "pattern", r#""*""#),
+    ("replace_in_files", "sandbox", r#""box""#),
+    (
+        "replace_in_files",
+        "files",
+        r#"["notes.txt", "dir/inner.txt"]"#,
+    ),
+    ("replace_in_files", "pattern", r#""one""#),
+    ("replace_in_files", "newValue", r#""1""#),
     ("create_api_key", "name", r#""k2""#),
     (
         "create_api_key",
@@ -235,6 +344,39 @@ const INVALID: &[(&str, &str)] = &[
         r#"{"sandbox": "box", "command": "true", "env": {"A-B": "x"}}"#,
     ),
     ("list_snapshots", r#"{"limit": 0}"#),
+    ("list_files", r#"{"sandbox": "box"}"#),
+    (
+        "read_file",
+        r#"{"sandbox": "box", "path": "notes.txt", "startLine": 0}"#,
+    ),
+    (
+        "write_file",
+        r#"{"sandbox": "box", "path": "x", "content": "x", "encoding": "latin1"}"#,
+    ),
+    ("write_file", r#"{"sandbox": "box", "path": "x"}"#),
+    ("download_file", r#"{"sandbox": "box", "path": ""}"#),
+    (
+        "delete_file",
+        r#"{"sandbox": "box", "path": "x", "recursive": "yes"}"#,
+    ),
+    ("move_file", r#"{"sandbox": "box", "source": "x"}"#),
+    (
+        "create_folder",
+        r#"{"sandbox": "box", "path": "x", "mode": 755}"#,
+    ),
+    ("get_file_info", r#"{"path": "x"}"#),
+    (
+        "find_in_files",
+        r#"{"sandbox": "box", "path": ".", "pattern": ""}"#,
+    ),
+    (
+        "search_files",
+        r#"{"sandbox": "box", "path": ".", "glob": "*"}"#,
+    ),
+    (
+        "replace_in_files",
+        r#"{"sandbox": "box", "files": "notes.txt", "pattern": "a", "newValue": "b"}"#,
+    ),
     (
         "create_api_key",
         r#"{"name": "k", "permissions": ["write:everything"]}"#,
@@ -266,6 +408,11 @@ fn setup(tool: &str) -> (Emulator, CallConfig) {
         "started"
     };
     emu.add_sandbox(SandboxSeed::new().named("box").in_state(state));
+    let dir = emu.sandbox_dir("box").unwrap();
+    std::fs::write(dir.join("notes.txt"), "one\ntwo\nthree\n").unwrap();
+    std::fs::write(dir.join("blob.bin"), [0u8, 1, 2, 255]).unwrap();
+    std::fs::create_dir_all(dir.join("dir")).unwrap();
+    std::fs::write(dir.join("dir/inner.txt"), "one x\n").unwrap();
     emu.add_api_key("existing", &["write:sandboxes"], None);
     let at = |secs: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
     emu.add_api_key(
@@ -327,7 +474,11 @@ fn check_outcome(tool: &Tool, args: &str, outcome: &Result<Value, Error>, expect
 #[tokio::test]
 async fn every_schema_is_valid_json_schema_2020_12_with_described_closed_objects() {
     let tools = listed_tools().await;
-    assert_eq!(tools.len(), 18, "the eight sandbox tools and ten key tools");
+    assert_eq!(
+        tools.len(),
+        29,
+        "the eight sandbox tools, eleven file tools and ten key tools"
+    );
     for tool in &tools {
         assert!(
             tool.name.len() <= 128
@@ -436,8 +587,40 @@ async fn schema_and_parser_agree_on_arguments_and_results_match_output_schemas()
     }
 }
 
-/// What a test can see of Daytona's state: sandboxes with their states, and key names.
-type State = (Vec<(String, Option<String>)>, Vec<String>);
+/// What a test can see of Daytona's state: sandboxes with their states, key names, and
+/// the files in sandbox `box` (each path with its content; `None` for a directory).
+type State = (
+    Vec<(String, Option<String>)>,
+    Vec<String>,
+    Vec<(String, Option<Vec<u8>>)>,
+);
+
+/// Every file and directory under `dir`, by path relative to it, sorted.
+fn tree(dir: &std::path::Path) -> Vec<(String, Option<Vec<u8>>)> {
+    fn walk(
+        root: &std::path::Path,
+        at: &std::path::Path,
+        out: &mut Vec<(String, Option<Vec<u8>>)>,
+    ) {
+        let Ok(entries) = std::fs::read_dir(at) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            let name = path.strip_prefix(root).unwrap().display().to_string();
+            if path.is_dir() {
+                out.push((name, None));
+                walk(root, &path, out);
+            } else {
+                out.push((name, std::fs::read(&path).ok()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
 
 fn state(emu: &Emulator) -> State {
     let mut sandboxes: Vec<_> = emu
@@ -451,10 +634,12 @@ fn state(emu: &Emulator) -> State {
     sandboxes.sort();
     let mut keys: Vec<_> = emu.api_keys().into_iter().map(|k| k.name).collect();
     keys.sort();
-    (sandboxes, keys)
+    let files = emu.sandbox_dir("box").map(|d| tree(&d)).unwrap_or_default();
+    (sandboxes, keys, files)
 }
 
-/// Sandboxes and keys in `before` that `after` no longer has (or has destroying).
+/// Sandboxes and keys in `before` that `after` no longer has (or has destroying), and
+/// files it no longer has or has with other content.
 fn removed(before: &State, after: &State) -> Vec<String> {
     let gone_sandboxes = before.0.iter().filter(|(id, _)| {
         after
@@ -464,9 +649,11 @@ fn removed(before: &State, after: &State) -> Vec<String> {
             .is_none_or(|(_, s)| matches!(s.as_deref(), Some("destroying" | "destroyed")))
     });
     let gone_keys = before.1.iter().filter(|k| !after.1.contains(k));
+    let gone_files = before.2.iter().filter(|f| !after.2.contains(f));
     gone_sandboxes
         .map(|(id, _)| id.clone())
         .chain(gone_keys.cloned())
+        .chain(gone_files.map(|(path, _)| path.clone()))
         .collect()
 }
 
@@ -474,7 +661,7 @@ fn removed(before: &State, after: &State) -> Vec<String> {
 /// or, for what the first call deleted, Daytona's 404.
 fn repeated_outcome(tool: &str) -> Expect {
     match tool {
-        "delete_sandbox" | "delete_api_key" | "delete_api_key_for_user" => {
+        "delete_sandbox" | "delete_api_key" | "delete_api_key_for_user" | "delete_file" => {
             Expect::Err(ErrorKind::NotFound)
         }
         _ => Expect::Ok,
@@ -561,6 +748,12 @@ async fn daytona_tools_selects_what_list_tools_shows_and_call_tool_accepts() {
             "list_sandboxes",
             "get_sandbox",
             "list_snapshots",
+            "list_files",
+            "read_file",
+            "download_file",
+            "get_file_info",
+            "find_in_files",
+            "search_files",
             "list_api_keys",
             "get_current_api_key",
             "get_api_key",

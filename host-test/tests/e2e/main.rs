@@ -14,6 +14,7 @@ mod api_keys;
 mod catalog;
 mod deadlines;
 mod ephemeral_keys;
+mod files;
 mod hosts;
 mod least_privilege;
 mod lifecycle;
