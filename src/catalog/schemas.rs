@@ -206,15 +206,142 @@ pub fn sweep_report() -> Value {
     )
 }
 
+fn count() -> Value {
+    json!({ "type": "integer", "minimum": 0 })
+}
+
+fn truncated(what: &str) -> Value {
+    json!({ "type": "boolean", "description": format!("whether {what} were left out to stay within the output limit") })
+}
+
+/// A file or directory, as `get_file_info` and `list_files` return it.
+pub fn file_info() -> Value {
+    object(
+        json!({
+            "name": string(),
+            "isDir": { "type": "boolean" },
+            "size": count(),
+            "mode": { "type": "string", "description": "e.g. -rw-r--r--" },
+            "permissions": { "type": "string", "description": "octal, e.g. 0644" },
+            "owner": string(),
+            "group": string(),
+            "modifiedAt": { "type": "string", "description": "RFC 3339" },
+        }),
+        &[],
+    )
+}
+
+/// `list_files`.
+pub fn file_listing() -> Value {
+    object(
+        json!({
+            "files": { "type": "array", "items": file_info() },
+            "truncated": truncated("entries"),
+            "total": count(),
+        }),
+        &[],
+    )
+}
+
+/// `read_file`.
+pub fn file_text() -> Value {
+    object(
+        json!({
+            "content": { "type": "string", "description": "the lines shown, with their line endings" },
+            "startLine": { "type": "integer", "minimum": 1 },
+            "endLine": { "type": "integer", "minimum": 0, "description": "the last line shown; startLine - 1 when none is" },
+            "truncated": truncated("lines after endLine"),
+            "size": { "type": "integer", "minimum": 0, "description": "the file's size in bytes" },
+        }),
+        &[],
+    )
+}
+
+/// `download_file`.
+pub fn file_download() -> Value {
+    object(
+        json!({
+            "contentBase64": { "type": "string", "description": "the bytes, standard base64 with padding" },
+            "truncated": { "type": "boolean", "description": "whether only the first bytes are given" },
+            "size": { "type": "integer", "minimum": 0, "description": "the file's size in bytes" },
+        }),
+        &[],
+    )
+}
+
+/// `write_file`.
+pub fn file_written() -> Value {
+    object(json!({ "path": string(), "bytes": count() }), &[])
+}
+
+/// `delete_file` and `create_folder`.
+pub fn file_path() -> Value {
+    object(json!({ "path": string() }), &[])
+}
+
+/// `move_file`.
+pub fn file_moved() -> Value {
+    object(json!({ "source": string(), "destination": string() }), &[])
+}
+
+/// `find_in_files`.
+pub fn file_matches() -> Value {
+    let line = object(
+        json!({
+            "file": string(),
+            "line": { "type": "integer", "minimum": 1 },
+            "content": string(),
+        }),
+        &[],
+    );
+    object(
+        json!({
+            "matches": { "type": "array", "items": line },
+            "truncated": truncated("matches"),
+            "total": count(),
+        }),
+        &[],
+    )
+}
+
+/// `search_files`.
+pub fn file_names() -> Value {
+    object(
+        json!({
+            "files": strings(),
+            "truncated": truncated("paths"),
+            "total": count(),
+        }),
+        &[],
+    )
+}
+
+/// `replace_in_files`.
+pub fn file_replacements() -> Value {
+    let result = object(
+        json!({
+            "file": string(),
+            "success": { "type": "boolean" },
+            "error": string(),
+        }),
+        &["error"],
+    );
+    list_of("results", result)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::files::{Download, Found, Listing, Searched, Text, Written};
     use crate::api::toolbox::Outcome;
+    use crate::catalog::Contract;
+    use crate::catalog::file_tools::{DeleteFile, MoveFile, ReplaceInFiles};
     use crate::catalog::key_tools::{Deleted, RevokedKey};
     use crate::config::Secret;
     use crate::error::{Error, ErrorKind};
     use crate::keys::sweep::{SweepFailure, SweepReport};
     use crate::keys::{EphemeralKey, MintedKey};
+    use crate::models::files::{FileInfo, Match, ReplaceResult};
     use crate::models::{ApiKey, Sandbox, Snapshot};
     use std::collections::BTreeSet;
 
@@ -343,6 +470,77 @@ mod tests {
                     failed: vec![failure],
                 }),
             ),
+            (file_info(), full(FileInfo::default())),
+            (
+                file_listing(),
+                full(Listing {
+                    files: vec![FileInfo::default()],
+                    truncated: false,
+                    total: 1,
+                }),
+            ),
+            (
+                file_text(),
+                full(Text {
+                    content: String::new(),
+                    start_line: 1,
+                    end_line: 0,
+                    truncated: false,
+                    size: 0,
+                }),
+            ),
+            (
+                file_download(),
+                full(Download {
+                    content_base64: String::new(),
+                    truncated: false,
+                    size: 0,
+                }),
+            ),
+            (
+                file_written(),
+                full(Written {
+                    path: "p".into(),
+                    bytes: 0,
+                }),
+            ),
+            (file_path(), DeleteFile::output_json("p".into()).unwrap()),
+            (
+                file_moved(),
+                MoveFile::output_json(("a".into(), "b".into())).unwrap(),
+            ),
+            (
+                file_matches(),
+                full(Found {
+                    matches: vec![Match::default()],
+                    truncated: false,
+                    total: 1,
+                }),
+            ),
+            (
+                file_names(),
+                full(Searched {
+                    files: vec!["p".into()],
+                    truncated: false,
+                    total: 1,
+                }),
+            ),
+            (
+                file_replacements(),
+                ReplaceInFiles::output_json(vec![
+                    ReplaceResult {
+                        file: "a".into(),
+                        success: true,
+                        error: None,
+                    },
+                    ReplaceResult {
+                        file: "b".into(),
+                        success: false,
+                        error: Some("e".into()),
+                    },
+                ])
+                .unwrap(),
+            ),
         ];
         for (schema, value) in cases {
             fits(&schema, &value, "result");
@@ -358,127 +556,4 @@ mod tests {
             }
         }
     }
-}
-
-fn count() -> Value {
-    json!({ "type": "integer", "minimum": 0 })
-}
-
-fn truncated(what: &str) -> Value {
-    json!({ "type": "boolean", "description": format!("whether {what} were left out to stay within the output limit") })
-}
-
-/// A file or directory, as `get_file_info` and `list_files` return it.
-pub fn file_info() -> Value {
-    object(
-        json!({
-            "name": string(),
-            "isDir": { "type": "boolean" },
-            "size": count(),
-            "mode": { "type": "string", "description": "e.g. -rw-r--r--" },
-            "permissions": { "type": "string", "description": "octal, e.g. 0644" },
-            "owner": string(),
-            "group": string(),
-            "modifiedAt": { "type": "string", "description": "RFC 3339" },
-        }),
-        &[],
-    )
-}
-
-/// `list_files`.
-pub fn file_listing() -> Value {
-    object(
-        json!({
-            "files": { "type": "array", "items": file_info() },
-            "truncated": truncated("entries"),
-            "total": count(),
-        }),
-        &[],
-    )
-}
-
-/// `read_file`.
-pub fn file_text() -> Value {
-    object(
-        json!({
-            "content": { "type": "string", "description": "the lines shown, with their line endings" },
-            "startLine": { "type": "integer", "minimum": 1 },
-            "endLine": { "type": "integer", "minimum": 0, "description": "the last line shown; startLine - 1 when none is" },
-            "truncated": truncated("lines after endLine"),
-            "size": { "type": "integer", "minimum": 0, "description": "the file's size in bytes" },
-        }),
-        &[],
-    )
-}
-
-/// `download_file`.
-pub fn file_download() -> Value {
-    object(
-        json!({
-            "contentBase64": { "type": "string", "description": "the bytes, standard base64 with padding" },
-            "truncated": { "type": "boolean", "description": "whether only the first bytes are given" },
-            "size": { "type": "integer", "minimum": 0, "description": "the file's size in bytes" },
-        }),
-        &[],
-    )
-}
-
-/// `write_file`.
-pub fn file_written() -> Value {
-    object(json!({ "path": string(), "bytes": count() }), &[])
-}
-
-/// `delete_file` and `create_folder`.
-pub fn file_path() -> Value {
-    object(json!({ "path": string() }), &[])
-}
-
-/// `move_file`.
-pub fn file_moved() -> Value {
-    object(json!({ "source": string(), "destination": string() }), &[])
-}
-
-/// `find_in_files`.
-pub fn file_matches() -> Value {
-    let line = object(
-        json!({
-            "file": string(),
-            "line": { "type": "integer", "minimum": 1 },
-            "content": string(),
-        }),
-        &[],
-    );
-    object(
-        json!({
-            "matches": { "type": "array", "items": line },
-            "truncated": truncated("matches"),
-            "total": count(),
-        }),
-        &[],
-    )
-}
-
-/// `search_files`.
-pub fn file_names() -> Value {
-    object(
-        json!({
-            "files": strings(),
-            "truncated": truncated("paths"),
-            "total": count(),
-        }),
-        &[],
-    )
-}
-
-/// `replace_in_files`.
-pub fn file_replacements() -> Value {
-    let result = object(
-        json!({
-            "file": string(),
-            "success": { "type": "boolean" },
-            "error": string(),
-        }),
-        &["error"],
-    );
-    list_of("results", result)
 }
