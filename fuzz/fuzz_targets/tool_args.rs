@@ -80,7 +80,9 @@ fuzz_target!(|input: (u8, Arguments)| {
                 continue;
             };
             match field.ty {
-                Ty::String { .. } => assert_eq!(args.str(field.name), v.as_str()),
+                Ty::String { .. } | Ty::Choice { .. } => {
+                    assert_eq!(args.str(field.name), v.as_str())
+                }
                 Ty::Integer { .. } => assert_eq!(args.int(field.name), v.as_i64()),
                 Ty::Boolean => assert_eq!(args.bool(field.name), v.as_bool()),
                 Ty::StringList { .. } => {

@@ -92,15 +92,30 @@ impl Toolbox {
         Request::new(method, format!("{}{route}", self.base), what)
             .hint(When::Status(404), NOT_FOUND_HINT)
             .hint(When::Status(403), FORBIDDEN_HINT)
-            .hint(
-                When::Status(400),
-                "the toolbox refused the request; check the path (a directory where a file is expected, or the reverse)",
-            )
     }
 
     fn what(&self, action: &str, path: &str) -> String {
         format!("{action} '{}' in sandbox '{}'", shown_path(path), self.name)
     }
+}
+
+/// Send a toolbox request; a 400 the request does not explain gets the generic hint.
+fn send<T: Transport>(client: &Client<T>, req: Request) -> Result<Response, Error> {
+    let req = req.hint(
+        When::Status(400),
+        "the toolbox refused the request; check the path (a directory where a file is expected, or the reverse)",
+    );
+    client.send(&req)
+}
+
+/// [`send`], then decode the JSON answer.
+fn json<T: Transport, R: serde::de::DeserializeOwned>(
+    client: &Client<T>,
+    req: Request,
+) -> Result<R, Error> {
+    let what = req.what.clone();
+    let answer = send(client, req)?;
+    crate::http::decode(&answer.body, &what)
 }
 
 /// A path for a message: scrubbed of control characters and bounded.
@@ -135,7 +150,7 @@ pub fn list<T: Transport>(client: &Client<T>, sandbox: &str, path: &str) -> Resu
     let req = tb
         .request(Method::Get, "/files", tb.what("list", path))
         .query("path", path);
-    let files: Vec<FileInfo> = client.json(&req)?;
+    let files: Vec<FileInfo> = json(client, req)?;
     let total = files.len() as u64;
     let (files, truncated) = keep_within(files, client.config.output_limit);
     Ok(Listing {
@@ -172,7 +187,7 @@ pub fn info<T: Transport>(
     let req = tb
         .request(Method::Get, "/files/info", tb.what("get info of", path))
         .query("path", path);
-    client.json(&req)
+    json(client, req)
 }
 
 /// A file's bytes: the first part of it when it is longer than the answer cap.
@@ -194,7 +209,7 @@ fn download_bytes<T: Transport>(
         .request(Method::Get, "/files/download", tb.what(action, path))
         .query("path", path)
         .keep_ends();
-    let Response { body, cut, .. } = client.send(&req)?;
+    let Response { body, cut, .. } = send(client, req)?;
     Ok(match cut {
         None => Downloaded {
             size: body.len() as u64,
@@ -406,7 +421,7 @@ pub fn write<T: Transport>(
         let req = tb
             .request(Method::Get, "/files/info", tb.what("check", path))
             .query("path", path);
-        match client.send(&req) {
+        match send(client, req) {
             Ok(_) => {
                 return Err(Error::new(
                     ErrorKind::Conflict,
@@ -439,7 +454,7 @@ pub fn write<T: Transport>(
         format!("multipart/form-data; boundary={boundary}"),
     ));
     req.body = Some(body);
-    client.send(&req)?;
+    send(client, req)?;
     Ok(Written {
         path: path.to_string(),
         bytes: bytes.len() as u64,
@@ -507,7 +522,7 @@ pub fn delete<T: Transport>(
         When::Status(400),
         "a directory is deleted only with recursive: true; check the path",
     );
-    client.send(&req).map(|_| ())
+    send(client, req).map(|_| ())
 }
 
 /// Move or rename `source` to `destination`.
@@ -524,7 +539,7 @@ pub fn rename<T: Transport>(
         .request(Method::Post, "/files/move", tb.what("move", source))
         .query("source", source)
         .query("destination", destination);
-    client.send(&req).map(|_| ())
+    send(client, req).map(|_| ())
 }
 
 /// Create a directory (and its parents) with `mode` (octal, e.g. `755`).
@@ -553,7 +568,7 @@ pub fn create_folder<T: Transport>(
         .query("path", path)
         .query_opt("mode", mode)
         .idempotent(true);
-    client.send(&req).map(|_| ())
+    send(client, req).map(|_| ())
 }
 
 /// Lines containing `pattern` in the files under `path`, bounded.
@@ -586,7 +601,7 @@ pub fn find<T: Transport>(
         )
         .query("path", path)
         .query("pattern", pattern);
-    let matches: Vec<Match> = client.json(&req)?;
+    let matches: Vec<Match> = json(client, req)?;
     let total = matches.len() as u64;
     let (matches, truncated) = keep_within(matches, client.config.output_limit);
     Ok(Found {
@@ -626,7 +641,7 @@ pub fn search<T: Transport>(
         )
         .query("path", path)
         .query("pattern", pattern);
-    let answer: SearchResponse = client.json(&req)?;
+    let answer: SearchResponse = json(client, req)?;
     let total = answer.files.len() as u64;
     let (files, truncated) = keep_within(answer.files, client.config.output_limit);
     Ok(Searched {
@@ -681,7 +696,7 @@ pub fn replace<T: Transport>(
     let req = tb
         .request(Method::Post, "/files/replace", what)
         .json(&body)?;
-    let results: Vec<ReplaceResult> = client.json(&req)?;
+    let results: Vec<ReplaceResult> = json(client, req)?;
     let secrets = client.secrets();
     Ok(results
         .into_iter()
