@@ -146,6 +146,15 @@ pub(crate) fn bad_request(message: impl Into<String>) -> ApiError {
     ApiError::bad_request(message).toolbox()
 }
 
+/// A JSON request body, or 400 `INVALID_REQUEST_BODY` in the toolbox shape.
+pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    super::super::errors::parse_json(body).map_err(|e| {
+        ApiError::bad_request(e.message)
+            .with_code("INVALID_REQUEST_BODY")
+            .toolbox()
+    })
+}
+
 /// 404 in the toolbox shape with a typed code.
 pub(crate) fn not_found(message: impl Into<String>, code: &str) -> ApiError {
     ApiError::not_found(message).with_code(code).toolbox()

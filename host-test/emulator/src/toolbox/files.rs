@@ -38,10 +38,10 @@ use serde_json::{Value, json};
 
 use super::super::auth::Principal;
 use super::super::clock::format_rfc3339;
-use super::super::errors::{ApiError, parse_json};
+use super::super::errors::ApiError;
 use super::super::query::Query;
 use super::super::state::Shared;
-use super::common::{Target, access_denied, bad_request, io_error, parse_mode, target};
+use super::common::{Target, access_denied, bad_request, io_error, parse_body, parse_mode, target};
 use super::multipart;
 
 /// Largest upload body accepted.
@@ -62,14 +62,6 @@ fn required<'a>(q: &'a Query, name: &str) -> Result<&'a str, ApiError> {
 fn flag(q: &Query, name: &str) -> bool {
     q.get(name)
         .is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
-}
-
-fn parse_toolbox_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    parse_json(body).map_err(|e| {
-        ApiError::bad_request(e.message)
-            .with_code("INVALID_REQUEST_BODY")
-            .toolbox()
-    })
 }
 
 /// `GET /user-home-dir`.
@@ -301,7 +293,7 @@ pub(crate) async fn bulk_download(
     body: Bytes,
 ) -> Res {
     let t = target(&shared, &caller, &id)?;
-    let req: DownloadRequest = parse_toolbox_json(&body)?;
+    let req: DownloadRequest = parse_body(&body)?;
     let paths = req.paths.ok_or_else(|| bad_request("paths is required"))?;
     let mut b = multipart::Builder::new();
     for raw in &paths {
@@ -659,7 +651,7 @@ pub(crate) async fn replace(
     body: Bytes,
 ) -> Res {
     let t = target(&shared, &caller, &id)?;
-    let req: ReplaceRequest = parse_toolbox_json(&body)?;
+    let req: ReplaceRequest = parse_body(&body)?;
     let files = req.files.ok_or_else(|| bad_request("files is required"))?;
     let pattern = req
         .pattern

@@ -39,10 +39,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::super::auth::Principal;
-use super::super::errors::{ApiError, parse_json};
+use super::super::errors::ApiError;
 use super::super::query::Query;
 use super::super::state::Shared;
-use super::common::{Target, bad_request, internal, target};
+use super::common::{Target, bad_request, internal, parse_body, target};
 
 /// How long one git command may take.
 const GIT_TIMEOUT: Duration = Duration::from_secs(120);
@@ -288,14 +288,6 @@ async fn check_local_auth(t: &Target, url: &str, creds: &Creds) -> Result<(), Ap
     Err(ApiError::unauthorized(format!("{what} for '{url}'"))
         .with_code("GIT_AUTH_FAILED")
         .toolbox())
-}
-
-fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    parse_json(body).map_err(|e| {
-        ApiError::bad_request(e.message)
-            .with_code("INVALID_REQUEST_BODY")
-            .toolbox()
-    })
 }
 
 fn required(v: Option<String>, name: &str) -> Result<String, ApiError> {

@@ -34,9 +34,11 @@ use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
 
 use super::super::auth::Principal;
-use super::super::errors::{ApiError, parse_json};
+use super::super::errors::ApiError;
 use super::super::state::{Shared, random_hex, uuid_v4};
-use super::common::{CommandLogs, Session, SessionCommand, Target, bad_request, not_found, target};
+use super::common::{
+    CommandLogs, Session, SessionCommand, Target, bad_request, not_found, parse_body, target,
+};
 
 type Res = Result<Response, ApiError>;
 
@@ -53,14 +55,6 @@ exit $__daytona_rc"#;
 
 /// Code run's timeout when the request gives none (seconds).
 pub const CODE_RUN_DEFAULT_TIMEOUT_SECS: f64 = 60.0;
-
-fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    parse_json(body).map_err(|e| {
-        ApiError::bad_request(e.message)
-            .with_code("INVALID_REQUEST_BODY")
-            .toolbox()
-    })
-}
 
 fn session_not_found(session_id: &str) -> ApiError {
     not_found(format!("session {session_id} not found"), "NOT_FOUND")
