@@ -3,16 +3,15 @@
 //! is sent; relative paths go as given (the toolbox resolves them against the
 //! user's home). Every answer handed back is bounded by `DAYTONA_OUTPUT_LIMIT_BYTES`.
 
-use super::sandboxes;
+pub use super::toolbox::{MAX_PATH_BYTES, check_path};
+use super::toolbox::{Toolbox, keep_within, shown};
 use crate::error::{Error, ErrorKind, scrub};
-use crate::http::{Client, Method, Request, Response, Transport, When, encode_component};
+use crate::http::{Client, Method, Request, Response, Transport, When};
 use crate::models::files::{FileInfo, Match, ReplaceRequest, ReplaceResult, SearchResponse};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 
-/// Longest path accepted, in bytes (Linux's PATH_MAX).
-pub const MAX_PATH_BYTES: usize = 4096;
 /// Largest content `write_file` sends, in bytes once decoded.
 pub const MAX_WRITE_BYTES: usize = 8 * 1024 * 1024;
 /// Most files one `replace_in_files` call changes.
@@ -24,82 +23,14 @@ const NOT_FOUND_HINT: &str = "check the path with list_files or search_files; re
 const FORBIDDEN_HINT: &str =
     "the sandbox user may not access this path; choose a path under the user's home";
 
-/// Check a path argument: not empty, no NUL, at most [`MAX_PATH_BYTES`].
-pub fn check_path(field: &str, path: &str) -> Result<(), Error> {
-    if path.trim().is_empty() {
-        return Err(Error::invalid_input(format!("`{field}` must not be empty")));
-    }
-    if path.contains('\0') {
-        return Err(Error::invalid_input(format!(
-            "`{field}` contains a NUL character, which no file path can hold"
-        ))
-        .with_hint("remove the NUL from the path"));
-    }
-    if path.len() > MAX_PATH_BYTES {
-        return Err(Error::invalid_input(format!(
-            "`{field}` is {} bytes long; paths are at most {MAX_PATH_BYTES} bytes",
-            path.len()
-        )));
-    }
-    Ok(())
+/// A file request, with the path hints for 404 and 403.
+fn request(tb: &Toolbox, method: Method, route: &str, what: String) -> Request {
+    tb.request(method, route, what)
+        .hint(When::Status(404), NOT_FOUND_HINT)
+        .hint(When::Status(403), FORBIDDEN_HINT)
 }
 
-/// Where a sandbox's toolbox routes start, and its name for messages.
-struct Toolbox {
-    base: String,
-    name: String,
-}
-
-/// The toolbox of a started sandbox.
-fn toolbox<T: Transport>(client: &Client<T>, sandbox: &str) -> Result<Toolbox, Error> {
-    let sandbox = sandboxes::get(client, sandbox)?;
-    if sandbox.state != "started" {
-        return Err(Error::new(
-            ErrorKind::Conflict,
-            format!(
-                "sandbox '{}' is {}; its files are reachable only while it is started",
-                scrub(&sandbox.name, &[]),
-                sandbox.state
-            ),
-        )
-        .with_hint("call start_sandbox first, then try again"));
-    }
-    let id = encode_component(&sandbox.id);
-    let base = match sandbox
-        .toolbox_proxy_url
-        .as_deref()
-        .filter(|u| !u.is_empty())
-    {
-        Some(proxy) => {
-            // The URL comes from Daytona's answer and the request carries the
-            // credential: send it only to a host the configuration trusts.
-            client
-                .config
-                .hosts
-                .check_url(proxy, "the sandbox's toolboxProxyUrl")?;
-            format!("{}/{id}", proxy.trim_end_matches('/'))
-        }
-        None => client.url(&format!("/toolbox/{id}/toolbox")),
-    };
-    Ok(Toolbox {
-        base,
-        name: scrub(&sandbox.name, &[]),
-    })
-}
-
-impl Toolbox {
-    fn request(&self, method: Method, route: &str, what: String) -> Request {
-        Request::new(method, format!("{}{route}", self.base), what)
-            .hint(When::Status(404), NOT_FOUND_HINT)
-            .hint(When::Status(403), FORBIDDEN_HINT)
-    }
-
-    fn what(&self, action: &str, path: &str) -> String {
-        format!("{action} '{}' in sandbox '{}'", shown_path(path), self.name)
-    }
-}
-
-/// Send a toolbox request; a 400 the request does not explain gets the generic hint.
+/// Send a file request; a 400 the request does not explain gets the generic hint.
 fn send<T: Transport>(client: &Client<T>, req: Request) -> Result<Response, Error> {
     let req = req.hint(
         When::Status(400),
@@ -118,19 +49,6 @@ fn json<T: Transport, R: serde::de::DeserializeOwned>(
     crate::http::decode(&answer.body, &what)
 }
 
-/// A path for a message: scrubbed of control characters and bounded.
-fn shown_path(path: &str) -> String {
-    let path = scrub(path, &[]);
-    if path.len() <= 200 {
-        return path;
-    }
-    let mut end = 200;
-    while !path.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}...", &path[..end])
-}
-
 /// A directory's entries, bounded.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -146,10 +64,8 @@ pub struct Listing {
 /// The entries of directory `path`.
 pub fn list<T: Transport>(client: &Client<T>, sandbox: &str, path: &str) -> Result<Listing, Error> {
     check_path("path", path)?;
-    let tb = toolbox(client, sandbox)?;
-    let req = tb
-        .request(Method::Get, "/files", tb.what("list", path))
-        .query("path", path);
+    let tb = Toolbox::open(client, sandbox)?;
+    let req = request(&tb, Method::Get, "/files", tb.what("list", path)).query("path", path);
     let files: Vec<FileInfo> = json(client, req)?;
     let total = files.len() as u64;
     let (files, truncated) = keep_within(files, client.config.output_limit);
@@ -160,22 +76,6 @@ pub fn list<T: Transport>(client: &Client<T>, sandbox: &str, path: &str) -> Resu
     })
 }
 
-/// The first items whose JSON fits in `limit` bytes, and whether any were left out.
-fn keep_within<S: Serialize>(items: Vec<S>, limit: usize) -> (Vec<S>, bool) {
-    let mut used = 0;
-    let mut kept = Vec::new();
-    let count = items.len();
-    for item in items {
-        used += serde_json::to_vec(&item).map_or(0, |v| v.len()) + 1;
-        if used > limit {
-            break;
-        }
-        kept.push(item);
-    }
-    let truncated = kept.len() < count;
-    (kept, truncated)
-}
-
 /// One file or directory's details.
 pub fn info<T: Transport>(
     client: &Client<T>,
@@ -183,10 +83,14 @@ pub fn info<T: Transport>(
     path: &str,
 ) -> Result<FileInfo, Error> {
     check_path("path", path)?;
-    let tb = toolbox(client, sandbox)?;
-    let req = tb
-        .request(Method::Get, "/files/info", tb.what("get info of", path))
-        .query("path", path);
+    let tb = Toolbox::open(client, sandbox)?;
+    let req = request(
+        &tb,
+        Method::Get,
+        "/files/info",
+        tb.what("get info of", path),
+    )
+    .query("path", path);
     json(client, req)
 }
 
@@ -204,9 +108,8 @@ fn download_bytes<T: Transport>(
     action: &str,
 ) -> Result<Downloaded, Error> {
     check_path("path", path)?;
-    let tb = toolbox(client, sandbox)?;
-    let req = tb
-        .request(Method::Get, "/files/download", tb.what(action, path))
+    let tb = Toolbox::open(client, sandbox)?;
+    let req = request(&tb, Method::Get, "/files/download", tb.what(action, path))
         .query("path", path)
         .keep_ends();
     let Response { body, cut, .. } = send(client, req)?;
@@ -276,7 +179,7 @@ fn text_lines(
     let binary = || {
         Error::invalid_input(format!(
             "'{}' is not UTF-8 text (it holds NUL bytes or invalid UTF-8)",
-            shown_path(path)
+            shown(path)
         ))
         .with_hint("use download_file to get its bytes as base64")
     };
@@ -327,7 +230,7 @@ fn text_lines(
     if start > 1 && lines < start && !file.cut {
         return Err(Error::invalid_input(format!(
             "`startLine` is {start} but '{}' has {lines} line(s)",
-            shown_path(path)
+            shown(path)
         ))
         .with_hint("read from an earlier line"));
     }
@@ -416,18 +319,17 @@ pub fn write<T: Transport>(
     overwrite: bool,
 ) -> Result<Written, Error> {
     check_path("path", path)?;
-    let tb = toolbox(client, sandbox)?;
+    let tb = Toolbox::open(client, sandbox)?;
     if !overwrite {
-        let req = tb
-            .request(Method::Get, "/files/info", tb.what("check", path))
-            .query("path", path);
+        let req =
+            request(&tb, Method::Get, "/files/info", tb.what("check", path)).query("path", path);
         match send(client, req) {
             Ok(_) => {
                 return Err(Error::new(
                     ErrorKind::Conflict,
                     format!(
                         "'{}' already exists in sandbox '{}' and `overwrite` is false",
-                        shown_path(path),
+                        shown(path),
                         tb.name
                     ),
                 )
@@ -446,9 +348,8 @@ pub fn write<T: Transport>(
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     });
-    let mut req = tb
-        .request(Method::Post, "/files/upload", tb.what("write", path))
-        .query("path", path);
+    let mut req =
+        request(&tb, Method::Post, "/files/upload", tb.what("write", path)).query("path", path);
     req.headers.push((
         "content-type".into(),
         format!("multipart/form-data; boundary={boundary}"),
@@ -510,9 +411,8 @@ pub fn delete<T: Transport>(
     recursive: bool,
 ) -> Result<(), Error> {
     check_path("path", path)?;
-    let tb = toolbox(client, sandbox)?;
-    let mut req = tb
-        .request(Method::Delete, "/files", tb.what("delete", path))
+    let tb = Toolbox::open(client, sandbox)?;
+    let mut req = request(&tb, Method::Delete, "/files", tb.what("delete", path))
         .query("path", path)
         .idempotent(true);
     if recursive {
@@ -534,9 +434,8 @@ pub fn rename<T: Transport>(
 ) -> Result<(), Error> {
     check_path("source", source)?;
     check_path("destination", destination)?;
-    let tb = toolbox(client, sandbox)?;
-    let req = tb
-        .request(Method::Post, "/files/move", tb.what("move", source))
+    let tb = Toolbox::open(client, sandbox)?;
+    let req = request(&tb, Method::Post, "/files/move", tb.what("move", source))
         .query("source", source)
         .query("destination", destination);
     send(client, req).map(|_| ())
@@ -558,16 +457,16 @@ pub fn create_folder<T: Transport>(
             scrub(mode, &[])
         )));
     }
-    let tb = toolbox(client, sandbox)?;
-    let req = tb
-        .request(
-            Method::Post,
-            "/files/folder",
-            tb.what("create folder", path),
-        )
-        .query("path", path)
-        .query_opt("mode", mode)
-        .idempotent(true);
+    let tb = Toolbox::open(client, sandbox)?;
+    let req = request(
+        &tb,
+        Method::Post,
+        "/files/folder",
+        tb.what("create folder", path),
+    )
+    .query("path", path)
+    .query_opt("mode", mode)
+    .idempotent(true);
     send(client, req).map(|_| ())
 }
 
@@ -592,15 +491,15 @@ pub fn find<T: Transport>(
 ) -> Result<Found, Error> {
     check_path("path", path)?;
     check_pattern(pattern)?;
-    let tb = toolbox(client, sandbox)?;
-    let req = tb
-        .request(
-            Method::Get,
-            "/files/find",
-            tb.what("search contents under", path),
-        )
-        .query("path", path)
-        .query("pattern", pattern);
+    let tb = Toolbox::open(client, sandbox)?;
+    let req = request(
+        &tb,
+        Method::Get,
+        "/files/find",
+        tb.what("search contents under", path),
+    )
+    .query("path", path)
+    .query("pattern", pattern);
     let matches: Vec<Match> = json(client, req)?;
     let total = matches.len() as u64;
     let (matches, truncated) = keep_within(matches, client.config.output_limit);
@@ -632,15 +531,15 @@ pub fn search<T: Transport>(
 ) -> Result<Searched, Error> {
     check_path("path", path)?;
     check_pattern(pattern)?;
-    let tb = toolbox(client, sandbox)?;
-    let req = tb
-        .request(
-            Method::Get,
-            "/files/search",
-            tb.what("search names under", path),
-        )
-        .query("path", path)
-        .query("pattern", pattern);
+    let tb = Toolbox::open(client, sandbox)?;
+    let req = request(
+        &tb,
+        Method::Get,
+        "/files/search",
+        tb.what("search names under", path),
+    )
+    .query("path", path)
+    .query("pattern", pattern);
     let answer: SearchResponse = json(client, req)?;
     let total = answer.files.len() as u64;
     let (files, truncated) = keep_within(answer.files, client.config.output_limit);
@@ -682,7 +581,7 @@ pub fn replace<T: Transport>(
             "`newValue` must be at most {MAX_WRITE_BYTES} bytes without NUL"
         )));
     }
-    let tb = toolbox(client, sandbox)?;
+    let tb = Toolbox::open(client, sandbox)?;
     let body = ReplaceRequest {
         files: files.to_vec(),
         pattern: pattern.to_string(),
@@ -693,9 +592,7 @@ pub fn replace<T: Transport>(
         files.len(),
         tb.name
     );
-    let req = tb
-        .request(Method::Post, "/files/replace", what)
-        .json(&body)?;
+    let req = request(&tb, Method::Post, "/files/replace", what).json(&body)?;
     let results: Vec<ReplaceResult> = json(client, req)?;
     let secrets = client.secrets();
     Ok(results

@@ -2,6 +2,7 @@
 //! [`crate::http::Client`], shape the answer.
 
 pub mod api_keys;
+pub mod execute;
 pub mod files;
 pub mod lifecycle;
 pub mod salvage;

@@ -2,8 +2,8 @@
 
 use super::contract::{Arguments, Contract, arguments};
 use super::{Hints, ToolSpec, Ty, schemas};
+use crate::api::execute::{self, Outcome};
 use crate::api::sandboxes::{self, ListFilter};
-use crate::api::toolbox::{self, Outcome};
 use crate::api::{lifecycle, snapshots};
 use crate::error::Error;
 use crate::http::{Client, Transport};
@@ -246,7 +246,7 @@ arguments! {
         cwd: Option<String> = "cwd", STRING => "The working directory; the user's home by default.";
         env: BTreeMap<String, String> = "env", Ty::EnvMap =>
             "Extra environment variables for this command; names match ^[A-Za-z_][A-Za-z0-9_]*$.";
-        timeout: Option<u32> = "timeout", Ty::Integer { min: 1, max: toolbox::MAX_TIMEOUT_SECS as i64 } =>
+        timeout: Option<u32> = "timeout", Ty::Integer { min: 1, max: execute::MAX_TIMEOUT_SECS as i64 } =>
             "Seconds before the command is killed (default 10).";
     }
 }
@@ -264,14 +264,14 @@ If the sandbox is stopped, call start_sandbox first.",
     };
     type Output = Outcome;
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Outcome, Error> {
-        let cmd = toolbox::Command {
+        let cmd = execute::Command {
             sandbox: self.sandbox,
             command: self.command,
             cwd: self.cwd,
             env: self.env,
             timeout: self.timeout,
         };
-        toolbox::execute(client, &cmd, client.config.output_limit)
+        execute::execute(client, &cmd, client.config.output_limit)
     }
     fn output_json(outcome: Outcome) -> Result<Value, Error> {
         super::to_value(outcome)

@@ -332,8 +332,8 @@ pub fn file_replacements() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::execute::Outcome;
     use crate::api::files::{Download, Found, Listing, Searched, Text, Written};
-    use crate::api::toolbox::Outcome;
     use crate::catalog::Contract;
     use crate::catalog::file_tools::{DeleteFile, MoveFile, ReplaceInFiles};
     use crate::catalog::key_tools::{Deleted, RevokedKey};

@@ -1,0 +1,304 @@
+//! Running a command in a sandbox (`execute_command`) through the toolbox: the sandbox's
+//! `toolboxProxyUrl` route first, the legacy API route when there is no proxy
+//! URL or it answers 404.
+
+use super::salvage::salvage;
+use super::sandboxes;
+use crate::api::lifecycle::check_env_names;
+use crate::error::{Error, ErrorKind, scrub};
+use crate::http::{Client, Method, Request, Response, Transport, When, decode, encode_component};
+use crate::models::toolbox::{ExecuteRequest, ExecuteResponse};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Daytona's default command timeout, seconds.
+pub const DEFAULT_TIMEOUT_SECS: u32 = 10;
+/// Longest command timeout accepted, seconds.
+pub const MAX_TIMEOUT_SECS: u32 = 3600;
+/// Time allowed beyond the command's own timeout for the answer to arrive.
+const ANSWER_MARGIN: Duration = Duration::from_secs(15);
+
+/// A command to run.
+#[derive(Debug, Clone, Default)]
+pub struct Command {
+    /// The sandbox (ID or name).
+    pub sandbox: String,
+    /// The shell command.
+    pub command: String,
+    /// Working directory.
+    pub cwd: Option<String>,
+    /// Extra environment variables.
+    pub env: BTreeMap<String, String>,
+    /// Seconds before the command is killed.
+    pub timeout: Option<u32>,
+}
+
+/// What the command did, as the `execute_command` tool returns it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outcome {
+    /// The exit code (-1 when the command could not start).
+    pub exit_code: i32,
+    /// Merged stdout and stderr, bounded.
+    pub result: String,
+    /// Whether `result` was cut.
+    pub truncated: bool,
+    /// Length in bytes of the whole output.
+    pub result_length: u64,
+}
+
+/// Run `cmd` in a started sandbox; output beyond `output_limit` bytes is cut with a marker.
+pub fn execute<T: Transport>(
+    client: &Client<T>,
+    cmd: &Command,
+    output_limit: usize,
+) -> Result<Outcome, Error> {
+    if cmd.command.trim().is_empty() {
+        return Err(Error::invalid_input("`command` must not be empty"));
+    }
+    if cmd.command.contains('\0') {
+        return Err(Error::invalid_input(
+            "`command` contains a NUL character, which no shell can run",
+        )
+        .with_hint("remove the NUL; to pass binary data, encode it (e.g. base64) in the command"));
+    }
+    if let Some(t) = cmd.timeout
+        && !(1..=MAX_TIMEOUT_SECS).contains(&t)
+    {
+        return Err(Error::invalid_input(format!(
+            "`timeout` is {t}; it must be from 1 to {MAX_TIMEOUT_SECS} seconds"
+        )));
+    }
+    check_env_names("env", cmd.env.keys())?;
+    let sandbox = sandboxes::get(client, &cmd.sandbox)?;
+    if sandbox.state != "started" {
+        return Err(Error::new(
+            ErrorKind::Conflict,
+            format!(
+                "sandbox '{}' is {}; commands run only in a started sandbox",
+                sandbox.name, sandbox.state
+            ),
+        )
+        .with_hint("call start_sandbox first, then run the command again"));
+    }
+    let timeout = cmd.timeout.unwrap_or(DEFAULT_TIMEOUT_SECS);
+    let body = ExecuteRequest {
+        command: cmd.command.clone(),
+        cwd: cmd.cwd.clone(),
+        envs: (!cmd.env.is_empty()).then(|| cmd.env.clone()),
+        timeout: Some(timeout),
+    };
+    let what = format!(
+        "execute a command in sandbox '{}'",
+        scrub(&sandbox.name, &[])
+    );
+    let wait = Duration::from_secs(u64::from(timeout)) + ANSWER_MARGIN;
+    // The command's run time is the call's own wait: its budget grows by as much.
+    client.extend_call(wait);
+    let id = encode_component(&sandbox.id);
+
+    let via_proxy = match sandbox
+        .toolbox_proxy_url
+        .as_deref()
+        .filter(|u| !u.is_empty())
+    {
+        Some(proxy) => {
+            // The URL comes from Daytona's answer and the request carries the
+            // credential: send it only to a host the configuration trusts.
+            client
+                .config
+                .hosts
+                .check_url(proxy, "the sandbox's toolboxProxyUrl")?;
+            let url = format!("{}/{id}/process/execute", proxy.trim_end_matches('/'));
+            let req = Request::new(Method::Post, url, what.clone())
+                .json(&body)?
+                .timeout(wait)
+                .keep_ends()
+                .hint(When::Status(408), too_long(timeout));
+            match client.send(&req) {
+                Err(e) if e.status == Some(404) => None,
+                other => Some(other),
+            }
+        }
+        None => None,
+    };
+    let answer = match via_proxy {
+        Some(answer) => answer,
+        None => {
+            // The legacy route takes no `envs`: the variables are exported in the command itself.
+            let legacy = ExecuteRequest {
+                command: with_exports(&cmd.command, &cmd.env),
+                envs: None,
+                ..body
+            };
+            let url = client.url(&format!("/toolbox/{id}/toolbox/process/execute"));
+            let req = Request::new(Method::Post, url, what.clone())
+                .json(&legacy)?
+                .timeout(wait)
+                .keep_ends()
+                .hint(When::Status(408), too_long(timeout));
+            client.send(&req)
+        }
+    };
+    let answer = answer?;
+    outcome(&answer, &what, output_limit)
+}
+
+/// The hint for a command the toolbox stopped at its timeout (HTTP 408).
+fn too_long(timeout: u32) -> String {
+    format!(
+        "the command ran longer than its timeout ({timeout} s) and was stopped; raise `timeout` or run it in the background"
+    )
+}
+
+/// The outcome from the answer. An answer over the body cap was cut in the
+/// middle: the command ran, so its exit code and the ends of its output are
+/// read from the parts kept, and the result says it was truncated.
+fn outcome(answer: &Response, what: &str, output_limit: usize) -> Result<Outcome, Error> {
+    let (exit_code, result, truncated, result_length) = match &answer.cut {
+        None => {
+            let answer: ExecuteResponse = decode(&answer.body, what)?;
+            let (result, truncated, length) =
+                bound_output(answer.result.unwrap_or_default(), output_limit);
+            (answer.exit_code, result, truncated, length)
+        }
+        Some(cut) => {
+            let s = salvage(&answer.body, &cut.tail, cut.total);
+            let length = s.result_length;
+            let result = join_ends(&s.head, &s.tail, length, output_limit);
+            (s.exit_code, result, true, length)
+        }
+    };
+    let exit_code = exit_code.map_or(-1, |c| {
+        c.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+    });
+    Ok(Outcome {
+        exit_code,
+        result,
+        truncated,
+        result_length,
+    })
+}
+
+/// `export K='v'; command`, single quotes escaped, for the legacy route.
+fn with_exports(command: &str, env: &BTreeMap<String, String>) -> String {
+    if env.is_empty() {
+        return command.to_string();
+    }
+    let exports: Vec<String> = env
+        .iter()
+        .map(|(k, v)| format!("{k}='{}'", v.replace('\'', r"'\''")))
+        .collect();
+    format!("export {}; {command}", exports.join(" "))
+}
+
+/// Keep the output within `limit` bytes: a quarter from the start, the rest
+/// from the end (where errors usually are), with a marker saying what was cut.
+pub fn bound_output(output: String, limit: usize) -> (String, bool, u64) {
+    let total = output.len() as u64;
+    if output.len() <= limit {
+        return (output, false, total);
+    }
+    (join_ends(&output, &output, total, limit), true, total)
+}
+
+/// At most `limit` bytes: a quarter from the start of `head`, the rest from
+/// the end of `tail`, and a marker saying how much of `total` was cut.
+fn join_ends(head: &str, tail: &str, total: u64, limit: usize) -> String {
+    let cut = total.saturating_sub(limit as u64);
+    let marker =
+        format!("\n[... {cut} bytes of output cut: the first and last parts are shown ...]\n");
+    let budget = limit.saturating_sub(marker.len());
+    let head_end = floor_char_boundary(head, (budget / 4).min(head.len()));
+    let tail_len = (budget - budget / 4).min(tail.len());
+    let tail_start = ceil_char_boundary(tail, tail.len() - tail_len);
+    format!("{}{marker}{}", &head[..head_end], &tail[tail_start..])
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_output_is_untouched() {
+        assert_eq!(
+            bound_output("hi\n".into(), 100),
+            ("hi\n".to_string(), false, 3)
+        );
+    }
+
+    #[test]
+    fn long_output_keeps_head_and_tail_within_the_limit() {
+        let out = format!("START{}END", "é".repeat(50_000));
+        let (b, truncated, len) = bound_output(out.clone(), 1024);
+        assert!(truncated);
+        assert_eq!(len, out.len() as u64);
+        assert!(b.len() <= 1024, "{}", b.len());
+        assert!(b.starts_with("START") && b.ends_with("END"));
+        assert!(b.contains("bytes of output cut"));
+    }
+
+    #[test]
+    fn legacy_exports_quote_values() {
+        let env = BTreeMap::from([("A".to_string(), "it's".to_string())]);
+        assert_eq!(
+            with_exports("echo $A", &env),
+            r"export A='it'\''s'; echo $A"
+        );
+    }
+
+    #[test]
+    fn an_answer_over_the_cap_is_a_truncated_outcome_with_its_exit_code() {
+        use crate::http::testing::{Scripted, config};
+        let cfg = config();
+        let t = Scripted::default();
+        t.answer(
+            200,
+            &[],
+            r#"{"id":"sb-1","name":"dev","state":"started","toolboxProxyUrl":"http://emu/toolbox"}"#,
+        );
+        let head = format!(r#"{{"result":"START{}"#, "a".repeat(5000));
+        let tail = format!(r#"{}END\n","exitCode":42}}"#, "z".repeat(5000));
+        t.answer_cut(&head, &tail, 20_000_000);
+        let cmd = Command {
+            sandbox: "dev".into(),
+            command: "yes".into(),
+            ..Default::default()
+        };
+        let out = execute(&Client::new(&cfg, &t), &cmd, 4096).unwrap();
+        assert_eq!(out.exit_code, 42);
+        assert!(out.truncated);
+        assert!(out.result.starts_with("STARTaaa"), "{}", out.result);
+        assert!(out.result.ends_with("zzzEND\n"), "{}", out.result);
+        assert!(out.result.len() <= 4096);
+        assert!(out.result_length > 19_000_000 && out.result_length <= 20_000_000);
+        let sent = t.sent.borrow();
+        assert!(sent[1].0.keep_ends, "the execute request keeps the ends");
+    }
+
+    #[test]
+    fn a_broken_whole_answer_is_still_an_error() {
+        let answer = Response {
+            status: 200,
+            body: br#"{"exitCode": 0, "res"#.to_vec(),
+            ..Response::default()
+        };
+        let err = outcome(&answer, "run", 1024).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Upstream);
+    }
+}
