@@ -7,6 +7,7 @@ pub mod files;
 pub mod lifecycle;
 pub mod salvage;
 pub mod sandboxes;
+pub mod sessions;
 pub mod snapshots;
 pub mod toolbox;
 

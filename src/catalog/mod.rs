@@ -11,6 +11,7 @@ pub mod key_tools;
 pub mod sandbox_tools;
 pub mod schemas;
 pub mod selection;
+pub mod session_tools;
 pub mod types;
 #[cfg(test)]
 mod wit_contract;
@@ -61,7 +62,7 @@ macro_rules! catalog {
                 }
             }
 
-            /// Its `DAYTONA_TOOLS` preset: `sandboxes`, `files` or `keys`.
+            /// Its `DAYTONA_TOOLS` preset: `sandboxes`, `files`, `keys` or `sessions`.
             pub fn area(self) -> &'static str {
                 match self {
                     $($(Tool::$tool => $area,)*)*
@@ -98,6 +99,10 @@ catalog! {
     "keys" in key_tools: [
         CreateApiKey, ListApiKeys, GetCurrentApiKey, GetApiKey, DeleteApiKey, DeleteApiKeyForUser,
         MintEphemeralKey, RevokeEphemeralKey, ListEphemeralKeys, RevokeExpiredKeys,
+    ];
+    "sessions" in session_tools: [
+        CreateSession, RunSessionCommand, GetSessionCommandLogs, DeleteSession, ListSessions,
+        RunCode,
     ];
 }
 

@@ -329,19 +329,100 @@ pub fn file_replacements() -> Value {
     list_of("results", result)
 }
 
+/// `create_session` and `delete_session`.
+pub fn session_id() -> Value {
+    object(json!({ "sessionId": string() }), &[])
+}
+
+fn exit_code_or_null(running: &str) -> Value {
+    json!({ "type": ["integer", "null"], "description": format!("null {running}") })
+}
+
+/// `run_session_command` and `get_session_command_logs`.
+pub fn command_output() -> Value {
+    object(
+        json!({
+            "commandId": { "type": "string", "description": "for get_session_command_logs" },
+            "exitCode": exit_code_or_null("while the command runs (always with async)"),
+            "stdout": string(),
+            "stderr": string(),
+            "truncated": { "type": "boolean", "description": "whether output was left out: cut to the output limit, or lines before `tail`" },
+            "outputLength": { "type": "integer", "minimum": 0, "description": "bytes of stdout and stderr in all" },
+        }),
+        &[],
+    )
+}
+
+/// `list_sessions`.
+pub fn session_list() -> Value {
+    let command = object(
+        json!({
+            "id": string(),
+            "command": string(),
+            "exitCode": exit_code_or_null("while it runs"),
+        }),
+        &[],
+    );
+    let session = object(
+        json!({
+            "sessionId": string(),
+            "commands": { "type": "array", "items": command, "description": "the most recent ones, oldest first" },
+            "commandCount": count(),
+        }),
+        &[],
+    );
+    object(
+        json!({
+            "sessions": { "type": "array", "items": session },
+            "truncated": truncated("sessions"),
+            "total": count(),
+        }),
+        &[],
+    )
+}
+
+/// `run_code`.
+pub fn code_run() -> Value {
+    let chart = object(
+        json!({
+            "type": { "type": "string", "description": "line, scatter, bar, pie, box_and_whisker, composite_chart, ..." },
+            "title": string(),
+            "xLabel": string(),
+            "yLabel": string(),
+            "elements": count(),
+            "hasPng": { "type": "boolean", "description": "whether Daytona rendered an image (not returned)" },
+        }),
+        &[],
+    );
+    object(
+        json!({
+            "exitCode": { "type": "integer", "description": "-1 when the program could not start" },
+            "result": { "type": "string", "description": "stdout and stderr, merged, possibly cut" },
+            "truncated": { "type": "boolean" },
+            "resultLength": { "type": "integer", "minimum": 0, "description": "bytes of the whole output" },
+            "charts": { "type": "array", "items": chart, "description": "the first 100 charts drawn" },
+            "chartCount": count(),
+        }),
+        &[],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::api::execute::Outcome;
     use crate::api::files::{Download, Found, Listing, Searched, Text, Written};
+    use crate::api::sessions::{ChartInfo, CodeRun, CommandOutput, SessionInfo, SessionList};
     use crate::catalog::Contract;
     use crate::catalog::file_tools::{DeleteFile, MoveFile, ReplaceInFiles};
     use crate::catalog::key_tools::{Deleted, RevokedKey};
+    use crate::catalog::session_tools::CreateSession;
     use crate::config::Secret;
     use crate::error::{Error, ErrorKind};
     use crate::keys::sweep::{SweepFailure, SweepReport};
     use crate::keys::{EphemeralKey, MintedKey};
     use crate::models::files::{FileInfo, Match, ReplaceResult};
+    use crate::models::sessions::Command;
     use crate::models::{ApiKey, Sandbox, Snapshot};
     use std::collections::BTreeSet;
 
@@ -540,6 +621,51 @@ mod tests {
                     },
                 ])
                 .unwrap(),
+            ),
+            (
+                session_id(),
+                CreateSession::output_json("s".into()).unwrap(),
+            ),
+            (
+                command_output(),
+                full(CommandOutput {
+                    command_id: "c".into(),
+                    exit_code: None,
+                    stdout: String::new(),
+                    stderr: String::new(),
+                    truncated: false,
+                    output_length: 0,
+                }),
+            ),
+            (
+                session_list(),
+                full(SessionList {
+                    sessions: vec![SessionInfo {
+                        session_id: "s".into(),
+                        commands: vec![Command::default()],
+                        command_count: 1,
+                    }],
+                    truncated: false,
+                    total: 1,
+                }),
+            ),
+            (
+                code_run(),
+                full(CodeRun {
+                    exit_code: 0,
+                    result: String::new(),
+                    truncated: false,
+                    result_length: 0,
+                    charts: vec![ChartInfo {
+                        kind: "line".into(),
+                        title: String::new(),
+                        x_label: String::new(),
+                        y_label: String::new(),
+                        elements: 1,
+                        has_png: true,
+                    }],
+                    chart_count: 1,
+                }),
             ),
         ];
         for (schema, value) in cases {

@@ -3,7 +3,8 @@
 //!
 //! Presets: `all`; `read-only` (tools that change nothing); `sandboxes` (the
 //! sandbox tools, no key management); `files` (the file tools); `keys`
-//! (API-key and ephemeral-key tools).
+//! (API-key and ephemeral-key tools); `sessions` (long-running processes in
+//! shell sessions, and code runs).
 //! Example: `DAYTONA_TOOLS=sandboxes,-delete_sandbox,mint_ephemeral_key`.
 
 use super::Tool;
@@ -106,7 +107,9 @@ fn expand(item: &str) -> Option<Vec<Tool>> {
     match item {
         "all" => Some(all.collect()),
         "read-only" => Some(all.filter(|t| t.spec().hints.read_only).collect()),
-        "sandboxes" | "files" | "keys" => Some(all.filter(|t| t.area() == item).collect()),
+        "sandboxes" | "files" | "keys" | "sessions" => {
+            Some(all.filter(|t| t.area() == item).collect())
+        }
         name => Tool::from_name(name).map(|t| vec![t]),
     }
 }
@@ -115,7 +118,7 @@ fn unknown(item: &str) -> Error {
     let names: Vec<&str> = Tool::ALL.iter().map(|t| t.name()).collect();
     Error::config(
         format!(
-            "{VARIABLE} names '{}', which is neither a preset (all, read-only, sandboxes, files, keys) nor a tool",
+            "{VARIABLE} names '{}', which is neither a preset (all, read-only, sandboxes, files, keys, sessions) nor a tool",
             crate::error::scrub(item, &[])
         ),
         format!(
@@ -154,6 +157,26 @@ mod tests {
         let s = Selection::parse("files").unwrap();
         assert_eq!(s.tools().count(), 11);
         assert!(s.allows(Tool::WriteFile) && !s.allows(Tool::ExecuteCommand));
+    }
+
+    #[test]
+    fn the_sessions_preset_holds_the_session_and_code_tools() {
+        let s = Selection::parse("sessions").unwrap();
+        let names: Vec<&str> = s.tools().map(|t| t.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "create_session",
+                "run_session_command",
+                "get_session_command_logs",
+                "delete_session",
+                "list_sessions",
+                "run_code"
+            ]
+        );
+        let read = Selection::parse("read-only").unwrap();
+        assert!(read.allows(Tool::ListSessions) && read.allows(Tool::GetSessionCommandLogs));
+        assert!(!read.allows(Tool::RunCode) && !read.allows(Tool::CreateSession));
     }
 
     #[test]

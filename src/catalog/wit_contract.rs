@@ -122,7 +122,7 @@ fn the_wit_reader_sees_records_and_parameters() {
 fn every_typed_result_record_has_the_fields_of_its_output_schema() {
     use super::schemas;
     // (WIT record, the schema of the same result, fields only JSON carries)
-    let results: [(&str, serde_json::Value, &[&str]); 15] = [
+    let results: [(&str, serde_json::Value, &[&str]); 21] = [
         ("sandbox", schemas::sandbox(), &[]),
         (
             "snapshot",
@@ -148,6 +148,26 @@ fn every_typed_result_record_has_the_fields_of_its_output_schema() {
         (
             "replace-result",
             schemas::file_replacements()["properties"]["results"]["items"].clone(),
+            &[],
+        ),
+        ("command-output", schemas::command_output(), &[]),
+        ("session-list", schemas::session_list(), &[]),
+        (
+            "session-info",
+            schemas::session_list()["properties"]["sessions"]["items"].clone(),
+            &[],
+        ),
+        (
+            "session-command",
+            schemas::session_list()["properties"]["sessions"]["items"]["properties"]["commands"]
+                ["items"]
+                .clone(),
+            &[],
+        ),
+        ("code-run", schemas::code_run(), &[]),
+        (
+            "chart-info",
+            schemas::code_run()["properties"]["charts"]["items"].clone(),
             &[],
         ),
     ];

@@ -5,6 +5,7 @@
 mod files;
 mod keys;
 mod sandboxes;
+mod sessions;
 
 use crate::bindings::exports::daytona::tools::tools;
 use crate::bindings::exports::daytona::tools::types as wit;

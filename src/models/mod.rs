@@ -6,6 +6,7 @@ pub mod files;
 pub mod page;
 pub mod path;
 pub mod sandbox;
+pub mod sessions;
 pub mod snapshot;
 pub mod toolbox;
 
