@@ -2,13 +2,15 @@
 //! state and the request log, scripting faults and changing options at run time.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use serde_json::Value;
 
 use super::clock::to_ms;
 use super::faults::ScriptedFault;
-use super::state::{ApiKeyRecord, SnapshotRecord, random_hex};
+use super::state::{ApiKeyRecord, SnapshotRecord, random_hex, uuid_v4};
+use super::toolbox::common::{CommandLogs, Session, SessionCommand};
 use super::{ApiKeyInfo, Emulator, EmulatorOptions, Fault, RecordedRequest, SandboxSeed};
 
 impl Emulator {
@@ -145,5 +147,75 @@ impl Emulator {
             .running
             .retain(|pgid| super::toolbox::group_alive(*pgid));
         inner.running.len()
+    }
+
+    /// The sessions of a sandbox (ID or name), by name, each with its commands' IDs, oldest first.
+    pub fn sessions(&self, id_or_name: &str) -> Vec<(String, Vec<String>)> {
+        let mut inner = self.shared.lock();
+        let Some(id) = inner.sandbox_mut(id_or_name).map(|s| s.id.clone()) else {
+            return Vec::new();
+        };
+        inner
+            .toolbox
+            .sessions
+            .get(&id)
+            .map(|sessions| {
+                sessions
+                    .iter()
+                    .map(|(name, s)| {
+                        (
+                            name.clone(),
+                            s.commands.iter().map(|c| c.id.clone()).collect(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Puts a finished command (`stdout` printed, then exit `exit_code`) into session
+    /// `session` of a sandbox (ID or name), creating the session if needed; returns the
+    /// command's ID. Nothing runs.
+    pub fn add_session_command(
+        &self,
+        id_or_name: &str,
+        session: &str,
+        command: &str,
+        stdout: &str,
+        exit_code: i32,
+    ) -> String {
+        let state_dir = self.shared.root.join(".sessions").join(random_hex(8));
+        std::fs::create_dir_all(&state_dir).expect("session state directory");
+        let mut inner = self.shared.lock();
+        let id = inner
+            .sandbox_mut(id_or_name)
+            .map(|s| s.id.clone())
+            .expect("add_session_command: no such sandbox");
+        let (_, done) = tokio::sync::watch::channel(true);
+        let record = Arc::new(SessionCommand {
+            id: uuid_v4(),
+            command: command.to_string(),
+            pgid: None,
+            logs: Mutex::new(CommandLogs {
+                stdout: stdout.as_bytes().to_vec(),
+                stderr: Vec::new(),
+                output: stdout.as_bytes().to_vec(),
+                exit_code: Some(exit_code),
+            }),
+            done,
+        });
+        inner
+            .toolbox
+            .sessions
+            .entry(id)
+            .or_default()
+            .entry(session.to_string())
+            .or_insert_with(|| Session {
+                commands: Vec::new(),
+                state_dir,
+            })
+            .commands
+            .push(record.clone());
+        record.id.clone()
     }
 }
