@@ -222,10 +222,10 @@ impl Contract for StopSandbox {
     const SPEC: ToolSpec = ToolSpec {
         name: "stop_sandbox",
         title: "Stop a sandbox",
-        description: "Stop a running Daytona sandbox to pause billable compute, keeping its filesystem; running processes end. \
+        description: "Stop a running Daytona sandbox to pause billable compute, keeping its filesystem; running processes end and its sessions are deleted, with their output. \
 Waits until it is stopped. Stopping a stopped sandbox returns it unchanged. Use start_sandbox to resume, delete_sandbox to remove it.",
         fields: Self::FIELDS,
-        hints: Hints::SET_STATE,
+        hints: Hints::STOP,
         output: Some(schemas::sandbox),
     };
     type Output = Sandbox;

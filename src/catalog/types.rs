@@ -78,6 +78,9 @@ impl Hints {
     pub const DELETE: Hints = Hints::new(false, true, true);
     /// Runs arbitrary code that may change or destroy anything in a sandbox.
     pub const RUN: Hints = Hints::new(false, true, false);
+    /// Moves something to a state that ends what runs in it (stopping a sandbox ends its
+    /// processes and deletes its sessions); repeating it changes nothing more.
+    pub const STOP: Hints = Hints::new(false, true, true);
     /// Replaces what is there (a file's content); writing the same again changes nothing more.
     pub const OVERWRITE: Hints = Hints::new(false, true, true);
     /// Changes or removes existing data; repeating it does something else or fails (move, replace).

@@ -26,7 +26,8 @@ const EPHEMERAL: &str = "eph-ci-1893456000-0123456789ab";
 const EPHEMERAL_EXPIRY_SECS: u64 = 1_893_456_000;
 
 /// Each tool with arguments its schema accepts, and how the call ends against the
-/// [`setup`] fixture. `{user_id}` stands for the emulator's user.
+/// [`setup`] fixture. `{user_id}` stands for the emulator's user, `{command_id}` for the
+/// finished command of the fixture's session `work`.
 const VALID: &[(&str, &str, Expect)] = &[
     ("list_sandboxes", "{}", Succeeds),
     (
@@ -206,6 +207,67 @@ const VALID: &[(&str, &str, Expect)] = &[
     ),
     ("list_ephemeral_keys", "{}", Succeeds),
     ("revoke_expired_keys", "{}", Succeeds),
+    (
+        "create_session",
+        r#"{"sandbox": "box", "session": "new"}"#,
+        Succeeds,
+    ),
+    (
+        "create_session",
+        r#"{"sandbox": "box", "session": "work"}"#,
+        Fails(ErrorKind::Conflict),
+    ),
+    (
+        "run_session_command",
+        r#"{"sandbox": "box", "session": "work", "command": "echo hi"}"#,
+        Succeeds,
+    ),
+    (
+        "run_session_command",
+        r#"{"sandbox": "box", "session": "work", "command": "true", "async": true}"#,
+        Succeeds,
+    ),
+    (
+        "run_session_command",
+        r#"{"sandbox": "box", "session": "ghost", "command": "true"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
+    (
+        "get_session_command_logs",
+        r#"{"sandbox": "box", "session": "work", "commandId": "{command_id}"}"#,
+        Succeeds,
+    ),
+    (
+        "get_session_command_logs",
+        r#"{"sandbox": "box", "session": "work", "commandId": "ghost"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
+    (
+        "delete_session",
+        r#"{"sandbox": "box", "session": "work"}"#,
+        Succeeds,
+    ),
+    (
+        "delete_session",
+        r#"{"sandbox": "box", "session": "ghost"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
+    ("list_sessions", r#"{"sandbox": "box"}"#, Succeeds),
+    (
+        "list_sessions",
+        r#"{"sandbox": "ghost"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
+    (
+        "run_code",
+        r#"{"sandbox": "box", "code": "print(6 * 7)", "language": "python"}"#,
+        Succeeds,
+    ),
+    (
+        "run_code",
+        r#"{"sandbox": "box", "code": "import time\ntime.sleep(30)", "language": "python", "timeout": 1}"#,
+        Fails(ErrorKind::Timeout),
+    ),
 ];
 
 /// A value for every property any tool advertises, valid against the [`setup`] fixture:
@@ -300,6 +362,29 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "name",
         r#""eph-ci-1893456000-0123456789ab""#,
     ),
+    ("create_session", "sandbox", r#""box""#),
+    ("create_session", "session", r#""full""#),
+    ("run_session_command", "sandbox", r#""box""#),
+    ("run_session_command", "session", r#""work""#),
+    ("run_session_command", "command", r#""echo started""#),
+    ("run_session_command", "async", "true"),
+    ("get_session_command_logs", "sandbox", r#""box""#),
+    ("get_session_command_logs", "session", r#""work""#),
+    ("get_session_command_logs", "commandId", r#""{command_id}""#),
+    ("get_session_command_logs", "tail", "5"),
+    ("delete_session", "sandbox", r#""box""#),
+    ("delete_session", "session", r#""work""#),
+    ("list_sessions", "sandbox", r#""box""#),
+    ("run_code", "sandbox", r#""box""#),
+    (
+        "run_code",
+        "code",
+        r#""import os, sys\nprint(sys.argv[1:], os.environ['X'])""#,
+    ),
+    ("run_code", "language", r#""python""#),
+    ("run_code", "argv", r#"["a", "b c"]"#),
+    ("run_code", "env", r#"{"X": "1"}"#),
+    ("run_code", "timeout", "20"),
 ];
 
 /// `tool` called with every property its schema advertises, each from [`SAMPLES`].
@@ -394,10 +479,44 @@ const INVALID: &[(&str, &str)] = &[
     ("revoke_ephemeral_key", "{}"),
     ("list_ephemeral_keys", r#"{"all": true}"#),
     ("revoke_expired_keys", r#"{"dryRun": true}"#),
+    ("create_session", r#"{"sandbox": "box"}"#),
+    ("create_session", r#"{"sandbox": "box", "session": ""}"#),
+    (
+        "run_session_command",
+        r#"{"sandbox": "box", "session": "work", "command": "ls", "async": "yes"}"#,
+    ),
+    (
+        "run_session_command",
+        r#"{"sandbox": "box", "session": "work", "command": ""}"#,
+    ),
+    (
+        "get_session_command_logs",
+        r#"{"sandbox": "box", "session": "work", "commandId": "c", "tail": 0}"#,
+    ),
+    (
+        "get_session_command_logs",
+        r#"{"sandbox": "box", "session": "work"}"#,
+    ),
+    ("delete_session", r#"{"sandbox": "box", "session": 1}"#),
+    ("list_sessions", r#"{"sandbox": "box", "session": "work"}"#),
+    (
+        "run_code",
+        r#"{"sandbox": "box", "code": "puts 1", "language": "ruby"}"#,
+    ),
+    (
+        "run_code",
+        r#"{"sandbox": "box", "code": "print(1)", "language": "python", "timeout": 0}"#,
+    ),
+    (
+        "run_code",
+        r#"{"sandbox": "box", "code": "print(1)", "language": "python", "env": {"A-B": "x"}}"#,
+    ),
+    ("run_code", r#"{"sandbox": "box", "code": "print(1)"}"#),
 ];
 
 /// An emulator with one sandbox `box` (stopped when `tool` is `start_sandbox`, so that
-/// starting it does something; started otherwise), the user's key `existing`, an ephemeral
+/// starting it does something; started otherwise, with a session `work` holding one
+/// finished command), the user's key `existing`, an ephemeral
 /// key of ours ([`EPHEMERAL`]) and an expired one, and a guest configured with both the API
 /// key and the JWT, so every tool can run.
 fn setup(tool: &str) -> (Emulator, CallConfig) {
@@ -413,6 +532,9 @@ fn setup(tool: &str) -> (Emulator, CallConfig) {
     std::fs::write(dir.join("blob.bin"), [0u8, 1, 2, 255]).unwrap();
     std::fs::create_dir_all(dir.join("dir")).unwrap();
     std::fs::write(dir.join("dir/inner.txt"), "one x\n").unwrap();
+    if state == "started" {
+        emu.add_session_command("box", "work", "echo ready", "ready\n", 0);
+    }
     emu.add_api_key("existing", &["write:sandboxes"], None);
     let at = |secs: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
     emu.add_api_key(
@@ -437,9 +559,16 @@ fn setup(tool: &str) -> (Emulator, CallConfig) {
     (emu, cfg)
 }
 
-/// Fill in the fixture's `{user_id}`.
+/// Fill in the fixture's `{user_id}` and `{command_id}`.
 fn resolve(emu: &Emulator, args: &str) -> String {
+    let command_id = emu
+        .sessions("box")
+        .into_iter()
+        .find(|(name, _)| name == "work")
+        .and_then(|(_, commands)| commands.into_iter().next())
+        .unwrap_or_default();
     args.replace("{user_id}", &emu.user_id())
+        .replace("{command_id}", &command_id)
 }
 
 async fn listed_tools() -> Vec<Tool> {
@@ -476,8 +605,8 @@ async fn every_schema_is_valid_json_schema_2020_12_with_described_closed_objects
     let tools = listed_tools().await;
     assert_eq!(
         tools.len(),
-        29,
-        "the eight sandbox tools, eleven file tools and ten key tools"
+        35,
+        "the eight sandbox tools, eleven file tools, ten key tools and six session tools"
     );
     for tool in &tools {
         assert!(
@@ -587,12 +716,14 @@ async fn schema_and_parser_agree_on_arguments_and_results_match_output_schemas()
     }
 }
 
-/// What a test can see of Daytona's state: sandboxes with their states, key names, and
-/// the files in sandbox `box` (each path with its content; `None` for a directory).
+/// What a test can see of Daytona's state: sandboxes with their states, key names, the
+/// files in sandbox `box` (each path with its content; `None` for a directory), and its
+/// sessions with their commands' IDs.
 type State = (
     Vec<(String, Option<String>)>,
     Vec<String>,
     Vec<(String, Option<Vec<u8>>)>,
+    Vec<(String, Vec<String>)>,
 );
 
 /// Every file and directory under `dir`, by path relative to it, sorted.
@@ -635,11 +766,11 @@ fn state(emu: &Emulator) -> State {
     let mut keys: Vec<_> = emu.api_keys().into_iter().map(|k| k.name).collect();
     keys.sort();
     let files = emu.sandbox_dir("box").map(|d| tree(&d)).unwrap_or_default();
-    (sandboxes, keys, files)
+    (sandboxes, keys, files, emu.sessions("box"))
 }
 
-/// Sandboxes and keys in `before` that `after` no longer has (or has destroying), and
-/// files it no longer has or has with other content.
+/// Sandboxes, keys and sessions in `before` that `after` no longer has (or has
+/// destroying), and files it no longer has or has with other content.
 fn removed(before: &State, after: &State) -> Vec<String> {
     let gone_sandboxes = before.0.iter().filter(|(id, _)| {
         after
@@ -650,10 +781,15 @@ fn removed(before: &State, after: &State) -> Vec<String> {
     });
     let gone_keys = before.1.iter().filter(|k| !after.1.contains(k));
     let gone_files = before.2.iter().filter(|f| !after.2.contains(f));
+    let gone_sessions = before
+        .3
+        .iter()
+        .filter(|(name, _)| !after.3.iter().any(|(n, _)| n == name));
     gone_sandboxes
         .map(|(id, _)| id.clone())
         .chain(gone_keys.cloned())
         .chain(gone_files.map(|(path, _)| path.clone()))
+        .chain(gone_sessions.map(|(name, _)| format!("session {name}")))
         .collect()
 }
 
@@ -661,9 +797,11 @@ fn removed(before: &State, after: &State) -> Vec<String> {
 /// or, for what the first call deleted, Daytona's 404.
 fn repeated_outcome(tool: &str) -> Expect {
     match tool {
-        "delete_sandbox" | "delete_api_key" | "delete_api_key_for_user" | "delete_file" => {
-            Expect::Err(ErrorKind::NotFound)
-        }
+        "delete_sandbox"
+        | "delete_api_key"
+        | "delete_api_key_for_user"
+        | "delete_file"
+        | "delete_session" => Expect::Err(ErrorKind::NotFound),
         _ => Expect::Ok,
     }
 }
@@ -692,9 +830,13 @@ async fn check_hints(tool: &Tool, emu: &Emulator, cfg: &CallConfig, args: &str) 
     let methods: Vec<&str> = requests.iter().map(|r| r.method.as_str()).collect();
     assert!(tool.open_world, "{name} reaches Daytona");
     assert!(!requests.is_empty(), "{name} sent nothing");
-    let ran = requests
-        .iter()
-        .any(|r| r.path_only().ends_with("/process/execute"));
+    // Commands and programs run: what they change is beyond what the test sees.
+    let ran = requests.iter().any(|r| {
+        let path = r.path_only();
+        path.ends_with("/process/execute")
+            || path.ends_with("/process/code-run")
+            || (path.contains("/process/session/") && path.ends_with("/exec"))
+    });
     let gone = removed(&before, &after_first);
     if tool.read_only {
         assert!(
@@ -757,7 +899,9 @@ async fn daytona_tools_selects_what_list_tools_shows_and_call_tool_accepts() {
             "list_api_keys",
             "get_current_api_key",
             "get_api_key",
-            "list_ephemeral_keys"
+            "list_ephemeral_keys",
+            "get_session_command_logs",
+            "list_sessions"
         ]
     );
     let err = call(&emu, &read_only, "create_sandbox", "{}")
@@ -814,6 +958,41 @@ async fn daytona_tools_selects_what_list_tools_shows_and_call_tool_accepts() {
             "list_snapshots"
         ]
     );
+
+    let sessions = cfg.clone().env("DAYTONA_TOOLS", "sessions,-run_code");
+    let names: Vec<String> = instance(&sessions)
+        .await
+        .list_tools()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "create_session",
+            "run_session_command",
+            "get_session_command_logs",
+            "delete_session",
+            "list_sessions"
+        ]
+    );
+    emu.clear_requests();
+    let err = call(
+        &emu,
+        &sessions,
+        "run_code",
+        r#"{"sandbox": "box", "code": "print(1)", "language": "python"}"#,
+    )
+    .await
+    .unwrap_err();
+    assert!(err.message.contains("DAYTONA_TOOLS"), "{err:?}");
+    assert!(emu.requests().is_empty());
+    let listed = call(&emu, &sessions, "list_sessions", r#"{"sandbox": "box"}"#)
+        .await
+        .unwrap();
+    assert_eq!(listed["sessions"][0]["sessionId"], "work");
 
     let broken = cfg.env("DAYTONA_TOOLS", "everything");
     assert!(

@@ -399,7 +399,9 @@ fn exercise(host: &Host) {
             "list_api_keys",
             "get_current_api_key",
             "get_api_key",
-            "list_ephemeral_keys"
+            "list_ephemeral_keys",
+            "get_session_command_logs",
+            "list_sessions"
         ],
         "{}",
         host.label

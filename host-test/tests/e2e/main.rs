@@ -22,3 +22,4 @@ mod mcp;
 mod mcp_clients;
 mod mcp_examples;
 mod sandboxes;
+mod sessions;

@@ -283,7 +283,13 @@ async fn list_tools_offers_only_implemented_tools_with_object_schemas() {
             "mint_ephemeral_key",
             "revoke_ephemeral_key",
             "list_ephemeral_keys",
-            "revoke_expired_keys"
+            "revoke_expired_keys",
+            "create_session",
+            "run_session_command",
+            "get_session_command_logs",
+            "delete_session",
+            "list_sessions",
+            "run_code"
         ]
     );
     for tool in &tools {
