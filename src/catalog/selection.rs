@@ -2,8 +2,8 @@
 //! tool names, where a leading `-` removes. Unset means every tool.
 //!
 //! Presets: `all`; `read-only` (tools that change nothing); `sandboxes` (the
-//! sandbox tools, no key management); `files` (the file tools); `keys`
-//! (API-key and ephemeral-key tools).
+//! sandbox tools, no key management); `files` (the file tools); `git` (the
+//! git tools); `keys` (API-key and ephemeral-key tools).
 //! Example: `DAYTONA_TOOLS=sandboxes,-delete_sandbox,mint_ephemeral_key`.
 
 use super::Tool;
@@ -106,7 +106,7 @@ fn expand(item: &str) -> Option<Vec<Tool>> {
     match item {
         "all" => Some(all.collect()),
         "read-only" => Some(all.filter(|t| t.spec().hints.read_only).collect()),
-        "sandboxes" | "files" | "keys" => Some(all.filter(|t| t.area() == item).collect()),
+        "sandboxes" | "files" | "git" | "keys" => Some(all.filter(|t| t.area() == item).collect()),
         name => Tool::from_name(name).map(|t| vec![t]),
     }
 }
@@ -115,7 +115,7 @@ fn unknown(item: &str) -> Error {
     let names: Vec<&str> = Tool::ALL.iter().map(|t| t.name()).collect();
     Error::config(
         format!(
-            "{VARIABLE} names '{}', which is neither a preset (all, read-only, sandboxes, files, keys) nor a tool",
+            "{VARIABLE} names '{}', which is neither a preset (all, read-only, sandboxes, files, git, keys) nor a tool",
             crate::error::scrub(item, &[])
         ),
         format!(
@@ -154,6 +154,32 @@ mod tests {
         let s = Selection::parse("files").unwrap();
         assert_eq!(s.tools().count(), 11);
         assert!(s.allows(Tool::WriteFile) && !s.allows(Tool::ExecuteCommand));
+    }
+
+    #[test]
+    fn the_git_preset_holds_the_git_tools_and_read_only_the_git_reads() {
+        let s = Selection::parse("git").unwrap();
+        let names: Vec<&str> = s.tools().map(Tool::name).collect();
+        assert_eq!(
+            names,
+            [
+                "git_clone",
+                "git_status",
+                "git_add",
+                "git_commit",
+                "git_push",
+                "git_pull",
+                "git_branches",
+                "git_create_branch",
+                "git_checkout",
+                "git_log"
+            ]
+        );
+        let r = Selection::parse("read-only").unwrap();
+        assert!(r.allows(Tool::GitStatus) && r.allows(Tool::GitBranches) && r.allows(Tool::GitLog));
+        assert!(!r.allows(Tool::GitPush) && !r.allows(Tool::GitClone));
+        let s = Selection::parse("read-only,git,-git_push").unwrap();
+        assert!(s.allows(Tool::GitCommit) && !s.allows(Tool::GitPush));
     }
 
     #[test]
