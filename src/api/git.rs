@@ -28,7 +28,8 @@ pub const DEFAULT_LOG_LIMIT: u32 = 20;
 pub const MAX_LOG_LIMIT: u32 = 100;
 /// Longest commit message accepted, in bytes.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
-/// Longest commit message `git_log` shows, in bytes; longer ones end in `…`.
+/// Longest commit message `git_log` shows, in bytes (a quarter of the output
+/// limit when that is less); longer ones end in `…`.
 pub const MAX_SHOWN_MESSAGE_BYTES: usize = 2000;
 /// Longest username, password, author or email accepted, in bytes.
 pub const MAX_FIELD_BYTES: usize = 1024;
@@ -708,10 +709,12 @@ pub fn log<T: Transport>(
         limit as usize,
         &req.what,
     )?;
+    // A quarter of the output limit at most, so that one long message never hides the rest.
+    let shown = MAX_SHOWN_MESSAGE_BYTES.min(client.config.output_limit / 4);
     let commits: Vec<GitCommitInfo> = commits
         .into_iter()
         .map(|c| GitCommitInfo {
-            message: bounded(c.message, MAX_SHOWN_MESSAGE_BYTES),
+            message: bounded(c.message, shown),
             ..c
         })
         .collect();

@@ -336,7 +336,7 @@ impl Contract for GitLog {
         name: "git_log",
         title: "Commit history",
         description: "List the commits of the current branch of a git repository in a started Daytona sandbox, newest first: hash, author, email, message and timestamp. \
-Read-only. At most `limit` commits (default 20, at most 100), within the output limit; messages over 2000 bytes are cut (ending in …); `truncated` says older commits were left out.",
+Read-only. At most `limit` commits (default 20, at most 100), within the output limit; messages over 2000 bytes (a quarter of the output limit, if less) are cut, ending in …; `truncated` says older commits were left out.",
         fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::git_log),

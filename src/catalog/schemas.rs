@@ -397,7 +397,7 @@ pub fn git_log() -> Value {
             "hash": string(),
             "author": string(),
             "email": string(),
-            "message": { "type": "string", "description": "cut after 2000 bytes, ending in …" },
+            "message": { "type": "string", "description": "cut after 2000 bytes (or a quarter of the output limit), ending in …" },
             "timestamp": { "type": "string", "description": "RFC 3339" },
         }),
         &[],
