@@ -48,7 +48,14 @@ pub struct Error {
     /// The HTTP status, when the failure came from an answer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
+    /// The answer's typed `code` (e.g. `GIT_PUSH_REJECTED`), for the request
+    /// that failed to pick its explanation; not shown to callers.
+    #[serde(skip)]
+    pub code: Option<String>,
 }
+
+/// Longest typed `code` kept from an answer.
+const MAX_CODE: usize = 64;
 
 /// Longest upstream message kept in an error.
 const MAX_UPSTREAM_MESSAGE: usize = 300;
@@ -66,6 +73,7 @@ impl Error {
             retryable,
             hint: None,
             status: None,
+            code: None,
         }
     }
 
@@ -142,6 +150,7 @@ impl Error {
             retryable,
             hint: Some(hint.to_string()),
             status: Some(status),
+            code: upstream_code(body),
         }
     }
 }
@@ -158,10 +167,26 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The typed `code` of an error body (`SANDBOX_NOT_FOUND`, `GIT_AUTH_FAILED`):
+/// kept only when it is a short run of capitals, digits and `_`.
+fn upstream_code(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let code = value.get("code")?.as_str()?;
+    let plain = |c: char| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_';
+    (!code.is_empty() && code.len() <= MAX_CODE && code.chars().all(plain))
+        .then(|| code.to_string())
+}
+
 /// Daytona's `message` from an error body (NestJS `{message}` as a string or a
-/// list of strings), bounded, with control characters and secrets removed.
-/// Anything else in the body is dropped.
+/// list of strings), bounded, with control characters and secrets removed,
+/// and the user information of any URL in it (`https://user:token@host`)
+/// replaced by `[redacted]`. Anything else in the body is dropped; so is the
+/// message itself when a secret is too short (under 4 bytes) to be scrubbed
+/// without mangling the text.
 pub fn upstream_message(body: &[u8], secrets: &[&str]) -> Option<String> {
+    if secrets.iter().any(|s| !s.is_empty() && s.len() < 4) {
+        return None;
+    }
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
     let raw = match value.get("message")? {
         serde_json::Value::String(s) => s.clone(),
@@ -172,8 +197,30 @@ pub fn upstream_message(body: &[u8], secrets: &[&str]) -> Option<String> {
             .join("; "),
         _ => return None,
     };
-    let cleaned = scrub(&raw, secrets);
+    let cleaned = scrub(&redact_userinfo(&raw), secrets);
     (!cleaned.is_empty()).then_some(cleaned)
+}
+
+/// `text` with the user information of every `scheme://user[:secret]@host`
+/// replaced by `[redacted]`.
+pub fn redact_userinfo(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        out.push_str(&rest[..i + 3]);
+        rest = &rest[i + 3..];
+        let end = rest
+            .find(|c: char| {
+                matches!(c, '/' | '?' | '#' | '\'' | '"' | '`' | '<' | '>') || c.is_whitespace()
+            })
+            .unwrap_or(rest.len());
+        if let Some(at) = rest[..end].rfind('@') {
+            out.push_str("[redacted]");
+            rest = &rest[at..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Remove secrets and control characters from text that came from outside, and bound its length.
@@ -254,6 +301,46 @@ mod tests {
         let err = Error::from_response(401, body, "list", &["dtn_0123456789abcdef"]);
         assert!(!err.message.contains("0123456789abcdef"));
         assert!(err.message.contains("[redacted]"));
+    }
+
+    #[test]
+    fn url_user_information_is_redacted_from_upstream_messages() {
+        let body = br#"{"message":"fatal: unable to access 'https://bob:tok3n@git.example.com/r.git/': 403 and see http://h/p@x"}"#;
+        let err = Error::from_response(403, body, "push", &[]);
+        assert!(!err.message.contains("bob") && !err.message.contains("tok3n"));
+        assert!(
+            err.message
+                .contains("'https://[redacted]@git.example.com/r.git/'"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.contains("http://h/p@x"), "a path's @ is kept");
+        assert_eq!(
+            redact_userinfo("ssh://git@host/x and file:///tmp/a"),
+            "ssh://[redacted]@host/x and file:///tmp/a"
+        );
+    }
+
+    #[test]
+    fn a_secret_too_short_to_scrub_drops_the_message() {
+        let body = br#"{"message":"user abc refused","code":"GIT_AUTH_FAILED"}"#;
+        let err = Error::from_response(401, body, "clone", &["abc"]);
+        assert_eq!(err.message, "clone: Daytona answered HTTP 401");
+        assert_eq!(err.code.as_deref(), Some("GIT_AUTH_FAILED"));
+        let kept = Error::from_response(401, body, "clone", &["", "abcd"]);
+        assert!(kept.message.contains("user abc refused"));
+    }
+
+    #[test]
+    fn only_plain_codes_are_kept() {
+        let code = |body: &str| Error::from_response(409, body.as_bytes(), "x", &[]).code;
+        assert_eq!(
+            code(r#"{"code":"GIT_PUSH_REJECTED"}"#).as_deref(),
+            Some("GIT_PUSH_REJECTED")
+        );
+        assert_eq!(code(r#"{"code":"git push"}"#), None);
+        assert_eq!(code(r#"{"code":5}"#), None);
+        assert_eq!(code("not json"), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! Everything here is plain Rust over a [`Transport`]; the wasi implementation
 //! lives in [`crate::wasi_http`]. Tests drive the same code with a scripted transport.
 
-use crate::config::{AuthPreference, Config, Credential};
+use crate::config::{AuthPreference, Config, Credential, Secret};
 use crate::deadline::{CallBudget, Limits};
 use crate::error::{Error, ErrorKind};
 use serde::de::DeserializeOwned;
@@ -23,8 +23,9 @@ pub enum Method {
     Delete,
 }
 
-/// One request, fully built except for authentication.
-#[derive(Debug, Clone)]
+/// One request, fully built except for authentication. Its `Debug` shows
+/// neither the body nor the secrets it carries.
+#[derive(Clone)]
 pub struct Request {
     /// The method.
     pub method: Method,
@@ -49,6 +50,22 @@ pub struct Request {
     /// What to tell the caller about a failure of this request: the first
     /// that matches replaces the generic hint, where the error is made.
     pub explanations: Vec<Explanation>,
+    /// Values the request carries (e.g. git credentials in its body) that
+    /// must never appear in an error: scrubbed from upstream messages like
+    /// the configured credentials.
+    pub secrets: Vec<Secret>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("what", &self.what)
+            .field("body_bytes", &self.body.as_ref().map(Vec::len))
+            .field("secrets", &self.secrets.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Which failures an [`Explanation`] is about.
@@ -58,6 +75,9 @@ pub enum When {
     Kind(ErrorKind),
     /// An answer with this status.
     Status(u16),
+    /// An answer whose body carries this typed `code` (e.g. the toolbox's
+    /// `GIT_PUSH_REJECTED`).
+    Code(&'static str),
 }
 
 /// What a request's failure means for this operation: a hint, and a
@@ -90,7 +110,17 @@ impl Request {
             timeout: None,
             keep_ends: false,
             explanations: Vec::new(),
+            secrets: Vec::new(),
         }
+    }
+
+    /// Carry a secret (a git password, a username): it is scrubbed from
+    /// every error this request ends in. Empty values are ignored.
+    pub fn secret(mut self, value: Option<&Secret>) -> Self {
+        if let Some(value) = value.filter(|v| !v.expose().is_empty()) {
+            self.secrets.push(value.clone());
+        }
+        self
     }
 
     /// Append a query parameter, percent-encoded.
@@ -169,6 +199,7 @@ impl Request {
         let found = self.explanations.iter().find(|x| match x.when {
             When::Kind(kind) => err.kind == kind,
             When::Status(status) => err.status == Some(status),
+            When::Code(code) => err.code.as_deref() == Some(code),
         });
         if let Some(x) = found {
             if let Some(note) = &x.note {
@@ -504,12 +535,10 @@ impl<'a, T: Transport> Client<'a, T> {
     }
 
     fn map_failure(&self, request: &Request, response: &Response) -> Error {
-        let mut err = Error::from_response(
-            response.status,
-            &response.body,
-            &request.what,
-            &self.secrets(),
-        );
+        let mut secrets = self.secrets();
+        secrets.extend(request.secrets.iter().map(Secret::expose));
+        let mut err =
+            Error::from_response(response.status, &response.body, &request.what, &secrets);
         if err.kind == ErrorKind::RateLimited
             && let Some(wait) = retry_after(response)
         {

@@ -103,7 +103,7 @@ mod generated {
 
 pub use generated::DaytonaTools;
 pub use generated::exports::daytona::tools::{
-    api_keys, ephemeral_keys, files, sandboxes, sessions, tools, types,
+    api_keys, ephemeral_keys, files, git, sandboxes, sessions, tools, types,
 };
 
 /// An error kind as users see it everywhere else (WIT, JSON, MCP): kebab-case.
@@ -342,6 +342,11 @@ impl Instance {
     /// The guest's `sessions` interface and the store, for typed calls.
     pub fn sessions(&mut self) -> (&sessions::Guest, &mut Store<HostState>) {
         (self.bindings.daytona_tools_sessions(), &mut self.store)
+    }
+
+    /// The guest's `git` interface and the store, for typed calls.
+    pub fn git(&mut self) -> (&git::Guest, &mut Store<HostState>) {
+        (self.bindings.daytona_tools_git(), &mut self.store)
     }
 
     /// What the guest wrote to stdout and stderr so far.

@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod execute;
 pub mod files;
+pub mod git;
 pub mod lifecycle;
 pub mod salvage;
 pub mod sandboxes;

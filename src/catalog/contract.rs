@@ -6,6 +6,7 @@
 //! validation, then [`Contract::run`].
 
 use super::{Args, Field, ToolSpec};
+use crate::config::Secret;
 use crate::error::Error;
 use crate::http::{Client, Transport};
 use crate::keys::ceiling::MintCeiling;
@@ -44,6 +45,17 @@ impl ArgValue for Option<String> {
     }
     fn write(&self) -> Option<Value> {
         self.clone().map(Value::String)
+    }
+}
+
+/// A credential argument (a git password): kept in a [`Secret`], so that no
+/// `Debug` of the arguments shows it.
+impl ArgValue for Option<Secret> {
+    fn read(value: Option<&Value>) -> Self {
+        value.and_then(Value::as_str).map(Secret::new)
+    }
+    fn write(&self) -> Option<Value> {
+        self.as_ref().map(|s| Value::String(s.expose().to_string()))
     }
 }
 

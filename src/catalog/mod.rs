@@ -7,6 +7,7 @@
 pub mod args;
 pub mod contract;
 pub mod file_tools;
+pub mod git_tools;
 pub mod key_tools;
 pub mod sandbox_tools;
 pub mod schemas;
@@ -62,7 +63,7 @@ macro_rules! catalog {
                 }
             }
 
-            /// Its `DAYTONA_TOOLS` preset: `sandboxes`, `files`, `keys` or `sessions`.
+            /// Its `DAYTONA_TOOLS` preset: `sandboxes`, `files`, `git`, `keys` or `sessions`.
             pub fn area(self) -> &'static str {
                 match self {
                     $($(Tool::$tool => $area,)*)*
@@ -95,6 +96,10 @@ catalog! {
     "files" in file_tools: [
         ListFiles, ReadFile, WriteFile, DownloadFile, DeleteFile, MoveFile, CreateFolder,
         GetFileInfo, FindInFiles, SearchFiles, ReplaceInFiles,
+    ];
+    "git" in git_tools: [
+        GitClone, GitStatus, GitAdd, GitCommit, GitPush, GitPull, GitBranches, GitCreateBranch,
+        GitCheckout, GitLog,
     ];
     "keys" in key_tools: [
         CreateApiKey, ListApiKeys, GetCurrentApiKey, GetApiKey, DeleteApiKey, DeleteApiKeyForUser,

@@ -274,7 +274,7 @@ pub fn file_written() -> Value {
     object(json!({ "path": string(), "bytes": count() }), &[])
 }
 
-/// `delete_file` and `create_folder`.
+/// `delete_file`, `create_folder`, `git_push` and `git_pull`.
 pub fn file_path() -> Value {
     object(json!({ "path": string() }), &[])
 }
@@ -407,9 +407,94 @@ pub fn code_run() -> Value {
     )
 }
 
+/// `git_clone`.
+pub fn git_cloned() -> Value {
+    object(json!({ "path": string(), "url": string() }), &[])
+}
+
+/// `git_status`.
+pub fn git_status() -> Value {
+    let state = json!({ "type": "string", "description": "Unmodified, Untracked, Modified, Added, Deleted, Renamed, Copied or Updated but unmerged" });
+    let file = object(
+        json!({
+            "name": { "type": "string", "description": "relative to the repository" },
+            "staging": state,
+            "worktree": state,
+            "extra": { "type": "string", "description": "the original path of a rename or copy" },
+        }),
+        &[],
+    );
+    object(
+        json!({
+            "currentBranch": { "type": "string", "description": "HEAD when detached" },
+            "ahead": { "type": "integer", "minimum": 0, "description": "commits the upstream lacks" },
+            "behind": { "type": "integer", "minimum": 0, "description": "commits the branch lacks" },
+            "branchPublished": { "type": "boolean", "description": "whether the branch has an upstream" },
+            "fileStatus": { "type": "array", "items": file },
+            "truncated": truncated("files"),
+            "total": count(),
+        }),
+        &[],
+    )
+}
+
+/// `git_add`.
+pub fn git_staged() -> Value {
+    object(json!({ "path": string(), "files": strings() }), &[])
+}
+
+/// `git_commit`.
+pub fn git_committed() -> Value {
+    object(
+        json!({ "hash": { "type": "string", "description": "the new commit's full hash" } }),
+        &[],
+    )
+}
+
+/// `git_branches`.
+pub fn git_branches() -> Value {
+    object(
+        json!({
+            "branches": strings(),
+            "truncated": truncated("branches"),
+            "total": count(),
+        }),
+        &[],
+    )
+}
+
+/// `git_create_branch` and `git_checkout`.
+pub fn git_branch() -> Value {
+    object(json!({ "path": string(), "branch": string() }), &[])
+}
+
+/// `git_log`.
+pub fn git_log() -> Value {
+    let commit = object(
+        json!({
+            "hash": string(),
+            "author": string(),
+            "email": string(),
+            "message": { "type": "string", "description": "cut after 2000 bytes (or a quarter of the output limit), ending in …" },
+            "timestamp": { "type": "string", "description": "RFC 3339" },
+        }),
+        &[],
+    );
+    object(
+        json!({
+            "commits": { "type": "array", "items": commit },
+            "truncated": { "type": "boolean", "description": "whether older commits were left out (the limit, or the output limit)" },
+        }),
+        &[],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::git::{FileStatus, GitCommitInfo};
+    use crate::catalog::git_tools::{GitAdd, GitCheckout, GitCommit};
+    use crate::api::git::{Branches, Cloned, Log, Status};
     use crate::api::execute::Outcome;
     use crate::api::files::{Download, Found, Listing, Searched, Text, Written};
     use crate::api::sessions::{ChartInfo, CodeRun, CommandOutput, SessionInfo, SessionList};
@@ -668,7 +753,52 @@ mod tests {
                 }),
             ),
         ];
-        for (schema, value) in cases {
+        let git_cases = [
+            (
+                git_cloned(),
+                full(Cloned {
+                    path: "p".into(),
+                    url: "u".into(),
+                }),
+            ),
+            (
+                git_status(),
+                full(Status {
+                    current_branch: "main".into(),
+                    ahead: 0,
+                    behind: 0,
+                    branch_published: true,
+                    file_status: vec![FileStatus::default()],
+                    truncated: false,
+                    total: 1,
+                }),
+            ),
+            (
+                git_staged(),
+                GitAdd::output_json(("p".into(), vec![".".into()])).unwrap(),
+            ),
+            (git_committed(), GitCommit::output_json("h".into()).unwrap()),
+            (
+                git_branches(),
+                full(Branches {
+                    branches: vec!["main".into()],
+                    truncated: false,
+                    total: 1,
+                }),
+            ),
+            (
+                git_branch(),
+                GitCheckout::output_json(("p".into(), "b".into())).unwrap(),
+            ),
+            (
+                git_log(),
+                full(Log {
+                    commits: vec![GitCommitInfo::default()],
+                    truncated: false,
+                }),
+            ),
+        ];
+        for (schema, value) in cases.into_iter().chain(git_cases) {
             fits(&schema, &value, "result");
             // And nothing described is never carried: a renamed field fails one way or the other.
             if let (Some(props), Some(map)) = (schema["properties"].as_object(), value.as_object())

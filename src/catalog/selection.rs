@@ -2,9 +2,9 @@
 //! tool names, where a leading `-` removes. Unset means every tool.
 //!
 //! Presets: `all`; `read-only` (tools that change nothing); `sandboxes` (the
-//! sandbox tools, no key management); `files` (the file tools); `keys`
-//! (API-key and ephemeral-key tools); `sessions` (long-running processes in
-//! shell sessions, and code runs).
+//! sandbox tools, no key management); `files` (the file tools); `git` (the
+//! git tools); `keys` (API-key and ephemeral-key tools); `sessions`
+//! (long-running processes in shell sessions, code runs and preview URLs).
 //! Example: `DAYTONA_TOOLS=sandboxes,-delete_sandbox,mint_ephemeral_key`.
 
 use super::Tool;
@@ -107,7 +107,7 @@ fn expand(item: &str) -> Option<Vec<Tool>> {
     match item {
         "all" => Some(all.collect()),
         "read-only" => Some(all.filter(|t| t.spec().hints.read_only).collect()),
-        "sandboxes" | "files" | "keys" | "sessions" => {
+        "sandboxes" | "files" | "git" | "keys" | "sessions" => {
             Some(all.filter(|t| t.area() == item).collect())
         }
         name => Tool::from_name(name).map(|t| vec![t]),
@@ -118,7 +118,7 @@ fn unknown(item: &str) -> Error {
     let names: Vec<&str> = Tool::ALL.iter().map(|t| t.name()).collect();
     Error::config(
         format!(
-            "{VARIABLE} names '{}', which is neither a preset (all, read-only, sandboxes, files, keys, sessions) nor a tool",
+            "{VARIABLE} names '{}', which is neither a preset (all, read-only, sandboxes, files, git, keys, sessions) nor a tool",
             crate::error::scrub(item, &[])
         ),
         format!(
@@ -177,6 +177,32 @@ mod tests {
         let read = Selection::parse("read-only").unwrap();
         assert!(read.allows(Tool::ListSessions) && read.allows(Tool::GetSessionCommandLogs));
         assert!(!read.allows(Tool::RunCode) && !read.allows(Tool::CreateSession));
+    }
+
+    #[test]
+    fn the_git_preset_holds_the_git_tools_and_read_only_the_git_reads() {
+        let s = Selection::parse("git").unwrap();
+        let names: Vec<&str> = s.tools().map(Tool::name).collect();
+        assert_eq!(
+            names,
+            [
+                "git_clone",
+                "git_status",
+                "git_add",
+                "git_commit",
+                "git_push",
+                "git_pull",
+                "git_branches",
+                "git_create_branch",
+                "git_checkout",
+                "git_log"
+            ]
+        );
+        let r = Selection::parse("read-only").unwrap();
+        assert!(r.allows(Tool::GitStatus) && r.allows(Tool::GitBranches) && r.allows(Tool::GitLog));
+        assert!(!r.allows(Tool::GitPush) && !r.allows(Tool::GitClone));
+        let s = Selection::parse("read-only,git,-git_push").unwrap();
+        assert!(s.allows(Tool::GitCommit) && !s.allows(Tool::GitPush));
     }
 
     #[test]

@@ -122,7 +122,7 @@ fn the_wit_reader_sees_records_and_parameters() {
 fn every_typed_result_record_has_the_fields_of_its_output_schema() {
     use super::schemas;
     // (WIT record, the schema of the same result, fields only JSON carries)
-    let results: [(&str, serde_json::Value, &[&str]); 21] = [
+    let results: [(&str, serde_json::Value, &[&str]); 28] = [
         ("sandbox", schemas::sandbox(), &[]),
         (
             "snapshot",
@@ -168,6 +168,21 @@ fn every_typed_result_record_has_the_fields_of_its_output_schema() {
         (
             "chart-info",
             schemas::code_run()["properties"]["charts"]["items"].clone(),
+            &[],
+        ),
+        ("git-cloned", schemas::git_cloned(), &[]),
+        ("repo-status", schemas::git_status(), &[]),
+        (
+            "file-status",
+            schemas::git_status()["properties"]["fileStatus"]["items"].clone(),
+            &[],
+        ),
+        ("git-committed", schemas::git_committed(), &[]),
+        ("branch-list", schemas::git_branches(), &[]),
+        ("commit-log", schemas::git_log(), &[]),
+        (
+            "commit-info",
+            schemas::git_log()["properties"]["commits"]["items"].clone(),
             &[],
         ),
     ];

@@ -3,6 +3,7 @@
 //! becomes the WIT `error`.
 
 mod files;
+mod git;
 mod keys;
 mod sandboxes;
 mod sessions;

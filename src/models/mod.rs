@@ -3,6 +3,7 @@
 
 pub mod api_key;
 pub mod files;
+pub mod git;
 pub mod page;
 pub mod path;
 pub mod sandbox;

@@ -154,6 +154,82 @@ const VALID: &[(&str, &str, Expect)] = &[
         Succeeds,
     ),
     (
+        "git_clone",
+        r#"{"sandbox": "box", "url": "{origin}", "path": "clone"}"#,
+        Succeeds,
+    ),
+    (
+        "git_clone",
+        r#"{"sandbox": "box", "url": "{origin}", "path": "repo"}"#,
+        Fails(ErrorKind::Conflict),
+    ),
+    (
+        "git_status",
+        r#"{"sandbox": "box", "path": "repo"}"#,
+        Succeeds,
+    ),
+    (
+        "git_status",
+        r#"{"sandbox": "box", "path": "dir"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
+    (
+        "git_add",
+        r#"{"sandbox": "box", "path": "repo", "files": ["new.txt"]}"#,
+        Succeeds,
+    ),
+    (
+        "git_commit",
+        r#"{"sandbox": "box", "path": "repo", "message": "empty", "author": "A", "email": "a@example.com", "allowEmpty": true}"#,
+        Succeeds,
+    ),
+    // Nothing is staged in the fixture.
+    (
+        "git_commit",
+        r#"{"sandbox": "box", "path": "repo", "message": "m", "author": "A", "email": "a@example.com"}"#,
+        Fails(ErrorKind::InvalidInput),
+    ),
+    (
+        "git_push",
+        r#"{"sandbox": "box", "path": "repo"}"#,
+        Succeeds,
+    ),
+    (
+        "git_pull",
+        r#"{"sandbox": "box", "path": "repo"}"#,
+        Succeeds,
+    ),
+    (
+        "git_branches",
+        r#"{"sandbox": "box", "path": "repo"}"#,
+        Succeeds,
+    ),
+    (
+        "git_create_branch",
+        r#"{"sandbox": "box", "path": "repo", "name": "topic"}"#,
+        Succeeds,
+    ),
+    (
+        "git_create_branch",
+        r#"{"sandbox": "box", "path": "repo", "name": "feature"}"#,
+        Fails(ErrorKind::Conflict),
+    ),
+    (
+        "git_checkout",
+        r#"{"sandbox": "box", "path": "repo", "branch": "feature"}"#,
+        Succeeds,
+    ),
+    (
+        "git_checkout",
+        r#"{"sandbox": "box", "path": "repo", "branch": "nope"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
+    (
+        "git_log",
+        r#"{"sandbox": "box", "path": "repo", "limit": 1}"#,
+        Succeeds,
+    ),
+    (
         "create_api_key",
         r#"{"name": "k1", "permissions": ["write:sandboxes"], "expiresAt": "2030-01-01T00:00:00Z"}"#,
         Succeeds,
@@ -343,6 +419,43 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     ),
     ("replace_in_files", "pattern", r#""one""#),
     ("replace_in_files", "newValue", r#""1""#),
+    ("git_clone", "sandbox", r#""box""#),
+    ("git_clone", "url", r#""file://{origin}""#),
+    ("git_clone", "path", r#""clones/full""#),
+    ("git_clone", "branch", r#""main""#),
+    ("git_clone", "commitId", r#""{commit}""#),
+    ("git_clone", "username", r#""alice""#),
+    ("git_clone", "password", r#""s3cret-pass""#),
+    ("git_status", "sandbox", r#""box""#),
+    ("git_status", "path", r#""repo""#),
+    ("git_add", "sandbox", r#""box""#),
+    ("git_add", "path", r#""repo""#),
+    ("git_add", "files", r#"["."]"#),
+    ("git_commit", "sandbox", r#""box""#),
+    ("git_commit", "path", r#""repo""#),
+    ("git_commit", "message", r#""Add everything""#),
+    ("git_commit", "author", r#""Agent""#),
+    ("git_commit", "email", r#""agent@example.com""#),
+    ("git_commit", "allowEmpty", "true"),
+    ("git_push", "sandbox", r#""box""#),
+    ("git_push", "path", r#""repo""#),
+    ("git_push", "username", r#""alice""#),
+    ("git_push", "password", r#""s3cret-pass""#),
+    ("git_pull", "sandbox", r#""box""#),
+    ("git_pull", "path", r#""repo""#),
+    ("git_pull", "username", r#""alice""#),
+    ("git_pull", "password", r#""s3cret-pass""#),
+    ("git_branches", "sandbox", r#""box""#),
+    ("git_branches", "path", r#""repo""#),
+    ("git_create_branch", "sandbox", r#""box""#),
+    ("git_create_branch", "path", r#""repo""#),
+    ("git_create_branch", "name", r#""release/v2""#),
+    ("git_checkout", "sandbox", r#""box""#),
+    ("git_checkout", "path", r#""repo""#),
+    ("git_checkout", "branch", r#""feature""#),
+    ("git_log", "sandbox", r#""box""#),
+    ("git_log", "path", r#""repo""#),
+    ("git_log", "limit", "100"),
     ("create_api_key", "name", r#""k2""#),
     (
         "create_api_key",
@@ -462,6 +575,37 @@ const INVALID: &[(&str, &str)] = &[
         "replace_in_files",
         r#"{"sandbox": "box", "files": "notes.txt", "pattern": "a", "newValue": "b"}"#,
     ),
+    ("git_clone", r#"{"sandbox": "box", "path": "x"}"#),
+    ("git_status", r#"{"sandbox": "box", "path": ""}"#),
+    (
+        "git_add",
+        r#"{"sandbox": "box", "path": "repo", "files": "new.txt"}"#,
+    ),
+    (
+        "git_commit",
+        r#"{"sandbox": "box", "path": "repo", "message": "m", "author": "A"}"#,
+    ),
+    (
+        "git_push",
+        r#"{"sandbox": "box", "path": "repo", "password": 5}"#,
+    ),
+    (
+        "git_pull",
+        r#"{"sandbox": "box", "path": "repo", "force": true}"#,
+    ),
+    ("git_branches", r#"{"sandbox": "box"}"#),
+    (
+        "git_create_branch",
+        r#"{"sandbox": "box", "path": "repo", "branch": "x"}"#,
+    ),
+    (
+        "git_checkout",
+        r#"{"sandbox": "box", "path": "repo", "branch": ""}"#,
+    ),
+    (
+        "git_log",
+        r#"{"sandbox": "box", "path": "repo", "limit": 101}"#,
+    ),
     (
         "create_api_key",
         r#"{"name": "k", "permissions": ["write:everything"]}"#,
@@ -518,7 +662,7 @@ const INVALID: &[(&str, &str)] = &[
 /// starting it does something; started otherwise, with a session `work` holding one
 /// finished command), the user's key `existing`, an ephemeral
 /// key of ours ([`EPHEMERAL`]) and an expired one, and a guest configured with both the API
-/// key and the JWT, so every tool can run.
+/// key and the JWT, so every tool can run. For a git tool, also [`git_fixture`].
 fn setup(tool: &str) -> (Emulator, CallConfig) {
     let emu = emulator();
     let state = if tool == "start_sandbox" {
@@ -534,6 +678,9 @@ fn setup(tool: &str) -> (Emulator, CallConfig) {
     std::fs::write(dir.join("dir/inner.txt"), "one x\n").unwrap();
     if state == "started" {
         emu.add_session_command("box", "work", "echo ready", "ready\n", 0);
+    }
+    if tool.starts_with("git_") {
+        git_fixture(&dir, tool);
     }
     emu.add_api_key("existing", &["write:sandboxes"], None);
     let at = |secs: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
@@ -559,7 +706,37 @@ fn setup(tool: &str) -> (Emulator, CallConfig) {
     (emu, cfg)
 }
 
-/// Fill in the fixture's `{user_id}` and `{command_id}`.
+/// For the git tools: a bare repository `origin.git` beside the sandboxes (one commit on
+/// `main`), cloned into `box` as `repo`, which also has a local branch `feature` (one more
+/// commit, adding feature.txt) and an untracked `new.txt`. For `git_push` its `main` is one
+/// commit ahead of the origin; for `git_pull` the origin is one commit (adding theirs.txt)
+/// ahead: each then has something to do.
+fn git_fixture(dir: &std::path::Path, tool: &str) {
+    let root = dir.parent().unwrap();
+    let bare = bare_repo(root);
+    git(dir, &["clone", "--quiet", bare.to_str().unwrap(), "repo"]);
+    let repo = dir.join("repo");
+    git(&repo, &["checkout", "--quiet", "-b", "feature"]);
+    std::fs::write(repo.join("feature.txt"), "feature\n").unwrap();
+    git(&repo, &["add", "feature.txt"]);
+    git(&repo, &["commit", "--quiet", "-m", "feature"]);
+    git(&repo, &["checkout", "--quiet", "main"]);
+    std::fs::write(repo.join("new.txt"), "new\n").unwrap();
+    match tool {
+        "git_push" => {
+            std::fs::write(repo.join("local.txt"), "local\n").unwrap();
+            git(&repo, &["add", "local.txt"]);
+            git(&repo, &["commit", "--quiet", "-m", "local"]);
+        }
+        "git_pull" => {
+            push_theirs(&root.join("seed"), "theirs.txt", "theirs\n");
+        }
+        _ => {}
+    }
+}
+
+/// Fill in the fixture's `{user_id}` and `{command_id}`, and for the git tools
+/// `{origin}` (the bare repository's path) and `{commit}` (its `main`).
 fn resolve(emu: &Emulator, args: &str) -> String {
     let command_id = emu
         .sessions("box")
@@ -567,8 +744,18 @@ fn resolve(emu: &Emulator, args: &str) -> String {
         .find(|(name, _)| name == "work")
         .and_then(|(_, commands)| commands.into_iter().next())
         .unwrap_or_default();
-    args.replace("{user_id}", &emu.user_id())
-        .replace("{command_id}", &command_id)
+    let mut args = args
+        .replace("{user_id}", &emu.user_id())
+        .replace("{command_id}", &command_id);
+    if args.contains("{origin}") || args.contains("{commit}") {
+        let root = emu.sandbox_dir("box").unwrap();
+        let bare = root.parent().unwrap().join("origin.git");
+        let commit = git(&bare, &["rev-parse", "main"]);
+        args = args
+            .replace("{origin}", bare.to_str().unwrap())
+            .replace("{commit}", &commit);
+    }
+    args
 }
 
 async fn listed_tools() -> Vec<Tool> {
@@ -605,8 +792,8 @@ async fn every_schema_is_valid_json_schema_2020_12_with_described_closed_objects
     let tools = listed_tools().await;
     assert_eq!(
         tools.len(),
-        35,
-        "the eight sandbox tools, eleven file tools, ten key tools and six session tools"
+        45,
+        "the eight sandbox tools, eleven file tools, ten git tools, ten key tools and six session tools"
     );
     for tool in &tools {
         assert!(
@@ -717,7 +904,8 @@ async fn schema_and_parser_agree_on_arguments_and_results_match_output_schemas()
 }
 
 /// What a test can see of Daytona's state: sandboxes with their states, key names, the
-/// files in sandbox `box` (each path with its content; `None` for a directory), and its
+/// files in sandbox `box` (each path with its content; `None` for a directory; a git
+/// repository's `.git` as its objects plus the bookkeeping records of [`tree`]), and its
 /// sessions with their commands' IDs.
 type State = (
     Vec<(String, Option<String>)>,
@@ -726,7 +914,11 @@ type State = (
     Vec<(String, Vec<String>)>,
 );
 
-/// Every file and directory under `dir`, by path relative to it, sorted.
+/// Every file and directory under `dir`, by path relative to it, sorted. A git
+/// repository's `.git` is read by meaning rather than byte by byte (git rewrites its
+/// index, reflogs and the like on its own): its objects as files, and three bookkeeping
+/// records, `<repo>/.git#HEAD` (what is checked out), `#index` (`git ls-files --stage`:
+/// what is staged) and `#refs` (every branch and remote-tracking ref with its commit).
 fn tree(dir: &std::path::Path) -> Vec<(String, Option<Vec<u8>>)> {
     fn walk(
         root: &std::path::Path,
@@ -739,7 +931,16 @@ fn tree(dir: &std::path::Path) -> Vec<(String, Option<Vec<u8>>)> {
         for entry in entries.filter_map(Result::ok) {
             let path = entry.path();
             let name = path.strip_prefix(root).unwrap().display().to_string();
-            if path.is_dir() {
+            if path.is_dir() && entry.file_name() == ".git" {
+                let work = path.parent().unwrap();
+                let head = std::fs::read(path.join("HEAD")).ok();
+                let index = git(work, &["ls-files", "--stage"]);
+                let refs = git(work, &["for-each-ref", "--format=%(refname) %(objectname)"]);
+                out.push((format!("{name}#HEAD"), head));
+                out.push((format!("{name}#index"), Some(index.into_bytes())));
+                out.push((format!("{name}#refs"), Some(refs.into_bytes())));
+                walk(root, &path.join("objects"), out);
+            } else if path.is_dir() {
                 out.push((name, None));
                 walk(root, &path, out);
             } else {
@@ -770,7 +971,10 @@ fn state(emu: &Emulator) -> State {
 }
 
 /// Sandboxes, keys and sessions in `before` that `after` no longer has (or has
-/// destroying), and files it no longer has or has with other content.
+/// destroying), and files it no longer has or has with other content. A repository's
+/// bookkeeping records (what is checked out, staged, and where its branches point) change
+/// as git works without destroying anything; its objects and work-tree files count like
+/// any file.
 fn removed(before: &State, after: &State) -> Vec<String> {
     let gone_sandboxes = before.0.iter().filter(|(id, _)| {
         after
@@ -780,7 +984,10 @@ fn removed(before: &State, after: &State) -> Vec<String> {
             .is_none_or(|(_, s)| matches!(s.as_deref(), Some("destroying" | "destroyed")))
     });
     let gone_keys = before.1.iter().filter(|k| !after.1.contains(k));
-    let gone_files = before.2.iter().filter(|f| !after.2.contains(f));
+    let gone_files = before
+        .2
+        .iter()
+        .filter(|f| !after.2.contains(f) && !f.0.contains(".git#"));
     let gone_sessions = before
         .3
         .iter()
@@ -896,6 +1103,9 @@ async fn daytona_tools_selects_what_list_tools_shows_and_call_tool_accepts() {
             "get_file_info",
             "find_in_files",
             "search_files",
+            "git_status",
+            "git_branches",
+            "git_log",
             "list_api_keys",
             "get_current_api_key",
             "get_api_key",

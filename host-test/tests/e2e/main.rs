@@ -15,6 +15,7 @@ mod catalog;
 mod deadlines;
 mod ephemeral_keys;
 mod files;
+mod git;
 mod hosts;
 mod least_privilege;
 mod lifecycle;

@@ -8,13 +8,14 @@
 //! | `POST /git/commit` `{path, message, author, email, allow_empty?}` | 200 `{hash}` |
 //! | `GET /git/history?path=` | 200 `[GitCommitInfo{hash, author, email, message, timestamp}]`, newest first |
 //! | `GET /git/branches?path=` | 200 `{branches}` (local) |
-//! | `POST /git/branches` `{path, name}` | 201 |
+//! | `POST /git/branches` `{path, name}` | 201; the new branch is checked out, as the daemon's go-git `Checkout{Create}` does |
 //! | `DELETE /git/branches` `{path, name}` | 204 |
 //! | `POST /git/checkout` `{path, branch}` | 200 |
 //! | `POST /git/push`, `POST /git/pull` `{path, remote?, branch?, username?, password?, set_upstream?}` | 200 |
 //!
 //! `git` runs with a clean environment (`GIT_CONFIG_GLOBAL=/dev/null`, `GIT_CONFIG_NOSYSTEM=1`,
-//! `GIT_TERMINAL_PROMPT=0`, `HOME` the sandbox directory). Credentials reach git through a
+//! `GIT_TERMINAL_PROMPT=0`, `HOME` the sandbox directory; `GIT_OPTIONAL_LOCKS=0`, so that a
+//! status, like the daemon's go-git one, never rewrites the index). Credentials reach git through a
 //! credential helper reading the environment, never the command line, and are scrubbed from
 //! every message. Errors follow the daemon's classification: 401 `GIT_AUTH_FAILED`, 404
 //! `GIT_REPO_NOT_FOUND` / `GIT_BRANCH_NOT_FOUND`, 409 `GIT_BRANCH_EXISTS` /
@@ -111,6 +112,7 @@ async fn git(
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_OPTIONAL_LOCKS", "0")
         .env("GIT_ASKPASS", "")
         .env("SSH_ASKPASS", "")
         .env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
@@ -658,7 +660,7 @@ pub(crate) async fn create_branch(
         &t,
         &dir,
         "branch",
-        &["branch", name.as_str()],
+        &["checkout", "--quiet", "-b", name.as_str()],
         &Creds::default(),
     )
     .await?;

@@ -633,6 +633,11 @@ async fn git_routes_make_real_commits() {
         )
         .await;
     toolbox_error(&r, 409, "GIT_BRANCH_EXISTS");
+    // As the daemon does (go-git `Checkout{Create: true}`), the new branch is checked out.
+    assert_eq!(
+        tb.get("/git/status?path=work/repo").await.json()["currentBranch"],
+        "feature"
+    );
     let branches = tb.get("/git/branches?path=work/repo").await.json();
     assert_eq!(branches["branches"], json!(["feature", "main"]));
     ok(
