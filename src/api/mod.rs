@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod execute;
 pub mod files;
 pub mod lifecycle;
+pub mod preview;
 pub mod salvage;
 pub mod sandboxes;
 pub mod snapshots;

@@ -8,6 +8,7 @@ pub mod args;
 pub mod contract;
 pub mod file_tools;
 pub mod key_tools;
+pub mod preview_tools;
 pub mod sandbox_tools;
 pub mod schemas;
 pub mod selection;
@@ -61,7 +62,7 @@ macro_rules! catalog {
                 }
             }
 
-            /// Its `DAYTONA_TOOLS` preset: `sandboxes`, `files` or `keys`.
+            /// Its `DAYTONA_TOOLS` preset: `sandboxes`, `files`, `sessions` or `keys`.
             pub fn area(self) -> &'static str {
                 match self {
                     $($(Tool::$tool => $area,)*)*
@@ -89,12 +90,13 @@ macro_rules! catalog {
 catalog! {
     "sandboxes" in sandbox_tools: [
         ListSandboxes, GetSandbox, CreateSandbox, DeleteSandbox, StartSandbox, StopSandbox,
-        ExecuteCommand, ListSnapshots,
+        ArchiveSandbox, SetSandboxLabels, ExecuteCommand, ListSnapshots,
     ];
     "files" in file_tools: [
         ListFiles, ReadFile, WriteFile, DownloadFile, DeleteFile, MoveFile, CreateFolder,
         GetFileInfo, FindInFiles, SearchFiles, ReplaceInFiles,
     ];
+    "sessions" in preview_tools: [GetPreviewUrl, ExpirePreviewUrl];
     "keys" in key_tools: [
         CreateApiKey, ListApiKeys, GetCurrentApiKey, GetApiKey, DeleteApiKey, DeleteApiKeyForUser,
         MintEphemeralKey, RevokeEphemeralKey, ListEphemeralKeys, RevokeExpiredKeys,

@@ -2,8 +2,8 @@
 //! tool names, where a leading `-` removes. Unset means every tool.
 //!
 //! Presets: `all`; `read-only` (tools that change nothing); `sandboxes` (the
-//! sandbox tools, no key management); `files` (the file tools); `keys`
-//! (API-key and ephemeral-key tools).
+//! sandbox tools, no key management); `files` (the file tools); `sessions`
+//! (preview URLs of a sandbox's ports); `keys` (API-key and ephemeral-key tools).
 //! Example: `DAYTONA_TOOLS=sandboxes,-delete_sandbox,mint_ephemeral_key`.
 
 use super::Tool;
@@ -106,7 +106,9 @@ fn expand(item: &str) -> Option<Vec<Tool>> {
     match item {
         "all" => Some(all.collect()),
         "read-only" => Some(all.filter(|t| t.spec().hints.read_only).collect()),
-        "sandboxes" | "files" | "keys" => Some(all.filter(|t| t.area() == item).collect()),
+        "sandboxes" | "files" | "sessions" | "keys" => {
+            Some(all.filter(|t| t.area() == item).collect())
+        }
         name => Tool::from_name(name).map(|t| vec![t]),
     }
 }
@@ -115,7 +117,7 @@ fn unknown(item: &str) -> Error {
     let names: Vec<&str> = Tool::ALL.iter().map(|t| t.name()).collect();
     Error::config(
         format!(
-            "{VARIABLE} names '{}', which is neither a preset (all, read-only, sandboxes, files, keys) nor a tool",
+            "{VARIABLE} names '{}', which is neither a preset (all, read-only, sandboxes, files, sessions, keys) nor a tool",
             crate::error::scrub(item, &[])
         ),
         format!(
@@ -154,6 +156,27 @@ mod tests {
         let s = Selection::parse("files").unwrap();
         assert_eq!(s.tools().count(), 11);
         assert!(s.allows(Tool::WriteFile) && !s.allows(Tool::ExecuteCommand));
+    }
+
+    #[test]
+    fn the_sessions_preset_holds_the_preview_tools() {
+        let s = Selection::parse("sessions").unwrap();
+        assert!(s.allows(Tool::GetPreviewUrl) && s.allows(Tool::ExpirePreviewUrl));
+        assert!(!s.allows(Tool::ExecuteCommand) && !s.allows(Tool::ReadFile));
+        assert!(s.tools().all(|t| t.area() == "sessions"));
+        // Minting a signed URL hands out access to a port: not read-only.
+        assert!(
+            !Selection::parse("read-only")
+                .unwrap()
+                .allows(Tool::GetPreviewUrl)
+        );
+    }
+
+    #[test]
+    fn the_sandboxes_preset_holds_archive_and_labels() {
+        let s = Selection::parse("sandboxes").unwrap();
+        assert!(s.allows(Tool::ArchiveSandbox) && s.allows(Tool::SetSandboxLabels));
+        assert_eq!(s.tools().count(), 10);
     }
 
     #[test]

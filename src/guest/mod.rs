@@ -4,6 +4,7 @@
 
 mod files;
 mod keys;
+mod previews;
 mod sandboxes;
 
 use crate::bindings::exports::daytona::tools::tools;
