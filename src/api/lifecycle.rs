@@ -312,12 +312,13 @@ fn transition<T: Transport>(
             other => break other?,
         }
     };
-    wait_for(
-        client,
-        answered,
-        targets,
-        timeout.map(|_| deadline.remaining_secs(client)),
-    )
+    // 0 returns the answer as it is; otherwise whatever is left of the wait.
+    let left = match timeout {
+        Some(0) => Some(0),
+        Some(_) => Some(deadline.remaining_secs(client)),
+        None => None,
+    };
+    wait_for(client, answered, targets, left)
 }
 
 /// Wait until the sandbox is in no transitional state.
@@ -612,6 +613,25 @@ mod tests {
         let s = archive(&Client::new(&cfg, &t), "dev", None).unwrap();
         assert_eq!(s.state, "archived");
         assert_eq!(t.sent.borrow().len(), 1);
+    }
+
+    #[test]
+    fn a_zero_timeout_returns_the_answer_to_the_action_as_it_is() {
+        let cfg = config();
+        for (before, action) in [("stopped", "archiving"), ("started", "stopping")] {
+            let t = Scripted::default();
+            t.answer(200, &[], &sandbox(before))
+                .answer(200, &[], &sandbox(action));
+            let c = Client::new(&cfg, &t);
+            let s = match before {
+                "stopped" => archive(&c, "dev", Some(0)),
+                _ => stop(&c, "dev", false, Some(0)),
+            }
+            .unwrap();
+            assert_eq!(s.state, action);
+            assert_eq!(t.sent.borrow().len(), 2, "no polling after the {action}");
+            assert!(t.slept.borrow().is_empty());
+        }
     }
 
     #[test]
