@@ -153,7 +153,14 @@ def main():
     expect_error("archive a started sandbox", DaytonaBadRequestError, lambda: sandbox.archive())
     sandbox.stop(timeout=30)
     sandbox.archive()
-    check(state_of(sandbox) == "archived", "archive", f"state {state_of(sandbox)!r}")
+    # archive() returns once Daytona accepted it (archiving); the state then moves on its own.
+    check(state_of(sandbox) in ("archiving", "archived"), "archive", f"state {state_of(sandbox)!r}")
+    for _ in range(100):
+        if state_of(sandbox) == "archived":
+            break
+        time.sleep(0.1)
+        sandbox.refresh_data()
+    check(state_of(sandbox) == "archived", "archive", f"state {state_of(sandbox)!r} after waiting")
     check(state_of(daytona.get(sandbox.id)) == "archived", "archive", "get does not show archived")
     sandbox.start(timeout=30)
     check(state_of(sandbox) == "started", "start archived", f"state {state_of(sandbox)!r}")
