@@ -329,12 +329,13 @@ async fn a_jwt_needs_the_organization_header() {
 #[tokio::test]
 async fn unknown_routes_answer_404_naming_the_request() {
     let emu = start(EmulatorOptions::default());
+    // Daytona sets `public` with POST; a PUT is nobody's route.
     let r = Client::master(&emu)
-        .call("PUT", "/api/sandbox/x/labels", Some(json!({})))
+        .call("PUT", "/api/sandbox/x/public/true", Some(json!({})))
         .await;
     assert_eq!(
-        api_error(&r, 404, "/api/sandbox/x/labels"),
-        "Cannot PUT /api/sandbox/x/labels"
+        api_error(&r, 404, "/api/sandbox/x/public/true"),
+        "Cannot PUT /api/sandbox/x/public/true"
     );
     let r = Client::master(&emu)
         .call("PATCH", "/api/sandbox", Some(json!({})))
