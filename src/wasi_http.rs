@@ -115,6 +115,7 @@ impl WasiTransport {
         let method = match request.method {
             Method::Get => WasiMethod::Get,
             Method::Post => WasiMethod::Post,
+            Method::Put => WasiMethod::Put,
             Method::Delete => WasiMethod::Delete,
         };
         let scheme = if scheme == "https" {

@@ -103,7 +103,7 @@ mod generated {
 
 pub use generated::DaytonaTools;
 pub use generated::exports::daytona::tools::{
-    api_keys, ephemeral_keys, files, git, sandboxes, sessions, tools, types,
+    api_keys, ephemeral_keys, files, git, previews, sandboxes, sessions, tools, types,
 };
 
 /// An error kind as users see it everywhere else (WIT, JSON, MCP): kebab-case.
@@ -347,6 +347,11 @@ impl Instance {
     /// The guest's `git` interface and the store, for typed calls.
     pub fn git(&mut self) -> (&git::Guest, &mut Store<HostState>) {
         (self.bindings.daytona_tools_git(), &mut self.store)
+    }
+
+    /// The guest's `previews` interface and the store, for typed calls.
+    pub fn previews(&mut self) -> (&previews::Guest, &mut Store<HostState>) {
+        (self.bindings.daytona_tools_previews(), &mut self.store)
     }
 
     /// What the guest wrote to stdout and stderr so far.

@@ -187,6 +187,50 @@ pub fn stop<T: Transport>(
     )
 }
 
+/// Archive a stopped sandbox (its filesystem moves to object storage) and
+/// wait for `archived`. Archiving an archived sandbox returns it unchanged; a
+/// started (or errored, or ephemeral) one is a `conflict`: Daytona archives
+/// only stopped sandboxes, and its refusal (400) is reported as one too.
+pub fn archive<T: Transport>(
+    client: &Client<T>,
+    sandbox: &str,
+    timeout: Option<u32>,
+) -> Result<Sandbox, Error> {
+    check_wait(timeout)?;
+    client.extend_call(wait_time(timeout));
+    let current = sandboxes::get(client, sandbox)?;
+    match current.state.as_str() {
+        "archived" => return Ok(current),
+        "stopped" | "archiving" => {}
+        // Settles first, then Daytona decides.
+        state if TRANSITIONAL.contains(&state) => {}
+        state => return Err(not_archivable(&current.name, state)),
+    }
+    transition(client, current, "archive", &[], &["archived"], timeout).map_err(|e| {
+        if e.status == Some(400) {
+            let mut e = e.with_hint(ARCHIVE_HINT);
+            e.kind = ErrorKind::Conflict;
+            e
+        } else {
+            e
+        }
+    })
+}
+
+const ARCHIVE_HINT: &str = "only a stopped sandbox can be archived: call stop_sandbox first, then archive_sandbox \
+     (a sandbox in error cannot be archived; an ephemeral one, autoDeleteInterval 0, is deleted when it stops)";
+
+fn not_archivable(name: &str, state: &str) -> Error {
+    Error::new(
+        ErrorKind::Conflict,
+        format!(
+            "sandbox '{}' is {state}; only a stopped sandbox can be archived",
+            scrub(name, &[])
+        ),
+    )
+    .with_hint(ARCHIVE_HINT)
+}
+
 /// Delete a sandbox. Deletion is asynchronous: the answer is the sandbox as
 /// Daytona last saw it (usually `destroying`).
 pub fn delete<T: Transport>(client: &Client<T>, sandbox: &str) -> Result<Sandbox, Error> {
@@ -268,12 +312,13 @@ fn transition<T: Transport>(
             other => break other?,
         }
     };
-    wait_for(
-        client,
-        answered,
-        targets,
-        timeout.map(|_| deadline.remaining_secs(client)),
-    )
+    // 0 returns the answer as it is; otherwise whatever is left of the wait.
+    let left = match timeout {
+        Some(0) => Some(0),
+        Some(_) => Some(deadline.remaining_secs(client)),
+        None => None,
+    };
+    wait_for(client, answered, targets, left)
 }
 
 /// Wait until the sandbox is in no transitional state.
@@ -545,6 +590,72 @@ mod tests {
         let s = stop(&Client::new(&cfg, &t), "dev", false, None).unwrap();
         assert_eq!(s.state, "stopped");
         assert_eq!(t.sent.borrow().len(), 1);
+    }
+
+    #[test]
+    fn archive_waits_for_archived_and_repeating_it_is_a_no_op() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.answer(200, &[], &sandbox("stopped"))
+            .answer(200, &[], &sandbox("archiving"))
+            .answer(200, &[], &sandbox("archived"));
+        let s = archive(&Client::new(&cfg, &t), "dev", None).unwrap();
+        assert_eq!(s.state, "archived");
+        assert!(
+            t.urls()[1].ends_with("/sandbox/sb-1/archive"),
+            "{:?}",
+            t.urls()
+        );
+        assert_eq!(t.sent.borrow()[1].0.method, Method::Post);
+
+        let t = Scripted::default();
+        t.answer(200, &[], &sandbox("archived"));
+        let s = archive(&Client::new(&cfg, &t), "dev", None).unwrap();
+        assert_eq!(s.state, "archived");
+        assert_eq!(t.sent.borrow().len(), 1);
+    }
+
+    #[test]
+    fn a_zero_timeout_returns_the_answer_to_the_action_as_it_is() {
+        let cfg = config();
+        for (before, action) in [("stopped", "archiving"), ("started", "stopping")] {
+            let t = Scripted::default();
+            t.answer(200, &[], &sandbox(before))
+                .answer(200, &[], &sandbox(action));
+            let c = Client::new(&cfg, &t);
+            let s = match before {
+                "stopped" => archive(&c, "dev", Some(0)),
+                _ => stop(&c, "dev", false, Some(0)),
+            }
+            .unwrap();
+            assert_eq!(s.state, action);
+            assert_eq!(t.sent.borrow().len(), 2, "no polling after the {action}");
+            assert!(t.slept.borrow().is_empty());
+        }
+    }
+
+    #[test]
+    fn archiving_a_started_sandbox_is_a_conflict_pointing_at_stop_sandbox() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.answer(200, &[], &sandbox("started"));
+        let err = archive(&Client::new(&cfg, &t), "dev", None).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Conflict);
+        assert!(err.message.contains("is started"), "{err}");
+        assert!(err.hint.unwrap().contains("stop_sandbox"));
+        assert_eq!(t.sent.borrow().len(), 1, "nothing is posted");
+
+        // Daytona's own refusal (400 "Sandbox is not stopped") is a conflict too.
+        let t = Scripted::default();
+        t.answer(200, &[], &sandbox("stopped")).answer(
+            400,
+            &[],
+            r#"{"statusCode":400,"message":"Sandbox is not stopped"}"#,
+        );
+        let err = archive(&Client::new(&cfg, &t), "dev", None).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Conflict);
+        assert!(err.message.contains("Sandbox is not stopped"), "{err}");
+        assert!(err.hint.unwrap().contains("stop_sandbox"));
     }
 
     #[test]

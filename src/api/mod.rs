@@ -6,6 +6,7 @@ pub mod execute;
 pub mod files;
 pub mod git;
 pub mod lifecycle;
+pub mod preview;
 pub mod salvage;
 pub mod sandboxes;
 pub mod sessions;

@@ -3,7 +3,7 @@
 use super::require_name;
 use crate::error::{Error, ErrorKind};
 use crate::http::{Client, Method, Request, Transport, When, encode_component};
-use crate::models::{CursorPage, Sandbox};
+use crate::models::{CursorPage, Sandbox, SandboxLabels};
 use std::collections::{BTreeMap, HashSet};
 
 /// Sandbox states Daytona documents; others may appear in answers and pass through.
@@ -141,6 +141,34 @@ pub fn get<T: Transport>(client: &Client<T>, sandbox: &str) -> Result<Sandbox, E
     client.json(&req)
 }
 
+/// Replace every label of a sandbox with `labels` (an empty map removes them
+/// all); returns the labels Daytona now holds.
+pub fn set_labels<T: Transport>(
+    client: &Client<T>,
+    sandbox: &str,
+    labels: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, Error> {
+    require_name("sandbox", sandbox)?;
+    let body = SandboxLabels {
+        labels: labels.clone(),
+    };
+    let req = Request::new(
+        Method::Put,
+        client.url(&format!("/sandbox/{}/labels", encode_component(sandbox))),
+        format!(
+            "set the labels of sandbox '{}'",
+            crate::error::scrub(sandbox, &[])
+        ),
+    )
+    .json(&body)?
+    // The same body again leaves the same labels.
+    .idempotent(true)
+    .hint(When::Kind(ErrorKind::NotFound), NOT_FOUND_HINT);
+    client
+        .json::<SandboxLabels>(&req)
+        .map(|answer| answer.labels)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,6 +302,35 @@ mod tests {
             };
             assert_eq!(filter.validate().unwrap_err().kind, ErrorKind::InvalidInput);
         }
+    }
+
+    #[test]
+    fn set_labels_puts_the_whole_map_and_returns_what_daytona_holds() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.answer(200, &[], r#"{"labels":{"team":"ai"}}"#).answer(
+            404,
+            &[],
+            r#"{"statusCode":404,"message":"Sandbox not found"}"#,
+        );
+        let c = Client::new(&cfg, &t);
+        let wanted = BTreeMap::from([("team".to_string(), "ai".to_string())]);
+        assert_eq!(set_labels(&c, "my box", &wanted).unwrap(), wanted);
+        let sent = t.sent.borrow()[0].0.clone();
+        assert_eq!(sent.method, Method::Put);
+        assert!(
+            sent.url.ends_with("/sandbox/my%20box/labels"),
+            "{}",
+            sent.url
+        );
+        assert_eq!(
+            sent.body.as_deref(),
+            Some(&br#"{"labels":{"team":"ai"}}"#[..])
+        );
+        let err = set_labels(&c, "ghost", &BTreeMap::new()).unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some(NOT_FOUND_HINT));
+        assert!(set_labels(&c, "..", &wanted).is_err());
+        assert_eq!(t.sent.borrow().len(), 2);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod contract;
 pub mod file_tools;
 pub mod git_tools;
 pub mod key_tools;
+pub mod preview_tools;
 pub mod sandbox_tools;
 pub mod schemas;
 pub mod selection;
@@ -63,7 +64,7 @@ macro_rules! catalog {
                 }
             }
 
-            /// Its `DAYTONA_TOOLS` preset: `sandboxes`, `files`, `git`, `keys` or `sessions`.
+            /// Its `DAYTONA_TOOLS` preset: `sandboxes`, `files`, `git`, `sessions` or `keys`.
             pub fn area(self) -> &'static str {
                 match self {
                     $($(Tool::$tool => $area,)*)*
@@ -91,7 +92,7 @@ macro_rules! catalog {
 catalog! {
     "sandboxes" in sandbox_tools: [
         ListSandboxes, GetSandbox, CreateSandbox, DeleteSandbox, StartSandbox, StopSandbox,
-        ExecuteCommand, ListSnapshots,
+        ArchiveSandbox, SetSandboxLabels, ExecuteCommand, ListSnapshots,
     ];
     "files" in file_tools: [
         ListFiles, ReadFile, WriteFile, DownloadFile, DeleteFile, MoveFile, CreateFolder,
@@ -101,13 +102,14 @@ catalog! {
         GitClone, GitStatus, GitAdd, GitCommit, GitPush, GitPull, GitBranches, GitCreateBranch,
         GitCheckout, GitLog,
     ];
-    "keys" in key_tools: [
-        CreateApiKey, ListApiKeys, GetCurrentApiKey, GetApiKey, DeleteApiKey, DeleteApiKeyForUser,
-        MintEphemeralKey, RevokeEphemeralKey, ListEphemeralKeys, RevokeExpiredKeys,
-    ];
     "sessions" in session_tools: [
         CreateSession, RunSessionCommand, GetSessionCommandLogs, DeleteSession, ListSessions,
         RunCode,
+    ];
+    "sessions" in preview_tools: [GetPreviewUrl, ExpirePreviewUrl];
+    "keys" in key_tools: [
+        CreateApiKey, ListApiKeys, GetCurrentApiKey, GetApiKey, DeleteApiKey, DeleteApiKeyForUser,
+        MintEphemeralKey, RevokeEphemeralKey, ListEphemeralKeys, RevokeExpiredKeys,
     ];
 }
 

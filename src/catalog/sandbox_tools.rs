@@ -15,6 +15,10 @@ const STRING: Ty = Ty::String { min_len: 1 };
 
 const SANDBOX: &str = "The sandbox's ID or name (see list_sandboxes).";
 
+/// A sandbox's labels, checked alike wherever they are set (create_sandbox,
+/// set_sandbox_labels): string keys to string values.
+const LABELS: Ty = Ty::StringMap;
+
 const INTERVAL: Ty = Ty::Integer {
     min: 0,
     max: lifecycle::MAX_INTERVAL_MINUTES as i64,
@@ -103,7 +107,7 @@ arguments! {
         user: Option<String> = "user", STRING => "The OS user commands run as.";
         env: BTreeMap<String, String> = "env", Ty::EnvMap =>
             "Environment variables set in the sandbox; names match ^[A-Za-z_][A-Za-z0-9_]*$.";
-        labels: BTreeMap<String, String> = "labels", Ty::StringMap =>
+        labels: BTreeMap<String, String> = "labels", LABELS =>
             "Labels to attach, e.g. {\"task\": \"tests\"}.";
         public: Option<bool> = "public", Ty::Boolean => "Whether the sandbox's HTTP preview is public.";
         target: Option<String> = "target", STRING => "The target region, e.g. \"us\" or \"eu\".";
@@ -194,8 +198,8 @@ impl Contract for StartSandbox {
     const SPEC: ToolSpec = ToolSpec {
         name: "start_sandbox",
         title: "Start a sandbox",
-        description: "Start a stopped Daytona sandbox (resumes billable compute) and wait until it is started. \
-Needed before execute_command when a sandbox has auto-stopped. Starting a started sandbox returns it unchanged.",
+        description: "Start a stopped or archived Daytona sandbox (resumes billable compute) and wait until it is started; \
+an archived one takes longer, its files being restored first. Needed before execute_command when a sandbox has auto-stopped. Starting a started sandbox returns it unchanged.",
         fields: Self::FIELDS,
         hints: Hints::SET_STATE,
         output: Some(schemas::sandbox),
@@ -223,7 +227,7 @@ impl Contract for StopSandbox {
         name: "stop_sandbox",
         title: "Stop a sandbox",
         description: "Stop a running Daytona sandbox to pause billable compute, keeping its filesystem; running processes end and its sessions are deleted, with their output. \
-Waits until it is stopped. Stopping a stopped sandbox returns it unchanged. Use start_sandbox to resume, delete_sandbox to remove it.",
+Waits until it is stopped. Stopping a stopped sandbox returns it unchanged. Use start_sandbox to resume, archive_sandbox to keep it cheaply for longer, delete_sandbox to remove it.",
         fields: Self::FIELDS,
         hints: Hints::STOP,
         output: Some(schemas::sandbox),
@@ -234,6 +238,63 @@ Waits until it is stopped. Stopping a stopped sandbox returns it unchanged. Use 
     }
     fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
         super::to_value(sandbox)
+    }
+}
+
+arguments! {
+    /// `archive_sandbox`.
+    pub struct ArchiveSandbox {
+        sandbox: String = "sandbox", STRING => SANDBOX;
+        timeout: Option<u32> = "timeout", WAIT => WAIT_DESCRIPTION;
+    }
+}
+
+impl Contract for ArchiveSandbox {
+    const SPEC: ToolSpec = ToolSpec {
+        name: "archive_sandbox",
+        title: "Archive a sandbox",
+        description: "Archive a stopped Daytona sandbox: its filesystem moves to object storage, which is cheap to keep, and waits until it is archived. \
+Nothing is lost, but start_sandbox then takes longer (the files are restored first, depending on their size). \
+Only a stopped sandbox can be archived: a started one is a conflict, so call stop_sandbox first. Archiving an archived sandbox returns it unchanged.",
+        fields: Self::FIELDS,
+        hints: Hints::SET_STATE,
+        output: Some(schemas::sandbox),
+    };
+    type Output = Sandbox;
+    fn run<T: Transport>(self, client: &Client<T>) -> Result<Sandbox, Error> {
+        lifecycle::archive(client, &self.sandbox, self.timeout)
+    }
+    fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
+        super::to_value(sandbox)
+    }
+}
+
+arguments! {
+    /// `set_sandbox_labels`.
+    pub struct SetSandboxLabels {
+        sandbox: String = "sandbox", STRING => SANDBOX;
+        labels: BTreeMap<String, String> = "labels" required, LABELS =>
+            "Every label the sandbox is to carry, e.g. {\"task\": \"tests\"}; labels not listed are removed ({} removes all).";
+    }
+}
+
+impl Contract for SetSandboxLabels {
+    const SPEC: ToolSpec = ToolSpec {
+        name: "set_sandbox_labels",
+        title: "Set a sandbox's labels",
+        description: "Replace all labels of a Daytona sandbox with the given ones and return the labels it now carries. \
+Labels left out are removed, so to add one, pass the current labels (see get_sandbox) plus the new one. \
+Labels organise sandboxes: list_sandboxes filters by them. The sandbox may be in any state.",
+        fields: Self::FIELDS,
+        hints: Hints::OVERWRITE,
+        output: Some(schemas::labels),
+    };
+    type Output = BTreeMap<String, String>;
+    fn run<T: Transport>(self, client: &Client<T>) -> Result<BTreeMap<String, String>, Error> {
+        sandboxes::set_labels(client, &self.sandbox, &self.labels)
+    }
+    fn output_json(labels: BTreeMap<String, String>) -> Result<Value, Error> {
+        Ok(json!({ "labels": labels }))
     }
 }
 

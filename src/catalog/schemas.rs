@@ -489,24 +489,59 @@ pub fn git_log() -> Value {
     )
 }
 
+/// `set_sandbox_labels`.
+pub fn labels() -> Value {
+    object(
+        json!({ "labels": { "type": "object", "additionalProperties": { "type": "string" } } }),
+        &[],
+    )
+}
+
+/// `get_preview_url`.
+pub fn preview_url() -> Value {
+    object(
+        json!({
+            "sandboxId": string(),
+            "port": { "type": "integer", "minimum": 1, "maximum": 65535 },
+            "url": { "type": "string", "description": "a signed URL embeds its token: treat it as a credential" },
+            "token": { "type": "string", "description": "the signed URL's token (for expire_preview_url), or the sandbox's preview token" },
+            "signed": { "type": "boolean" },
+            "expiresAt": { "type": ["string", "null"], "description": "RFC 3339, when a signed URL stops working; null for the unsigned URL" },
+            "header": { "type": ["string", "null"], "description": "the header to send `token` in (X-Daytona-Preview-Token); null for a signed URL" },
+            "note": string(),
+        }),
+        &[],
+    )
+}
+
+/// `expire_preview_url`.
+pub fn preview_expired() -> Value {
+    object(
+        json!({ "sandbox": string(), "port": { "type": "integer", "minimum": 1, "maximum": 65535 } }),
+        &[],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::git::{FileStatus, GitCommitInfo};
-    use crate::catalog::git_tools::{GitAdd, GitCheckout, GitCommit};
-    use crate::api::git::{Branches, Cloned, Log, Status};
     use crate::api::execute::Outcome;
     use crate::api::files::{Download, Found, Listing, Searched, Text, Written};
+    use crate::api::git::{Branches, Cloned, Log, Status};
+    use crate::api::preview::{Expired, Preview};
     use crate::api::sessions::{ChartInfo, CodeRun, CommandOutput, SessionInfo, SessionList};
     use crate::catalog::Contract;
     use crate::catalog::file_tools::{DeleteFile, MoveFile, ReplaceInFiles};
+    use crate::catalog::git_tools::{GitAdd, GitCheckout, GitCommit};
     use crate::catalog::key_tools::{Deleted, RevokedKey};
+    use crate::catalog::sandbox_tools::SetSandboxLabels;
     use crate::catalog::session_tools::CreateSession;
     use crate::config::Secret;
     use crate::error::{Error, ErrorKind};
     use crate::keys::sweep::{SweepFailure, SweepReport};
     use crate::keys::{EphemeralKey, MintedKey};
     use crate::models::files::{FileInfo, Match, ReplaceResult};
+    use crate::models::git::{FileStatus, GitCommitInfo};
     use crate::models::sessions::Command;
     use crate::models::{ApiKey, Sandbox, Snapshot};
     use std::collections::BTreeSet;
@@ -754,6 +789,30 @@ mod tests {
             ),
         ];
         let git_cases = [
+            (
+                labels(),
+                SetSandboxLabels::output_json([("k".to_string(), "v".to_string())].into()).unwrap(),
+            ),
+            (
+                preview_url(),
+                full(Preview {
+                    sandbox_id: "s".into(),
+                    port: 3000,
+                    url: Secret::new("https://3000-t.example"),
+                    token: Secret::new("t"),
+                    signed: true,
+                    expires_at: Some("2030-01-01T00:00:00.000Z".into()),
+                    header: None,
+                    note: "n".into(),
+                }),
+            ),
+            (
+                preview_expired(),
+                full(Expired {
+                    sandbox: "s".into(),
+                    port: 3000,
+                }),
+            ),
             (
                 git_cloned(),
                 full(Cloned {

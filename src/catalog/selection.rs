@@ -3,8 +3,9 @@
 //!
 //! Presets: `all`; `read-only` (tools that change nothing); `sandboxes` (the
 //! sandbox tools, no key management); `files` (the file tools); `git` (the
-//! git tools); `keys` (API-key and ephemeral-key tools); `sessions`
-//! (long-running processes in shell sessions, code runs and preview URLs).
+//! git tools); `sessions` (long-running processes in shell sessions, code
+//! runs, and preview URLs of a sandbox's ports); `keys` (API-key and
+//! ephemeral-key tools).
 //! Example: `DAYTONA_TOOLS=sandboxes,-delete_sandbox,mint_ephemeral_key`.
 
 use super::Tool;
@@ -107,7 +108,7 @@ fn expand(item: &str) -> Option<Vec<Tool>> {
     match item {
         "all" => Some(all.collect()),
         "read-only" => Some(all.filter(|t| t.spec().hints.read_only).collect()),
-        "sandboxes" | "files" | "git" | "keys" | "sessions" => {
+        "sandboxes" | "files" | "git" | "sessions" | "keys" => {
             Some(all.filter(|t| t.area() == item).collect())
         }
         name => Tool::from_name(name).map(|t| vec![t]),
@@ -118,7 +119,7 @@ fn unknown(item: &str) -> Error {
     let names: Vec<&str> = Tool::ALL.iter().map(|t| t.name()).collect();
     Error::config(
         format!(
-            "{VARIABLE} names '{}', which is neither a preset (all, read-only, sandboxes, files, git, keys, sessions) nor a tool",
+            "{VARIABLE} names '{}', which is neither a preset (all, read-only, sandboxes, files, git, sessions, keys) nor a tool",
             crate::error::scrub(item, &[])
         ),
         format!(
@@ -160,7 +161,7 @@ mod tests {
     }
 
     #[test]
-    fn the_sessions_preset_holds_the_session_and_code_tools() {
+    fn the_sessions_preset_holds_the_session_code_and_preview_tools() {
         let s = Selection::parse("sessions").unwrap();
         let names: Vec<&str> = s.tools().map(|t| t.name()).collect();
         assert_eq!(
@@ -171,7 +172,9 @@ mod tests {
                 "get_session_command_logs",
                 "delete_session",
                 "list_sessions",
-                "run_code"
+                "run_code",
+                "get_preview_url",
+                "expire_preview_url"
             ]
         );
         let read = Selection::parse("read-only").unwrap();
@@ -203,6 +206,27 @@ mod tests {
         assert!(!r.allows(Tool::GitPush) && !r.allows(Tool::GitClone));
         let s = Selection::parse("read-only,git,-git_push").unwrap();
         assert!(s.allows(Tool::GitCommit) && !s.allows(Tool::GitPush));
+    }
+
+    #[test]
+    fn the_sessions_preset_holds_the_preview_tools() {
+        let s = Selection::parse("sessions").unwrap();
+        assert!(s.allows(Tool::GetPreviewUrl) && s.allows(Tool::ExpirePreviewUrl));
+        assert!(!s.allows(Tool::ExecuteCommand) && !s.allows(Tool::ReadFile));
+        assert!(s.tools().all(|t| t.area() == "sessions"));
+        // Minting a signed URL hands out access to a port: not read-only.
+        assert!(
+            !Selection::parse("read-only")
+                .unwrap()
+                .allows(Tool::GetPreviewUrl)
+        );
+    }
+
+    #[test]
+    fn the_sandboxes_preset_holds_archive_and_labels() {
+        let s = Selection::parse("sandboxes").unwrap();
+        assert!(s.allows(Tool::ArchiveSandbox) && s.allows(Tool::SetSandboxLabels));
+        assert_eq!(s.tools().count(), 10);
     }
 
     #[test]

@@ -122,8 +122,9 @@ fn the_wit_reader_sees_records_and_parameters() {
 fn every_typed_result_record_has_the_fields_of_its_output_schema() {
     use super::schemas;
     // (WIT record, the schema of the same result, fields only JSON carries)
-    let results: [(&str, serde_json::Value, &[&str]); 28] = [
+    let results: [(&str, serde_json::Value, &[&str]); 29] = [
         ("sandbox", schemas::sandbox(), &[]),
+        ("preview-url", schemas::preview_url(), &[]),
         (
             "snapshot",
             schemas::snapshot_list()["properties"]["snapshots"]["items"].clone(),

@@ -5,6 +5,7 @@
 mod files;
 mod git;
 mod keys;
+mod previews;
 mod sandboxes;
 mod sessions;
 

@@ -6,8 +6,8 @@ use crate::bindings::exports::daytona::tools::sandboxes as wit_sandboxes;
 use crate::bindings::exports::daytona::tools::types as wit;
 use crate::catalog::invoke;
 use crate::catalog::sandbox_tools::{
-    CreateSandbox, DeleteSandbox, ExecuteCommand, GetSandbox, ListSandboxes, ListSnapshots,
-    StartSandbox, StopSandbox,
+    ArchiveSandbox, CreateSandbox, DeleteSandbox, ExecuteCommand, GetSandbox, ListSandboxes,
+    ListSnapshots, SetSandboxLabels, StartSandbox, StopSandbox,
 };
 use crate::models::{Sandbox, Snapshot};
 
@@ -136,6 +136,21 @@ impl wit_sandboxes::Guest for Component {
             timeout,
         };
         with_client(|c| invoke(c, args)).map(to_wit_sandbox)
+    }
+
+    fn archive_sandbox(sandbox: String, timeout: Option<u32>) -> Result<wit::Sandbox, wit::Error> {
+        with_client(|c| invoke(c, ArchiveSandbox { sandbox, timeout })).map(to_wit_sandbox)
+    }
+
+    fn set_sandbox_labels(
+        sandbox: String,
+        labels: Vec<(String, String)>,
+    ) -> Result<Vec<(String, String)>, wit::Error> {
+        let args = SetSandboxLabels {
+            sandbox,
+            labels: labels.into_iter().collect(),
+        };
+        with_client(|c| invoke(c, args)).map(|labels| labels.into_iter().collect())
     }
 
     fn execute_command(

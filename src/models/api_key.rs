@@ -16,8 +16,8 @@ pub struct ApiKey {
     pub name: String,
     /// The value: in full only in a create answer, masked otherwise.
     #[serde(
-        default = "empty_secret",
-        deserialize_with = "secret",
+        default = "super::empty_secret",
+        deserialize_with = "super::secret",
         serialize_with = "crate::config::reveal"
     )]
     pub value: Secret,
@@ -83,16 +83,6 @@ impl ApiKeyListAnswer {
             ApiKeyListAnswer::All(keys) | ApiKeyListAnswer::Page { items: keys } => keys,
         }
     }
-}
-
-fn empty_secret() -> Secret {
-    Secret::new("")
-}
-
-fn secret<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
-    Ok(Secret::new(
-        Option::<String>::deserialize(d)?.unwrap_or_default(),
-    ))
 }
 
 fn null_as_empty_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {

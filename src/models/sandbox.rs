@@ -112,6 +112,16 @@ pub struct CreateSandbox {
     pub network_allow_list: Option<String>,
 }
 
+/// `PUT /sandbox/{idOrName}/labels`'s body and answer: Daytona's
+/// `SandboxLabels`. (Its server answers with the whole Sandbox, which carries
+/// `labels` too; either reads.) An answer without `labels` is not read as "no labels".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxLabels {
+    /// Every label of the sandbox.
+    #[serde(deserialize_with = "labels")]
+    pub labels: BTreeMap<String, String>,
+}
+
 /// Labels may be null; values that are not strings are skipped.
 fn labels<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
     let raw = Option::<BTreeMap<String, serde_json::Value>>::deserialize(d)?.unwrap_or_default();
@@ -138,6 +148,19 @@ mod tests {
         assert_eq!(s.cpu, 1);
         assert_eq!(s.memory, 0);
         assert_eq!(s.labels.len(), 1);
+    }
+
+    #[test]
+    fn labels_read_from_sandbox_labels_or_a_whole_sandbox_but_not_from_nothing() {
+        let only: SandboxLabels = serde_json::from_str(r#"{"labels":{"a":"1"}}"#).unwrap();
+        let whole: SandboxLabels =
+            serde_json::from_str(r#"{"id":"x","state":"started","labels":{"a":"1"}}"#).unwrap();
+        assert_eq!(only, whole);
+        assert!(serde_json::from_str::<SandboxLabels>(r#"{"id":"x"}"#).is_err());
+        assert_eq!(
+            serde_json::to_string(&only).unwrap(),
+            r#"{"labels":{"a":"1"}}"#
+        );
     }
 
     #[test]

@@ -140,6 +140,52 @@ impl Emulator {
             permissions.map(|p| p.iter().map(|s| s.to_string()).collect());
     }
 
+    /// The signed preview URLs that still work on the emulator clock, as
+    /// `(token, sandbox id, port)`, sorted by token.
+    pub fn signed_previews(&self) -> Vec<(String, String, u16)> {
+        let now = self.shared.clock.now_ms();
+        let mut inner = self.shared.lock();
+        inner.sweep(now);
+        let mut out: Vec<_> = inner
+            .toolbox
+            .signed_previews
+            .iter()
+            .filter(|(_, s)| s.expires_ms > now)
+            .map(|(token, s)| (token.clone(), s.sandbox_id.clone(), s.port))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Gives sandbox `id_or_name` a signed preview URL for `port` with a chosen `token`,
+    /// working for `lifetime` on the emulator clock (as `GET .../signed-preview-url` would
+    /// with a token of its own). Returns false if there is no such sandbox.
+    pub fn add_signed_preview(
+        &self,
+        id_or_name: &str,
+        port: u16,
+        token: &str,
+        lifetime: std::time::Duration,
+    ) -> bool {
+        let now = self.shared.clock.now_ms();
+        let mut inner = self.shared.lock();
+        inner.sweep(now);
+        let Some(id) = inner.sandbox_mut(id_or_name).map(|s| s.id.clone()) else {
+            return false;
+        };
+        let expires_ms =
+            now.saturating_add(i64::try_from(lifetime.as_millis()).unwrap_or(i64::MAX));
+        inner.toolbox.signed_previews.insert(
+            token.to_string(),
+            super::toolbox::common::SignedPreview {
+                sandbox_id: id,
+                port,
+                expires_ms,
+            },
+        );
+        true
+    }
+
     /// Process groups of started commands that still have live processes.
     pub fn running_process_groups(&self) -> usize {
         let mut inner = self.shared.lock();

@@ -5,9 +5,10 @@
 //! master API key and a user JWT. Field names, status codes and error bodies follow
 //! Daytona's current API (see each resource's file for its routes):
 //!
-//! - [`sandboxes`]: create, get, delete, start, stop, toolbox URL; [`listing`]: the cursor-
-//!   paginated list. States move through `creating`/`starting`/`stopping`/`destroying`
-//!   ([`lifecycle`]); tests seed sandboxes in any state with [`SandboxSeed`].
+//! - [`sandboxes`]: create, get, delete, start, stop, archive, labels, toolbox URL; [`listing`]:
+//!   the cursor-paginated list. States move through `creating`/`starting`/`stopping`/
+//!   `archiving`/`restoring`/`destroying` ([`lifecycle`]); tests seed sandboxes in any state
+//!   with [`SandboxSeed`].
 //! - [`snapshots`]: list (page pagination) and get.
 //! - [`toolbox`]: command execution, really run with `sh -c` in a per-sandbox directory;
 //!   files, git, sessions and code run on that directory; [`preview`]: preview URLs and
@@ -66,7 +67,7 @@ use axum::Router;
 use axum::extract::{OriginalUri, State};
 use axum::http::Method;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use serde_json::{Value, json};
 
 pub use clock::Clock;
@@ -81,9 +82,10 @@ use state::{Shared, random_hex};
 /// How the emulated server behaves. `Default` is today's Daytona with instant transitions.
 #[derive(Clone, Debug)]
 pub struct EmulatorOptions {
-    /// How long each transitional state (`creating`, `starting`, `stopping`, `destroying`)
-    /// lasts on the emulator clock. Zero: actions answer with the settled state directly
-    /// (a create returns `started`), and a deleted sandbox is gone (404) at once.
+    /// How long each transitional state (`creating`, `starting`, `stopping`, `archiving`,
+    /// `restoring`, `destroying`) lasts on the emulator clock. Zero: actions answer with the
+    /// settled state directly (a create returns `started`), and a deleted sandbox is gone
+    /// (404) at once.
     pub transition_delay: Duration,
     /// Server-side maximum page size for `GET /sandbox` and `GET /snapshots`, so paging over
     /// several pages can be tested with a few items. `None`: only the API's own 1..=200.
@@ -311,6 +313,8 @@ fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/sandbox/{id}/start", post(sandboxes::start))
         .route("/sandbox/{id}/stop", post(sandboxes::stop))
+        .route("/sandbox/{id}/archive", post(sandboxes::archive))
+        .route("/sandbox/{id}/labels", put(sandboxes::replace_labels))
         .route(
             "/sandbox/{id}/toolbox-proxy-url",
             get(sandboxes::toolbox_proxy_url),

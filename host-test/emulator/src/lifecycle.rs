@@ -2,8 +2,9 @@
 //! `SandboxListItem` of Daytona's current API).
 //!
 //! Transitions are computed lazily from timestamps: an action puts the sandbox in a
-//! transitional state (`creating`, `starting`, `stopping`, `destroying`) until
-//! `now + transition_delay` on the emulator clock; whoever looks next sees the outcome.
+//! transitional state (`creating`, `starting`, `stopping`, `archiving`, `restoring`,
+//! `destroying`) until `now + transition_delay` on the emulator clock; whoever looks next
+//! sees the outcome.
 //! With a zero delay the transitional state is never observed: the action's own response
 //! already shows `started`/`stopped`. A `destroyed` sandbox is dropped at once (Daytona
 //! hides destroyed sandboxes: GET answers 404 and lists omit them) and its directory

@@ -8,6 +8,8 @@
 //! | `DELETE /sandbox/{idOrName}` | 200 Sandbox (`destroying`, then gone); 403 without `delete:sandboxes`; 404; 409 during a transition |
 //! | `POST /sandbox/{idOrName}/start` | 200 Sandbox (also when already started); 400 from `error` etc.; 409 during a transition |
 //! | `POST /sandbox/{idOrName}/stop?force=` | 200 Sandbox; 400 "Sandbox is not started"; 409 during a transition |
+//! | `POST /sandbox/{idOrName}/archive` | 200 Sandbox (`archiving`, then `archived`); 400 "Sandbox is not stopped" (also when archived), "Sandbox is in an errored state", "Ephemeral sandboxes cannot be archived"; 403 without `write:sandboxes`; 404; 409 during a transition |
+//! | `PUT /sandbox/{idOrName}/labels` | 200 `SandboxLabels{labels}` (all labels replaced); 400 bad body; 403 without `write:sandboxes`; 404 |
 //! | `GET /sandbox/{id}/toolbox-proxy-url` | 200 `{url}`; 404 (also when `toolbox_proxy` is off) |
 
 use std::collections::BTreeMap;
@@ -272,12 +274,18 @@ pub(crate) async fn get(
         .ok_or_else(|| not_found(&id_or_name))
 }
 
-/// The three lifecycle actions.
+/// The lifecycle actions.
 #[derive(Clone, Copy)]
 enum Action {
     Start,
     Stop,
+    Archive,
     Delete,
+}
+
+/// Daytona's `SandboxError` (400) on a state the action does not apply to.
+fn state_error(message: &str) -> ApiError {
+    ApiError::bad_request(message).with_code("SANDBOX_STATE_ERROR")
 }
 
 fn act(
@@ -288,7 +296,7 @@ fn act(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(match action {
         Action::Delete => "delete:sandboxes",
-        Action::Start | Action::Stop => "write:sandboxes",
+        Action::Start | Action::Stop | Action::Archive => "write:sandboxes",
     })?;
     let now = shared.clock.now_ms();
     let toolbox_url = shared.toolbox_url();
@@ -298,29 +306,35 @@ fn act(
     let sandbox = inner
         .sandbox_mut(id_or_name)
         .ok_or_else(|| not_found(id_or_name))?;
-    if sandbox.in_transition() {
+    // Daytona lets a start interrupt archiving (the files are still there).
+    let start_while_archiving = matches!(action, Action::Start) && sandbox.state == "archiving";
+    if sandbox.in_transition() && !start_while_archiving {
         return Err(in_progress());
     }
     match (action, sandbox.state.as_str()) {
         (Action::Delete, _) => sandbox.begin("destroying", "destroyed", "destroyed", now, delay),
+        (Action::Start, "archiving") => sandbox.begin("starting", "started", "started", now, delay),
         (Action::Start, "started") => {}
         (Action::Start, "stopped") => sandbox.begin("starting", "started", "started", now, delay),
         (Action::Start, "archived") => sandbox.begin("restoring", "started", "started", now, delay),
         (Action::Start, "paused") => sandbox.begin("resuming", "started", "started", now, delay),
-        (Action::Start, _) => {
-            return Err(ApiError::bad_request("Sandbox is not in valid state")
-                .with_code("SANDBOX_STATE_ERROR"));
-        }
+        (Action::Start, _) => return Err(state_error("Sandbox is not in valid state")),
         // An ephemeral sandbox (autoDeleteInterval 0) is destroyed when it stops.
         (Action::Stop, "started") if sandbox.auto_delete_interval == 0 => {
             sandbox.begin("stopping", "destroyed", "destroyed", now, delay)
         }
         (Action::Stop, "started") => sandbox.begin("stopping", "stopped", "stopped", now, delay),
-        (Action::Stop, _) => {
-            return Err(
-                ApiError::bad_request("Sandbox is not started").with_code("SANDBOX_STATE_ERROR")
-            );
+        (Action::Stop, _) => return Err(state_error("Sandbox is not started")),
+        (Action::Archive, "error" | "build_failed") => {
+            return Err(state_error("Sandbox is in an errored state"));
         }
+        (Action::Archive, "stopped") if sandbox.auto_delete_interval == 0 => {
+            return Err(state_error("Ephemeral sandboxes cannot be archived"));
+        }
+        (Action::Archive, "stopped") => {
+            sandbox.begin("archiving", "archived", "archived", now, delay)
+        }
+        (Action::Archive, _) => return Err(state_error("Sandbox is not stopped")),
     }
     let sandbox = sandbox.clone();
     Ok(Json(
@@ -355,6 +369,42 @@ pub(crate) async fn stop(
 ) -> Result<Json<Value>, ApiError> {
     Query::parse(raw.as_deref()).bool("force")?;
     act(&shared, &caller, &id_or_name, Action::Stop)
+}
+
+/// `POST /api/sandbox/{idOrName}/archive`.
+pub(crate) async fn archive(
+    State(shared): State<Arc<Shared>>,
+    caller: Principal,
+    Path(id_or_name): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    act(&shared, &caller, &id_or_name, Action::Archive)
+}
+
+/// The `SandboxLabels` body.
+#[derive(Deserialize)]
+struct SandboxLabels {
+    labels: BTreeMap<String, String>,
+}
+
+/// `PUT /api/sandbox/{idOrName}/labels`: replaces every label. Answers `SandboxLabels`, as
+/// the API spec says (Daytona's server answers the whole Sandbox, which carries `labels` too).
+pub(crate) async fn replace_labels(
+    State(shared): State<Arc<Shared>>,
+    caller: Principal,
+    Path(id_or_name): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    caller.require("write:sandboxes")?;
+    let req: SandboxLabels = parse_json(&body)?;
+    let now = shared.clock.now_ms();
+    let mut inner = shared.lock();
+    inner.sweep(now);
+    let sandbox = inner
+        .sandbox_mut(&id_or_name)
+        .ok_or_else(|| not_found(&id_or_name))?;
+    sandbox.labels = req.labels;
+    sandbox.updated_ms = now;
+    Ok(Json(json!({ "labels": sandbox.labels })))
 }
 
 /// `GET /api/sandbox/{sandboxId}/toolbox-proxy-url`.

@@ -22,6 +22,7 @@ pub struct SandboxSeed {
     pub(crate) error_reason: Option<String>,
     pub(crate) snapshot: Option<String>,
     pub(crate) public: bool,
+    pub(crate) auto_delete_interval: Option<i64>,
 }
 
 impl SandboxSeed {
@@ -37,7 +38,7 @@ impl SandboxSeed {
     }
 
     /// Sets the state: any string. Transitional states (`creating`, `starting`, `stopping`,
-    /// `destroying`) then finish after `transition_delay` like real transitions.
+    /// `archiving`, `destroying`) then finish after `transition_delay` like real transitions.
     pub fn in_state(mut self, state: &str) -> SandboxSeed {
         self.state = Some(state.to_string());
         self
@@ -84,6 +85,12 @@ impl SandboxSeed {
         self
     }
 
+    /// Sets `autoDeleteInterval` in minutes (0: ephemeral, deleted when it stops; default -1, never).
+    pub fn auto_delete_interval(mut self, minutes: i64) -> SandboxSeed {
+        self.auto_delete_interval = Some(minutes);
+        self
+    }
+
     /// Applies the seed to a fresh record.
     pub(crate) fn apply(self, rec: &mut SandboxRecord, now_ms: i64, delay_ms: i64) {
         if let Some(name) = self.name {
@@ -96,10 +103,14 @@ impl SandboxSeed {
         rec.env = self.env;
         rec.public = self.public;
         rec.error_reason = self.error_reason;
+        if let Some(minutes) = self.auto_delete_interval {
+            rec.auto_delete_interval = minutes;
+        }
         let state = self.state.unwrap_or_else(|| "started".to_string());
         match state.as_str() {
             "creating" | "starting" => rec.begin(&state, "started", "started", now_ms, delay_ms),
             "stopping" => rec.begin("stopping", "stopped", "stopped", now_ms, delay_ms),
+            "archiving" => rec.begin("archiving", "archived", "archived", now_ms, delay_ms),
             "destroying" => rec.begin("destroying", "destroyed", "destroyed", now_ms, delay_ms),
             "stopped" | "archived" => {
                 rec.desired_state = state.clone();

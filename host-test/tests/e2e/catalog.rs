@@ -24,6 +24,8 @@ use Expect::{Err as Fails, Ok as Succeeds};
 /// An ephemeral key of ours in the fixture (its name's expiry, 2030-01-01, is its `expiresAt`).
 const EPHEMERAL: &str = "eph-ci-1893456000-0123456789ab";
 const EPHEMERAL_EXPIRY_SECS: u64 = 1_893_456_000;
+/// A signed preview URL's token for port 3000 of `box` in the fixture, working for an hour.
+const PREVIEW_TOKEN: &str = "0123456789abcdef01234567";
 
 /// Each tool with arguments its schema accepts, and how the call ends against the
 /// [`setup`] fixture. `{user_id}` stands for the emulator's user, `{command_id}` for the
@@ -66,6 +68,26 @@ const VALID: &[(&str, &str, Expect)] = &[
         "stop_sandbox",
         r#"{"sandbox": "box", "force": true, "timeout": 5}"#,
         Succeeds,
+    ),
+    (
+        "archive_sandbox",
+        r#"{"sandbox": "box", "timeout": 5}"#,
+        Succeeds,
+    ),
+    (
+        "archive_sandbox",
+        r#"{"sandbox": "ghost"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
+    (
+        "set_sandbox_labels",
+        r#"{"sandbox": "box", "labels": {"k": "v"}}"#,
+        Succeeds,
+    ),
+    (
+        "set_sandbox_labels",
+        r#"{"sandbox": "ghost", "labels": {}}"#,
+        Fails(ErrorKind::NotFound),
     ),
     (
         "execute_command",
@@ -230,6 +252,31 @@ const VALID: &[(&str, &str, Expect)] = &[
         Succeeds,
     ),
     (
+        "get_preview_url",
+        r#"{"sandbox": "box", "port": 3000}"#,
+        Succeeds,
+    ),
+    (
+        "get_preview_url",
+        r#"{"sandbox": "box", "port": 3000, "signed": false}"#,
+        Succeeds,
+    ),
+    (
+        "get_preview_url",
+        r#"{"sandbox": "ghost", "port": 3000}"#,
+        Fails(ErrorKind::NotFound),
+    ),
+    (
+        "expire_preview_url",
+        r#"{"sandbox": "box", "port": 3000, "token": "0123456789abcdef01234567"}"#,
+        Succeeds,
+    ),
+    (
+        "expire_preview_url",
+        r#"{"sandbox": "ghost", "port": 3000, "token": "0123456789abcdef01234567"}"#,
+        Fails(ErrorKind::NotFound),
+    ),
+    (
         "create_api_key",
         r#"{"name": "k1", "permissions": ["write:sandboxes"], "expiresAt": "2030-01-01T00:00:00Z"}"#,
         Succeeds,
@@ -374,6 +421,10 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     ("stop_sandbox", "sandbox", r#""box""#),
     ("stop_sandbox", "force", "false"),
     ("stop_sandbox", "timeout", "5"),
+    ("archive_sandbox", "sandbox", r#""box""#),
+    ("archive_sandbox", "timeout", "5"),
+    ("set_sandbox_labels", "sandbox", r#""box""#),
+    ("set_sandbox_labels", "labels", r#"{"task": "tests"}"#),
     ("execute_command", "sandbox", r#""box""#),
     ("execute_command", "command", r#""echo $X""#),
     ("execute_command", "cwd", r#""/tmp""#),
@@ -456,6 +507,17 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     ("git_log", "sandbox", r#""box""#),
     ("git_log", "path", r#""repo""#),
     ("git_log", "limit", "100"),
+    ("get_preview_url", "sandbox", r#""box""#),
+    ("get_preview_url", "port", "3000"),
+    ("get_preview_url", "signed", "true"),
+    ("get_preview_url", "expiresInSeconds", "60"),
+    ("expire_preview_url", "sandbox", r#""box""#),
+    ("expire_preview_url", "port", "3000"),
+    (
+        "expire_preview_url",
+        "token",
+        r#""0123456789abcdef01234567""#,
+    ),
     ("create_api_key", "name", r#""k2""#),
     (
         "create_api_key",
@@ -532,6 +594,13 @@ const INVALID: &[(&str, &str)] = &[
     ("delete_sandbox", r#"{"sandbox": "box", "force": true}"#),
     ("start_sandbox", r#"{"sandbox": "box", "timeout": 3601}"#),
     ("stop_sandbox", r#"{"sandbox": "box", "force": "yes"}"#),
+    ("archive_sandbox", r#"{"sandbox": "box", "timeout": 3601}"#),
+    ("archive_sandbox", r#"{"sandbox": "box", "force": true}"#),
+    ("set_sandbox_labels", r#"{"sandbox": "box"}"#),
+    (
+        "set_sandbox_labels",
+        r#"{"sandbox": "box", "labels": {"k": 1}}"#,
+    ),
     ("execute_command", r#"{"sandbox": "box"}"#),
     (
         "execute_command",
@@ -606,6 +675,18 @@ const INVALID: &[(&str, &str)] = &[
         "git_log",
         r#"{"sandbox": "box", "path": "repo", "limit": 101}"#,
     ),
+    ("get_preview_url", r#"{"sandbox": "box", "port": 0}"#),
+    ("get_preview_url", r#"{"sandbox": "box", "port": 65536}"#),
+    (
+        "get_preview_url",
+        r#"{"sandbox": "box", "port": 3000, "expiresInSeconds": 86401}"#,
+    ),
+    ("get_preview_url", r#"{"sandbox": "box"}"#),
+    ("expire_preview_url", r#"{"sandbox": "box", "port": 3000}"#),
+    (
+        "expire_preview_url",
+        r#"{"sandbox": "box", "port": 3000, "token": ""}"#,
+    ),
     (
         "create_api_key",
         r#"{"name": "k", "permissions": ["write:everything"]}"#,
@@ -658,19 +739,26 @@ const INVALID: &[(&str, &str)] = &[
     ("run_code", r#"{"sandbox": "box", "code": "print(1)"}"#),
 ];
 
-/// An emulator with one sandbox `box` (stopped when `tool` is `start_sandbox`, so that
-/// starting it does something; started otherwise, with a session `work` holding one
-/// finished command), the user's key `existing`, an ephemeral
+/// An emulator with one sandbox `box` (stopped when `tool` is `start_sandbox` or
+/// `archive_sandbox`, so that it does something; started otherwise, with a session
+/// `work` holding one finished command) labelled `team: ai`, with a signed preview URL
+/// ([`PREVIEW_TOKEN`]), the user's key `existing`, an ephemeral
 /// key of ours ([`EPHEMERAL`]) and an expired one, and a guest configured with both the API
 /// key and the JWT, so every tool can run. For a git tool, also [`git_fixture`].
 fn setup(tool: &str) -> (Emulator, CallConfig) {
     let emu = emulator();
-    let state = if tool == "start_sandbox" {
+    let state = if matches!(tool, "start_sandbox" | "archive_sandbox") {
         "stopped"
     } else {
         "started"
     };
-    emu.add_sandbox(SandboxSeed::new().named("box").in_state(state));
+    emu.add_sandbox(
+        SandboxSeed::new()
+            .named("box")
+            .in_state(state)
+            .with_labels([("team", "ai")]),
+    );
+    assert!(emu.add_signed_preview("box", 3000, PREVIEW_TOKEN, Duration::from_secs(3600)));
     let dir = emu.sandbox_dir("box").unwrap();
     std::fs::write(dir.join("notes.txt"), "one\ntwo\nthree\n").unwrap();
     std::fs::write(dir.join("blob.bin"), [0u8, 1, 2, 255]).unwrap();
@@ -792,8 +880,8 @@ async fn every_schema_is_valid_json_schema_2020_12_with_described_closed_objects
     let tools = listed_tools().await;
     assert_eq!(
         tools.len(),
-        45,
-        "the eight sandbox tools, eleven file tools, ten git tools, ten key tools and six session tools"
+        49,
+        "the ten sandbox tools, eleven file tools, ten git tools, six session tools, two preview tools and ten key tools"
     );
     for tool in &tools {
         assert!(
@@ -903,16 +991,23 @@ async fn schema_and_parser_agree_on_arguments_and_results_match_output_schemas()
     }
 }
 
-/// What a test can see of Daytona's state: sandboxes with their states, key names, the
-/// files in sandbox `box` (each path with its content; `None` for a directory; a git
-/// repository's `.git` as its objects plus the bookkeeping records of [`tree`]), and its
-/// sessions with their commands' IDs.
-type State = (
-    Vec<(String, Option<String>)>,
-    Vec<String>,
-    Vec<(String, Option<Vec<u8>>)>,
-    Vec<(String, Vec<String>)>,
-);
+/// What a test can see of Daytona's state.
+#[derive(Debug, PartialEq)]
+struct State {
+    /// Sandboxes with their states.
+    sandboxes: Vec<(String, Option<String>)>,
+    /// Every sandbox's labels, as `id: key=value`.
+    labels: Vec<String>,
+    /// Key names.
+    keys: Vec<String>,
+    /// The files in sandbox `box`: each path with its content (`None` for a directory; a
+    /// git repository's `.git` as its objects plus the bookkeeping records of [`tree`]).
+    files: Vec<(String, Option<Vec<u8>>)>,
+    /// The tokens of the signed preview URLs that work.
+    previews: Vec<String>,
+    /// The sessions of sandbox `box`, with their commands' IDs.
+    sessions: Vec<(String, Vec<String>)>,
+}
 
 /// Every file and directory under `dir`, by path relative to it, sorted. A git
 /// repository's `.git` is read by meaning rather than byte by byte (git rewrites its
@@ -964,41 +1059,72 @@ fn state(emu: &Emulator) -> State {
         })
         .collect();
     sandboxes.sort();
+    let mut labels = Vec::new();
+    for (id, _) in &sandboxes {
+        let sandbox = emu.sandbox(id).unwrap_or_default();
+        for (k, v) in sandbox["labels"].as_object().into_iter().flatten() {
+            labels.push(format!("{id}: {k}={}", v.as_str().unwrap_or_default()));
+        }
+    }
     let mut keys: Vec<_> = emu.api_keys().into_iter().map(|k| k.name).collect();
     keys.sort();
     let files = emu.sandbox_dir("box").map(|d| tree(&d)).unwrap_or_default();
-    (sandboxes, keys, files, emu.sessions("box"))
+    let previews = emu
+        .signed_previews()
+        .into_iter()
+        .map(|(t, _, _)| t)
+        .collect();
+    State {
+        sandboxes,
+        labels,
+        keys,
+        files,
+        previews,
+        sessions: emu.sessions("box"),
+    }
 }
 
-/// Sandboxes, keys and sessions in `before` that `after` no longer has (or has
-/// destroying), and files it no longer has or has with other content. A repository's
-/// bookkeeping records (what is checked out, staged, and where its branches point) change
-/// as git works without destroying anything; its objects and work-tree files count like
-/// any file.
+/// Sandboxes in `before` that `after` no longer has (or has destroying), labels, keys,
+/// working preview tokens and sessions it no longer has, and files it no longer has or has
+/// with other content. A repository's bookkeeping records (what is checked out, staged,
+/// and where its branches point) change as git works without destroying anything; its
+/// objects and work-tree files count like any file.
 fn removed(before: &State, after: &State) -> Vec<String> {
-    let gone_sandboxes = before.0.iter().filter(|(id, _)| {
+    let gone_sandboxes = before.sandboxes.iter().filter(|(id, _)| {
         after
-            .0
+            .sandboxes
             .iter()
             .find(|(i, _)| i == id)
             .is_none_or(|(_, s)| matches!(s.as_deref(), Some("destroying" | "destroyed")))
     });
-    let gone_keys = before.1.iter().filter(|k| !after.1.contains(k));
+    let gone = |before: &[String], after: &[String]| -> Vec<String> {
+        before
+            .iter()
+            .filter(|x| !after.contains(x))
+            .cloned()
+            .collect()
+    };
     let gone_files = before
-        .2
+        .files
         .iter()
-        .filter(|f| !after.2.contains(f) && !f.0.contains(".git#"));
+        .filter(|f| !after.files.contains(f) && !f.0.contains(".git#"));
     let gone_sessions = before
-        .3
+        .sessions
         .iter()
-        .filter(|(name, _)| !after.3.iter().any(|(n, _)| n == name));
+        .filter(|(name, _)| !after.sessions.iter().any(|(n, _)| n == name));
     gone_sandboxes
         .map(|(id, _)| id.clone())
-        .chain(gone_keys.cloned())
+        .chain(gone(&before.labels, &after.labels))
+        .chain(gone(&before.keys, &after.keys))
+        .chain(gone(&before.previews, &after.previews))
         .chain(gone_files.map(|(path, _)| path.clone()))
         .chain(gone_sessions.map(|(name, _)| format!("session {name}")))
         .collect()
 }
+
+/// Tools whose GET creates something at Daytona: `GET .../signed-preview-url` mints a new
+/// token (a credential to a port) on every call.
+const CREATES_ON_GET: &[&str] = &["get_preview_url"];
 
 /// How repeating an idempotent tool's first successful call ends: as a no-op success,
 /// or, for what the first call deleted, Daytona's 404.
@@ -1053,7 +1179,7 @@ async fn check_hints(tool: &Tool, emu: &Emulator, cfg: &CallConfig, args: &str) 
         assert_eq!(after_first, before, "read-only {name} changed state");
     } else {
         assert!(
-            methods.iter().any(|m| *m != "GET"),
+            methods.iter().any(|m| *m != "GET") || CREATES_ON_GET.contains(&name.as_str()),
             "{name} is not read-only but only read: {first:?}"
         );
         assert!(
@@ -1164,10 +1290,22 @@ async fn daytona_tools_selects_what_list_tools_shows_and_call_tool_accepts() {
             "create_sandbox",
             "start_sandbox",
             "stop_sandbox",
+            "archive_sandbox",
+            "set_sandbox_labels",
             "execute_command",
             "list_snapshots"
         ]
     );
+    let sessions = cfg.clone().env("DAYTONA_TOOLS", "sessions");
+    let names: Vec<String> = instance(&sessions)
+        .await
+        .list_tools()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, ["get_preview_url", "expire_preview_url"]);
 
     let sessions = cfg.clone().env("DAYTONA_TOOLS", "sessions,-run_code");
     let names: Vec<String> = instance(&sessions)

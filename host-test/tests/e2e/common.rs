@@ -112,3 +112,66 @@ pub fn push_theirs(seed: &std::path::Path, file: &str, content: &str) -> String 
     git(seed, &["push", "--quiet", "origin", "main"]);
     git(seed, &["rev-parse", "HEAD"])
 }
+
+/// Call a tool that must succeed; its JSON result.
+pub async fn ok(
+    emu: &Emulator,
+    config: &CallConfig,
+    tool: &str,
+    args: serde_json::Value,
+) -> serde_json::Value {
+    call(emu, config, tool, &args.to_string())
+        .await
+        .unwrap_or_else(|e| panic!("{tool} {args}: {e:?}"))
+}
+
+/// How many times [`eventually`] checks a condition, [`PAUSE`] apart.
+pub const TRIES: usize = 200;
+/// The pause between two checks of [`eventually`].
+pub const PAUSE: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Check `done` up to [`TRIES`] times, [`PAUSE`] apart (waiting for a process
+/// to start or stop, not timing it); whether it held.
+pub async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
+    for _ in 0..TRIES {
+        if done().await {
+            return true;
+        }
+        tokio::time::sleep(PAUSE).await;
+    }
+    false
+}
+
+/// A loopback port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// GET `url` (http only) with `headers` over HTTP/1.0; the status and the body.
+pub async fn fetch(url: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").expect("an http URL");
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let path = if path.is_empty() { "/" } else { path };
+    let mut stream = tokio::net::TcpStream::connect(authority).await.unwrap();
+    let mut request = format!("GET {path} HTTP/1.0\r\nHost: {authority}\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, body.to_string())
+}

@@ -16,12 +16,6 @@ fn sandbox(emu: &Emulator) -> std::path::PathBuf {
     emu.sandbox_dir("box").unwrap()
 }
 
-async fn ok(emu: &Emulator, cfg: &host_test::CallConfig, tool: &str, args: Value) -> Value {
-    call(emu, cfg, tool, &args.to_string())
-        .await
-        .unwrap_or_else(|e| panic!("{tool} {args}: {e:?}"))
-}
-
 #[tokio::test]
 async fn a_file_round_trips_through_every_file_tool() {
     let emu = emulator();

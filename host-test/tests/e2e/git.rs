@@ -27,12 +27,6 @@ fn seed(bare: &Path) -> PathBuf {
     bare.parent().unwrap().join("seed")
 }
 
-async fn ok(emu: &Emulator, cfg: &CallConfig, tool: &str, args: Value) -> Value {
-    call(emu, cfg, tool, &args.to_string())
-        .await
-        .unwrap_or_else(|e| panic!("{tool} {args}: {e:?}"))
-}
-
 async fn status(emu: &Emulator, cfg: &CallConfig) -> Value {
     ok(
         emu,

@@ -22,5 +22,7 @@ mod lifecycle;
 mod mcp;
 mod mcp_clients;
 mod mcp_examples;
+mod previews;
 mod sandboxes;
 mod sessions;
+mod story;

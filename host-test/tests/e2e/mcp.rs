@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 const TOKEN: &str = "mcp-test-token-5b0e1f3c9a7d4e2b";
 
-mod client {
+pub(crate) mod client {
     //! A tiny MCP-over-HTTP client (hyper), one connection per request.
     use http_body_util::{BodyExt, Full};
     use hyper::body::Bytes;

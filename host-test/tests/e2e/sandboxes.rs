@@ -261,6 +261,8 @@ async fn list_tools_offers_only_implemented_tools_with_object_schemas() {
             "delete_sandbox",
             "start_sandbox",
             "stop_sandbox",
+            "archive_sandbox",
+            "set_sandbox_labels",
             "execute_command",
             "list_snapshots",
             "list_files",
@@ -284,6 +286,14 @@ async fn list_tools_offers_only_implemented_tools_with_object_schemas() {
             "git_create_branch",
             "git_checkout",
             "git_log",
+            "create_session",
+            "run_session_command",
+            "get_session_command_logs",
+            "delete_session",
+            "list_sessions",
+            "run_code",
+            "get_preview_url",
+            "expire_preview_url",
             "create_api_key",
             "list_api_keys",
             "get_current_api_key",
@@ -293,13 +303,7 @@ async fn list_tools_offers_only_implemented_tools_with_object_schemas() {
             "mint_ephemeral_key",
             "revoke_ephemeral_key",
             "list_ephemeral_keys",
-            "revoke_expired_keys",
-            "create_session",
-            "run_session_command",
-            "get_session_command_logs",
-            "delete_session",
-            "list_sessions",
-            "run_code"
+            "revoke_expired_keys"
         ]
     );
     for tool in &tools {

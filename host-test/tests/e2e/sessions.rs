@@ -16,11 +16,6 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
-/// How many times a condition on a process is checked before the test gives up,
-/// with [`PAUSE`] between checks.
-const TRIES: usize = 200;
-const PAUSE: Duration = Duration::from_millis(50);
-
 fn setup() -> (Emulator, CallConfig) {
     let emu = emulator();
     emu.add_sandbox(SandboxSeed::new().named("box"));
@@ -28,26 +23,11 @@ fn setup() -> (Emulator, CallConfig) {
     (emu, cfg)
 }
 
-async fn ok(emu: &Emulator, cfg: &CallConfig, tool: &str, args: Value) -> Value {
-    call(emu, cfg, tool, &args.to_string())
-        .await
-        .unwrap_or_else(|e| panic!("{tool} {args}: {e:?}"))
-}
-
 async fn fails(emu: &Emulator, cfg: &CallConfig, tool: &str, args: Value) -> Error {
     match call(emu, cfg, tool, &args.to_string()).await {
         Ok(v) => panic!("{tool} {args} succeeded: {v}"),
         Err(e) => e,
     }
-}
-
-/// A port nothing listens on right now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// The status line of `GET /` on `port`, or `None` when nothing answers.
@@ -61,17 +41,6 @@ fn http_get(port: u16) -> Option<String> {
     stream.read_to_end(&mut answer).ok()?;
     let answer = String::from_utf8_lossy(&answer);
     answer.lines().next().map(str::to_string)
-}
-
-/// Check `done` up to [`TRIES`] times, [`PAUSE`] apart; whether it held.
-async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
-    for _ in 0..TRIES {
-        if done().await {
-            return true;
-        }
-        tokio::time::sleep(PAUSE).await;
-    }
-    false
 }
 
 #[tokio::test]

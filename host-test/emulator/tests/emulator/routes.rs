@@ -329,12 +329,13 @@ async fn a_jwt_needs_the_organization_header() {
 #[tokio::test]
 async fn unknown_routes_answer_404_naming_the_request() {
     let emu = start(EmulatorOptions::default());
+    // Daytona sets `public` with POST; a PUT is nobody's route.
     let r = Client::master(&emu)
-        .call("PUT", "/api/sandbox/x/labels", Some(json!({})))
+        .call("PUT", "/api/sandbox/x/public/true", Some(json!({})))
         .await;
     assert_eq!(
-        api_error(&r, 404, "/api/sandbox/x/labels"),
-        "Cannot PUT /api/sandbox/x/labels"
+        api_error(&r, 404, "/api/sandbox/x/public/true"),
+        "Cannot PUT /api/sandbox/x/public/true"
     );
     let r = Client::master(&emu)
         .call("PATCH", "/api/sandbox", Some(json!({})))
@@ -549,6 +550,133 @@ async fn stop_start_and_delete_walk_the_states() {
     assert!(api_error(&c.get(&path).await, 404, &path).contains("not found"));
     assert_eq!(emu.sandbox_state(&id), None);
     assert_eq!(c.delete(&path).await.status, 404);
+}
+
+#[tokio::test]
+async fn archive_takes_a_stopped_sandbox_to_archived_and_start_restores_it() {
+    let emu = start(EmulatorOptions {
+        transition_delay: Duration::from_secs(10),
+        ..Default::default()
+    });
+    let c = Client::master(&emu);
+    let clock = emu.clock();
+    let id = emu.add_sandbox(SandboxSeed::new().named("box"));
+    let path = format!("/api/sandbox/{id}/archive");
+    // Daytona archives only stopped sandboxes: a started one is its SandboxError, a 400.
+    assert_eq!(
+        api_error(&c.post(&path, json!(null)).await, 400, &path),
+        "Sandbox is not stopped"
+    );
+    c.post(&format!("/api/sandbox/{id}/stop"), json!(null))
+        .await;
+    clock.advance(Duration::from_secs(10));
+    let archiving = c.post(&path, json!(null)).await.json();
+    assert_eq!(
+        (
+            archiving["state"].as_str(),
+            archiving["desiredState"].as_str()
+        ),
+        (Some("archiving"), Some("archived"))
+    );
+    assert_eq!(
+        api_error(&c.post(&path, json!(null)).await, 409, &path),
+        "Sandbox state change in progress"
+    );
+    clock.advance(Duration::from_secs(10));
+    assert_eq!(emu.sandbox_state("box").as_deref(), Some("archived"));
+    assert_eq!(
+        api_error(&c.post(&path, json!(null)).await, 400, &path),
+        "Sandbox is not stopped",
+        "archiving an archived sandbox"
+    );
+    let restoring = c
+        .post(&format!("/api/sandbox/{id}/start"), json!(null))
+        .await
+        .json();
+    assert_eq!(restoring["state"], "restoring");
+    clock.advance(Duration::from_secs(10));
+    assert_eq!(emu.sandbox_state("box").as_deref(), Some("started"));
+
+    // A start interrupts archiving, as Daytona allows.
+    c.post(&format!("/api/sandbox/{id}/stop"), json!(null))
+        .await;
+    clock.advance(Duration::from_secs(10));
+    c.post(&path, json!(null)).await;
+    let starting = c
+        .post(&format!("/api/sandbox/{id}/start"), json!(null))
+        .await;
+    assert_eq!(starting.status, 200, "{}", starting.text());
+    assert_eq!(starting.json()["state"], "starting");
+
+    for (seed, message) in [
+        (
+            SandboxSeed::new().in_state("error").error_reason("oom"),
+            "Sandbox is in an errored state",
+        ),
+        (
+            SandboxSeed::new()
+                .in_state("stopped")
+                .auto_delete_interval(0),
+            "Ephemeral sandboxes cannot be archived",
+        ),
+    ] {
+        let other = emu.add_sandbox(seed);
+        let path = format!("/api/sandbox/{other}/archive");
+        assert_eq!(
+            api_error(&c.post(&path, json!(null)).await, 400, &path),
+            message
+        );
+    }
+    let path = "/api/sandbox/ghost/archive";
+    assert!(api_error(&c.post(path, json!(null)).await, 404, path).contains("ghost"));
+}
+
+#[tokio::test]
+async fn labels_are_replaced_whole() {
+    let emu = start(EmulatorOptions::default());
+    let c = Client::master(&emu);
+    let id = create(
+        &c,
+        json!({"name": "lab", "labels": {"team": "ai", "tier": "dev"}}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/api/sandbox/{id}/labels");
+    let put = c
+        .call("PUT", &path, Some(json!({"labels": {"task": "tests"}})))
+        .await;
+    assert_eq!(put.status, 200, "{}", put.text());
+    assert_eq!(put.json(), json!({"labels": {"task": "tests"}}));
+    assert_eq!(
+        emu.sandbox("lab").unwrap()["labels"],
+        json!({"task": "tests"})
+    );
+    let listed = c
+        .get("/api/sandbox?labels=%7B%22task%22%3A%22tests%22%7D")
+        .await
+        .json();
+    assert_eq!(listed["items"][0]["id"], id.as_str());
+    let by_name = c
+        .call(
+            "PUT",
+            "/api/sandbox/lab/labels",
+            Some(json!({"labels": {}})),
+        )
+        .await;
+    assert_eq!(by_name.json(), json!({"labels": {}}));
+    for bad in [
+        json!({}),
+        json!({"labels": {"a": 1}}),
+        json!({"labels": "a=b"}),
+    ] {
+        let r = c.call("PUT", &path, Some(bad.clone())).await;
+        api_error(&r, 400, &path);
+    }
+    let path = "/api/sandbox/ghost/labels";
+    let r = c.call("PUT", path, Some(json!({"labels": {}}))).await;
+    api_error(&r, 404, path);
 }
 
 // ---------------------------------------------------------------- execution

@@ -26,13 +26,14 @@ from datetime import datetime, timezone
 from daytona import (
     Daytona,
     DaytonaAuthenticationError,
+    DaytonaBadRequestError,
     DaytonaConfig,
     DaytonaConflictError,
     DaytonaError,
     DaytonaNotFoundError,
     SandboxState,
 )
-from daytona import CreateSandboxFromSnapshotParams
+from daytona import CreateSandboxFromSnapshotParams, ListSandboxesQuery
 
 STARTED = time.monotonic()
 STEPS = 0
@@ -139,6 +140,33 @@ def main():
     r = sandbox.process.exec("echo again")
     check(r.result.strip() == "again", "exec after start", f"result {r.result!r}")
     step("start; exec again")
+
+    labels = named.set_labels({"suite": "sdk", "phase": "labels"})
+    check(labels == {"suite": "sdk", "phase": "labels"}, "set_labels", f"answer {labels!r}")
+    check(named.labels == labels, "set_labels", f"sandbox.labels {named.labels!r}")
+    relisted = [s.id for s in daytona.list(ListSandboxesQuery(labels={"phase": "labels"}))]
+    check(relisted == [named.id], "list by new labels", f"{relisted} != [{named.id}]")
+    check(named.set_labels({}) == {}, "set_labels {}", "labels left after clearing")
+    step("set_labels; list by the new labels; clear them")
+
+    # Daytona archives only stopped sandboxes; its 400 is the SDK's bad-request error.
+    expect_error("archive a started sandbox", DaytonaBadRequestError, lambda: sandbox.archive())
+    sandbox.stop(timeout=30)
+    sandbox.archive()
+    # archive() returns once Daytona accepted it (archiving); the state then moves on its own.
+    check(state_of(sandbox) in ("archiving", "archived"), "archive", f"state {state_of(sandbox)!r}")
+    for _ in range(100):
+        if state_of(sandbox) == "archived":
+            break
+        time.sleep(0.1)
+        sandbox.refresh_data()
+    check(state_of(sandbox) == "archived", "archive", f"state {state_of(sandbox)!r} after waiting")
+    check(state_of(daytona.get(sandbox.id)) == "archived", "archive", "get does not show archived")
+    sandbox.start(timeout=30)
+    check(state_of(sandbox) == "started", "start archived", f"state {state_of(sandbox)!r}")
+    r = sandbox.process.exec("echo restored")
+    check(r.result.strip() == "restored", "exec after restore", f"result {r.result!r}")
+    step("archive started: DaytonaBadRequestError; stop; archive; start restores")
 
     sandbox.delete(timeout=30, wait=True)
     named.delete(timeout=30)
