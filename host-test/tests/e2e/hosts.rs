@@ -399,12 +399,12 @@ fn exercise(host: &Host) {
             "git_status",
             "git_branches",
             "git_log",
+            "get_session_command_logs",
+            "list_sessions",
             "list_api_keys",
             "get_current_api_key",
             "get_api_key",
-            "list_ephemeral_keys",
-            "get_session_command_logs",
-            "list_sessions"
+            "list_ephemeral_keys"
         ],
         "{}",
         host.label
