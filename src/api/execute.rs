@@ -3,10 +3,10 @@
 //! URL or it answers 404.
 
 use super::salvage::salvage;
-use super::sandboxes;
+use super::toolbox::Toolbox;
 use crate::api::lifecycle::check_env_names;
-use crate::error::{Error, ErrorKind, scrub};
-use crate::http::{Client, Method, Request, Response, Transport, When, decode, encode_component};
+use crate::error::{Error, ErrorKind};
+use crate::http::{Client, Method, Request, Response, Transport, When, decode};
 use crate::models::toolbox::{ExecuteRequest, ExecuteResponse};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -71,17 +71,7 @@ pub fn execute<T: Transport>(
         )));
     }
     check_env_names("env", cmd.env.keys())?;
-    let sandbox = sandboxes::get(client, &cmd.sandbox)?;
-    if sandbox.state != "started" {
-        return Err(Error::new(
-            ErrorKind::Conflict,
-            format!(
-                "sandbox '{}' is {}; commands run only in a started sandbox",
-                sandbox.name, sandbox.state
-            ),
-        )
-        .with_hint("call start_sandbox first, then run the command again"));
-    }
+    let toolbox = Toolbox::open(client, &cmd.sandbox)?;
     let timeout = cmd.timeout.unwrap_or(DEFAULT_TIMEOUT_SECS);
     let body = ExecuteRequest {
         command: cmd.command.clone(),
@@ -89,39 +79,27 @@ pub fn execute<T: Transport>(
         envs: (!cmd.env.is_empty()).then(|| cmd.env.clone()),
         timeout: Some(timeout),
     };
-    let what = format!(
-        "execute a command in sandbox '{}'",
-        scrub(&sandbox.name, &[])
-    );
+    let what = format!("execute a command in sandbox '{}'", toolbox.name);
     let wait = Duration::from_secs(u64::from(timeout)) + ANSWER_MARGIN;
     // The command's run time is the call's own wait: its budget grows by as much.
     client.extend_call(wait);
-    let id = encode_component(&sandbox.id);
-
-    let via_proxy = match sandbox
-        .toolbox_proxy_url
-        .as_deref()
-        .filter(|u| !u.is_empty())
-    {
-        Some(proxy) => {
-            // The URL comes from Daytona's answer and the request carries the
-            // credential: send it only to a host the configuration trusts.
-            client
-                .config
-                .hosts
-                .check_url(proxy, "the sandbox's toolboxProxyUrl")?;
-            let url = format!("{}/{id}/process/execute", proxy.trim_end_matches('/'));
-            let req = Request::new(Method::Post, url, what.clone())
-                .json(&body)?
-                .timeout(wait)
+    let send = |req: Request| {
+        client.send(
+            &req.timeout(wait)
                 .keep_ends()
-                .hint(When::Status(408), too_long(timeout));
-            match client.send(&req) {
-                Err(e) if e.status == Some(404) => None,
-                other => Some(other),
-            }
+                .hint(When::Status(408), too_long(timeout)),
+        )
+    };
+    let via_proxy = if toolbox.proxied() {
+        let req = toolbox
+            .request(Method::Post, "/process/execute", what.clone())
+            .json(&body)?;
+        match send(req) {
+            Err(e) if e.status == Some(404) => None,
+            other => Some(other),
         }
-        None => None,
+    } else {
+        None
     };
     let answer = match via_proxy {
         Some(answer) => answer,
@@ -132,13 +110,10 @@ pub fn execute<T: Transport>(
                 envs: None,
                 ..body
             };
-            let url = client.url(&format!("/toolbox/{id}/toolbox/process/execute"));
-            let req = Request::new(Method::Post, url, what.clone())
-                .json(&legacy)?
-                .timeout(wait)
-                .keep_ends()
-                .hint(When::Status(408), too_long(timeout));
-            client.send(&req)
+            let req = toolbox
+                .legacy_request(Method::Post, "/process/execute", what.clone())
+                .json(&legacy)?;
+            send(req)
         }
     };
     let answer = answer?;

@@ -33,6 +33,8 @@ pub fn check_path(field: &str, path: &str) -> Result<(), Error> {
 /// Where a started sandbox's toolbox routes start, and its name for messages.
 pub struct Toolbox {
     base: String,
+    legacy: String,
+    proxied: bool,
     /// The sandbox's name, scrubbed for messages.
     pub name: String,
 }
@@ -46,7 +48,7 @@ impl Toolbox {
             return Err(Error::new(
                 ErrorKind::Conflict,
                 format!(
-                    "sandbox '{}' is {}; its files, git, sessions and code runs are reachable only while it is started",
+                    "sandbox '{}' is {}; commands, files, git, sessions and code runs reach it only while it is started",
                     scrub(&sandbox.name, &[]),
                     sandbox.state
                 ),
@@ -54,7 +56,8 @@ impl Toolbox {
             .with_hint("call start_sandbox first, then try again"));
         }
         let id = encode_component(&sandbox.id);
-        let base = match sandbox
+        let legacy = client.url(&format!("/toolbox/{id}/toolbox"));
+        let proxy = match sandbox
             .toolbox_proxy_url
             .as_deref()
             .filter(|u| !u.is_empty())
@@ -66,14 +69,27 @@ impl Toolbox {
                     .config
                     .hosts
                     .check_url(proxy, "the sandbox's toolboxProxyUrl")?;
-                format!("{}/{id}", proxy.trim_end_matches('/'))
+                Some(format!("{}/{id}", proxy.trim_end_matches('/')))
             }
-            None => client.url(&format!("/toolbox/{id}/toolbox")),
+            None => None,
         };
         Ok(Toolbox {
-            base,
+            proxied: proxy.is_some(),
+            base: proxy.unwrap_or_else(|| legacy.clone()),
+            legacy,
             name: scrub(&sandbox.name, &[]),
         })
+    }
+
+    /// Whether the routes go through the sandbox's `toolboxProxyUrl` (not the
+    /// legacy API route).
+    pub fn proxied(&self) -> bool {
+        self.proxied
+    }
+
+    /// A request to `route` of the legacy API route, for a proxy that answers 404.
+    pub fn legacy_request(&self, method: Method, route: &str, what: String) -> Request {
+        Request::new(method, format!("{}{route}", self.legacy), what)
     }
 
     /// A request to `route` (e.g. `/files/info`) of this toolbox.
