@@ -5,7 +5,7 @@
 use super::salvage::salvage;
 use super::toolbox::Toolbox;
 use crate::api::lifecycle::check_env_names;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::http::{Client, Method, Request, Response, Transport, When, decode};
 use crate::models::toolbox::{ExecuteRequest, ExecuteResponse};
 use serde::Serialize;
@@ -208,6 +208,7 @@ fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn short_output_is_untouched() {
