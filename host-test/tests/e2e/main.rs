@@ -21,4 +21,5 @@ mod lifecycle;
 mod mcp;
 mod mcp_clients;
 mod mcp_examples;
+mod pool;
 mod sandboxes;
