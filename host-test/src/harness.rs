@@ -1,6 +1,7 @@
 //! The wasmtime host: one engine, the component compiled once, a fresh instance
 //! per call with its own environment, WASI, and `wasi:http` behind an
-//! outbound-host allowlist.
+//! outbound-host allowlist, sent on the engine's [`Pool`] of kept-alive
+//! connections.
 
 use anyhow::Result;
 use std::path::Path;
@@ -14,6 +15,7 @@ use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use crate::emulator::Clock;
 use crate::host::AllowlistHooks;
+use crate::pool::Pool;
 
 /// A guest wall clock that reads a shared [`Clock`].
 struct GuestClock(Clock);
@@ -144,14 +146,20 @@ pub(crate) fn compile_and_link(path: &Path) -> Result<(Engine, Component, Linker
     let engine = caching_engine(path)?;
     let component = Component::from_file(&engine, path)
         .map_err(|e| anyhow::anyhow!("loading the component {}: {e:?}", path.display()))?;
-    let mut linker = Linker::<HostState>::new(&engine);
+    let linker = link(&engine)?;
+    Ok((engine, component, linker))
+}
+
+/// A linker with WASI (its monotonic clock recording sleeps) and `wasi:http`.
+fn link(engine: &Engine) -> Result<Linker<HostState>> {
+    let mut linker = Linker::<HostState>::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
     // The same monotonic clock, with the guest's sleeps recorded.
     linker.allow_shadowing(true);
     monotonic_clock::add_to_linker::<HostState, RecordingClock>(&mut linker, recording_clock)?;
     linker.allow_shadowing(false);
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
-    Ok((engine, component, linker))
+    Ok(linker)
 }
 
 /// The component this checkout builds (see build.rs).
@@ -175,6 +183,9 @@ pub struct CallConfig {
     pub drop_request_options: bool,
     /// Where instances record the sleeps they ask for (shared by clones).
     pub sleeps: SleepLog,
+    /// Send each request on a new connection (wasmtime-wasi-http's
+    /// `default_send_request`) instead of the harness's pool.
+    pub new_connection_per_request: bool,
 }
 
 impl CallConfig {
@@ -198,6 +209,45 @@ impl CallConfig {
         self.allowed_hosts.push(authority.into());
         self
     }
+    /// Open a new connection per request, as wasmtime's default sender does.
+    pub fn new_connection_per_request(mut self) -> Self {
+        self.new_connection_per_request = true;
+        self
+    }
+}
+
+/// The largest linear memory an instance's store has asked for, in bytes: a
+/// [`wasmtime::ResourceLimiter`] that allows every growth and records it.
+#[derive(Debug, Default)]
+pub struct PeakMemory {
+    bytes: usize,
+}
+
+impl PeakMemory {
+    /// The largest size any linear memory of the store reached so far.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+}
+
+impl wasmtime::ResourceLimiter for PeakMemory {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.bytes = self.bytes.max(desired);
+        Ok(true)
+    }
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        _desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(true)
+    }
 }
 
 /// Store state of one instance.
@@ -207,6 +257,7 @@ pub struct HostState {
     table: ResourceTable,
     hooks: AllowlistHooks,
     sleeps: SleepLog,
+    memory: PeakMemory,
 }
 
 impl HostState {
@@ -218,7 +269,20 @@ impl HostState {
             table: ResourceTable::new(),
             hooks,
             sleeps: SleepLog::default(),
+            memory: PeakMemory::default(),
         }
+    }
+
+    /// A store of this state that records its peak linear memory.
+    pub(crate) fn into_store(self, engine: &Engine) -> Store<HostState> {
+        let mut store = Store::new(engine, self);
+        store.limiter(|state| &mut state.memory);
+        store
+    }
+
+    /// The largest linear memory of this store so far, in bytes.
+    pub fn peak_memory(&self) -> usize {
+        self.memory.bytes()
     }
 }
 
@@ -241,10 +305,12 @@ impl WasiHttpView for HostState {
     }
 }
 
-/// The engine and the pre-linked component; cheap to instantiate from.
+/// The engine, the pre-linked component and the engine's connection pool;
+/// cheap to instantiate from.
 pub struct Harness {
     engine: Engine,
     pre: generated::DaytonaToolsPre<HostState>,
+    pool: Pool,
 }
 
 impl Harness {
@@ -252,7 +318,32 @@ impl Harness {
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         let (engine, component, linker) = compile_and_link(path.as_ref())?;
         let pre = generated::DaytonaToolsPre::new(linker.instantiate_pre(&component)?)?;
-        Ok(Harness { engine, pre })
+        Ok(Harness {
+            engine,
+            pre,
+            pool: Pool::new(),
+        })
+    }
+
+    /// Link a component already compiled (or deserialized) for `engine`,
+    /// with a pool of its own.
+    pub fn from_component(engine: &Engine, component: &Component) -> Result<Self> {
+        let pre = generated::DaytonaToolsPre::new(link(engine)?.instantiate_pre(component)?)?;
+        Ok(Harness {
+            engine: engine.clone(),
+            pre,
+            pool: Pool::new(),
+        })
+    }
+
+    /// The kept-alive connections every instance of this harness sends on.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// The engine the component was compiled for.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
     }
 
     /// The component built from this checkout, compiled once per process.
@@ -278,14 +369,14 @@ impl Harness {
         if call.drop_request_options {
             hooks = hooks.dropping_request_options();
         }
+        if !call.new_connection_per_request {
+            hooks = hooks.with_pool(self.pool.clone());
+        }
         let state = HostState {
-            wasi,
-            http: WasiHttpCtx::new(),
-            table: ResourceTable::new(),
-            hooks,
             sleeps: call.sleeps.clone(),
+            ..HostState::new(wasi, hooks)
         };
-        let mut store = Store::new(&self.engine, state);
+        let mut store = state.into_store(&self.engine);
         let bindings = self.pre.instantiate_async(&mut store).await?;
         Ok(Instance {
             store,
@@ -366,5 +457,10 @@ impl Instance {
     /// Authorities the allowlist refused during this instance's life.
     pub fn denied(&self) -> Vec<String> {
         self.store.data().hooks.denied()
+    }
+
+    /// The largest linear memory this instance has used so far, in bytes.
+    pub fn peak_memory(&self) -> usize {
+        self.store.data().peak_memory()
     }
 }

@@ -1,6 +1,9 @@
 //! The network seam: `wasi:http` hooks that let requests through only to
-//! allowlisted authorities, refusing the rest with `HttpRequestDenied`.
+//! allowlisted authorities, refusing the rest with `HttpRequestDenied`, and
+//! send the rest on a shared [`Pool`] of kept-alive connections (or, without
+//! one, on a new connection each, as wasmtime-wasi-http's default does).
 
+use crate::pool::Pool;
 use std::sync::{Arc, Mutex};
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
@@ -10,6 +13,8 @@ pub struct AllowlistHooks {
     denied: Arc<Mutex<Vec<String>>>,
     /// Pass `None` request options on, like a host that ignores the guest's timeouts.
     drop_options: bool,
+    /// Where allowed requests go; `None`: `default_send_request`.
+    pool: Option<Pool>,
 }
 
 /// One allowlist entry: `host`, `host:port`, `*.domain` or `*.domain:port`.
@@ -68,7 +73,15 @@ impl AllowlistHooks {
             allowed: allowed.iter().filter_map(|a| Entry::parse(a)).collect(),
             denied: Arc::default(),
             drop_options: false,
+            pool: None,
         }
+    }
+
+    /// Send allowed requests on `pool`'s kept-alive connections (share one
+    /// pool between every instance of an engine).
+    pub fn with_pool(mut self, pool: Pool) -> Self {
+        self.pool = Some(pool);
+        self
     }
 
     /// Ignore the guest's request options (connect, first-byte and
@@ -131,6 +144,17 @@ impl WasiHttpHooks for AllowlistHooks {
         }
         _ = fut;
         let options = if self.drop_options { None } else { options };
+        if let Some(pool) = self.pool.clone() {
+            return Box::new(async move {
+                let response = pool.send(request, options).await?;
+                // The connection's I/O runs on the pool's task, not here.
+                let io = async { Ok(()) };
+                Ok((
+                    response,
+                    Box::new(io) as Box<dyn Future<Output = Result<(), Error>> + Send>,
+                ))
+            });
+        }
         Box::new(async move {
             use http_body_util::BodyExt;
             let (res, io) = wasmtime_wasi_http::default_send_request(request, options).await?;

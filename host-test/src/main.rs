@@ -8,6 +8,7 @@
 //! host-test emulator                   serve the emulator until interrupted
 //! host-test mcp [--port N]             serve daytona_mcp.wasm (emulator, or Daytona with DAYTONA_API_KEY/JWT set)
 //! host-test mcp-bench [N] [--wasmtime PATH]   MCP latency and size numbers (docs/mcp.md)
+//! host-test bench [--calls N] [--out FILE] [--quick]   the benchmarks in docs/benchmarks.md
 //! ```
 
 mod mcp_cli;
@@ -18,7 +19,7 @@ use host_test::emulator::{Emulator, EmulatorOptions};
 use host_test::harness::kind_name;
 use host_test::{CallConfig, Harness};
 
-const USAGE: &str = "usage: host-test demo | call [--emulator] <tool> ['<json>'] | tools | emulator | mcp [--port N] | mcp-bench [N] [--wasmtime PATH]";
+const USAGE: &str = "usage: host-test demo | call [--emulator] <tool> ['<json>'] | tools | emulator | mcp [--port N] | mcp-bench [N] [--wasmtime PATH] | bench [--calls N] [--out FILE] [--quick]";
 
 #[tokio::main]
 async fn main() {
@@ -60,6 +61,7 @@ async fn run(args: Vec<String>) -> Result<()> {
             }
             mcp_cli::serve(config, Some(&emu), rest).await
         }
+        ["bench", rest @ ..] => host_test::bench::run(rest).await,
         ["mcp-bench", rest @ ..] => {
             let emu = Emulator::start(EmulatorOptions::default())?;
             mcp_cli::bench(&emu, emulator_config(&emu), rest).await

@@ -4,10 +4,8 @@
 use anyhow::{Context, Result, bail};
 use host_test::emulator::Emulator;
 use host_test::harness::COMPONENT_PATH;
-use host_test::mcp_server::{MCP_COMPONENT_PATH, McpServer};
+use host_test::mcp_server::{MCP_COMPONENT_PATH, McpClient, McpServer};
 use host_test::{CallConfig, Harness};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -65,53 +63,6 @@ fn random_token() -> Result<String> {
     let mut bytes = [0u8; 32];
     std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// A keep-alive HTTP/1.1 connection to an MCP endpoint.
-struct Conn {
-    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
-    authority: String,
-    path: String,
-    token: String,
-}
-
-impl Conn {
-    async fn open(url: &str, token: &str) -> Result<Conn> {
-        let uri: hyper::Uri = url.parse()?;
-        let authority = uri.authority().context("no authority")?.to_string();
-        let stream = tokio::net::TcpStream::connect(&authority).await?;
-        let (sender, conn) =
-            hyper::client::conn::http1::handshake(wasmtime_wasi_http::io::TokioIo::new(stream))
-                .await?;
-        tokio::spawn(conn);
-        Ok(Conn {
-            sender,
-            authority,
-            path: uri.path().to_string(),
-            token: token.to_string(),
-        })
-    }
-
-    /// POST one 2025-11-25 request; the JSON answer.
-    async fn rpc(&mut self, method: &str, params: Value) -> Result<Value> {
-        let body =
-            json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }).to_string();
-        let req = hyper::Request::post(&self.path)
-            .header("host", &self.authority)
-            .header("authorization", format!("Bearer {}", self.token))
-            .header("content-type", "application/json")
-            .header("accept", "application/json, text/event-stream")
-            .header("mcp-protocol-version", "2025-11-25")
-            .body(Full::new(Bytes::from(body)))?;
-        self.sender.ready().await?;
-        let resp = self.sender.send_request(req).await?;
-        let status = resp.status();
-        let bytes = resp.into_body().collect().await?.to_bytes();
-        if !status.is_success() {
-            bail!("{method}: HTTP {status}");
-        }
-        Ok(serde_json::from_slice(&bytes)?)
-    }
 }
 
 /// Time `$body` (an expression that may use `?`) `$n` times after `$n / 10`
@@ -178,7 +129,7 @@ pub async fn bench(emu: &Emulator, base: CallConfig, args: &[&str]) -> Result<()
     .await?;
     let (med, p90) = timed!(n, server.instantiate_once().await?);
     rows.push(("MCP component, embedding", "instantiate", med, p90));
-    let mut conn = Conn::open(&server.url(), &token).await?;
+    let mut conn = McpClient::open(&server.url(), &token).await?;
     bench_mcp(n, &mut conn, &get, "MCP component, embedding", &mut rows).await?;
 
     // The MCP component under `wasmtime serve`.
@@ -210,7 +161,7 @@ pub async fn bench(emu: &Emulator, base: CallConfig, args: &[&str]) -> Result<()
             }
         };
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        let mut conn = Conn::open(&url, &token).await?;
+        let mut conn = McpClient::open(&url, &token).await?;
         bench_mcp(
             n,
             &mut conn,
@@ -239,7 +190,7 @@ pub async fn bench(emu: &Emulator, base: CallConfig, args: &[&str]) -> Result<()
 
 async fn bench_mcp(
     n: usize,
-    conn: &mut Conn,
+    conn: &mut McpClient,
     get: &Value,
     path: &'static str,
     rows: &mut Vec<(&'static str, &'static str, Duration, Duration)>,

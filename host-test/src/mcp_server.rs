@@ -4,13 +4,15 @@
 //! per request with its own environment, and outbound requests through the
 //! same [`AllowlistHooks`] as the library harness.
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
 use hyper::server::conn::http1;
+use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::net::TcpListener;
-use wasmtime::Store;
 use wasmtime_wasi::WasiCtx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi_http::WasiHttpView;
@@ -21,6 +23,7 @@ use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 
 use crate::harness::{CallConfig, HostState};
 use crate::host::AllowlistHooks;
+use crate::pool::Pool;
 
 /// The MCP component this checkout builds (see build.rs).
 pub const MCP_COMPONENT_PATH: &str = env!("DAYTONA_MCP_WASM");
@@ -36,6 +39,8 @@ struct Shared {
     log: MemoryOutputPipe,
     /// Authorities the allowlist refused.
     denied: Arc<Mutex<Vec<String>>>,
+    /// The kept-alive outbound connections every request's instance shares.
+    pool: Pool,
 }
 
 /// A running server; stops when dropped.
@@ -72,6 +77,7 @@ impl McpServer {
             call,
             log: MemoryOutputPipe::new(LOG_CAPACITY),
             denied: Arc::default(),
+            pool: Pool::new(),
         });
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
@@ -103,16 +109,18 @@ impl McpServer {
         self.shared.denied.lock().unwrap().clone()
     }
 
+    /// The outbound connection pool the instances share.
+    pub fn pool(&self) -> &Pool {
+        &self.shared.pool
+    }
+
     /// Create a store and instantiate the component once, as each request does,
     /// without handling anything (to measure instantiation).
     pub async fn instantiate_once(&self) -> Result<()> {
         let mut builder = WasiCtx::builder();
         builder.envs(&self.shared.call.env);
-        let hooks = AllowlistHooks::new(self.shared.call.allowed_hosts.clone());
-        let mut store = Store::new(
-            self.shared.pre.engine(),
-            HostState::new(builder.build(), hooks),
-        );
+        let hooks = self.shared.hooks();
+        let mut store = HostState::new(builder.build(), hooks).into_store(self.shared.pre.engine());
         self.shared.pre.instantiate_async(&mut store).await?;
         Ok(())
     }
@@ -123,6 +131,20 @@ impl McpServer {
             task.await?;
         }
         Ok(())
+    }
+}
+
+impl Shared {
+    /// One instance's outbound hooks: the allowlist, the shared refusal log,
+    /// the shared pool (or a new connection per request, if `call` asks).
+    fn hooks(&self) -> AllowlistHooks {
+        let hooks = AllowlistHooks::new(self.call.allowed_hosts.clone())
+            .with_denied_log(self.denied.clone());
+        if self.call.new_connection_per_request {
+            hooks
+        } else {
+            hooks.with_pool(self.pool.clone())
+        }
     }
 }
 
@@ -173,9 +195,8 @@ async fn handle(
         .envs(&shared.call.env)
         .stdout(shared.log.clone())
         .stderr(shared.log.clone());
-    let hooks = AllowlistHooks::new(shared.call.allowed_hosts.clone())
-        .with_denied_log(shared.denied.clone());
-    let mut store = Store::new(shared.pre.engine(), HostState::new(builder.build(), hooks));
+    let hooks = shared.hooks();
+    let mut store = HostState::new(builder.build(), hooks).into_store(shared.pre.engine());
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let req = store
         .data_mut()
@@ -198,5 +219,53 @@ async fn handle(
             Ok(Err(e)) => Err(anyhow::anyhow!("the guest never set a response: {e:?}")),
             Err(e) => Err(e.into()),
         },
+    }
+}
+
+/// A kept-alive HTTP/1.1 connection to an MCP endpoint, with a bearer token
+/// (the `mcp-bench` and `bench` commands' client).
+pub struct McpClient {
+    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+    authority: String,
+    path: String,
+    token: String,
+}
+
+impl McpClient {
+    /// Connect to `url` (`http://host:port/path`).
+    pub async fn open(url: &str, token: &str) -> Result<McpClient> {
+        let uri: hyper::Uri = url.parse()?;
+        let authority = uri.authority().context("no authority")?.to_string();
+        let stream = tokio::net::TcpStream::connect(&authority).await?;
+        _ = stream.set_nodelay(true);
+        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+        tokio::spawn(conn);
+        Ok(McpClient {
+            sender,
+            authority,
+            path: uri.path().to_string(),
+            token: token.to_string(),
+        })
+    }
+
+    /// POST one 2025-11-25 JSON-RPC request; the JSON answer.
+    pub async fn rpc(&mut self, method: &str, params: Value) -> Result<Value> {
+        let body =
+            json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }).to_string();
+        let req = hyper::Request::post(&self.path)
+            .header("host", &self.authority)
+            .header("authorization", format!("Bearer {}", self.token))
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2025-11-25")
+            .body(Full::new(Bytes::from(body)))?;
+        self.sender.ready().await?;
+        let resp = self.sender.send_request(req).await?;
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await?.to_bytes();
+        if !status.is_success() {
+            bail!("{method}: HTTP {status}");
+        }
+        Ok(serde_json::from_slice(&bytes)?)
     }
 }

@@ -125,6 +125,8 @@ impl Default for EmulatorOptions {
 pub struct Emulator {
     shared: Arc<Shared>,
     addr: SocketAddr,
+    /// TCP connections accepted so far.
+    connections: Arc<std::sync::atomic::AtomicUsize>,
     master_key: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -145,6 +147,8 @@ impl Emulator {
         let shared = Arc::new(Shared::new(opts, format!("http://{addr}"), root));
         let master_key = shared.lock().api_keys[0].value.clone();
         let app = router(shared.clone());
+        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let accepted = connections.clone();
         let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), String>>();
         let thread = std::thread::Builder::new()
@@ -172,6 +176,13 @@ impl Emulator {
                             return;
                         }
                     };
+                    // Count connections (clients that keep them alive open few), and
+                    // send replies at once, as servers behind real proxies do.
+                    use axum::serve::ListenerExt;
+                    let listener = listener.tap_io(move |tcp| {
+                        accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let _ = tcp.set_nodelay(true);
+                    });
                     let _ = ready_tx.send(Ok(()));
                     tokio::select! {
                         result = axum::serve(listener, app) => {
@@ -192,6 +203,7 @@ impl Emulator {
         Ok(Emulator {
             shared,
             addr,
+            connections,
             master_key,
             shutdown: Some(shutdown_tx),
             thread: Some(thread),
@@ -201,6 +213,11 @@ impl Emulator {
     /// The listening address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// How many TCP connections the server has accepted so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// `http://127.0.0.1:PORT`.

@@ -9,7 +9,7 @@ use common::*;
 use host_test::emulator::{Emulator, SandboxSeed};
 use host_test::harness::files::{ReadFileRequest, WriteFileRequest};
 use host_test::harness::types::ErrorKind;
-use serde_json::{Value, json};
+use serde_json::json;
 
 fn sandbox(emu: &Emulator) -> std::path::PathBuf {
     emu.add_sandbox(SandboxSeed::new().named("box"));

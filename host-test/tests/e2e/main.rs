@@ -22,6 +22,7 @@ mod lifecycle;
 mod mcp;
 mod mcp_clients;
 mod mcp_examples;
+mod pool;
 mod previews;
 mod sandboxes;
 mod sessions;

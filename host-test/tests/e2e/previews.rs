@@ -13,7 +13,7 @@ use host_test::harness::types::ErrorKind;
 use serde_json::{Value, json};
 use std::time::{Duration, UNIX_EPOCH};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
 const BODY: &str = "hello from the sandbox's port\n";
 

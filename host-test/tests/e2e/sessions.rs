@@ -13,7 +13,7 @@ use host_test::harness::sessions::RunCodeRequest;
 use host_test::harness::types::{Error, ErrorKind};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::time::Duration;
 
 fn setup() -> (Emulator, CallConfig) {
