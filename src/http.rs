@@ -409,10 +409,32 @@ pub fn retry_after(response: &Response) -> Option<Duration> {
             let k = k.to_ascii_lowercase();
             k == "retry-after" || k.starts_with("retry-after-")
         })
-        .filter_map(|(_, v)| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| Duration::from_secs_f64(s.min(3600.0)))
+        .filter_map(|(_, v)| seconds(v.trim()))
         .max()
+}
+
+/// A delay in decimal seconds (`2`, `1.5`, `.25`), at most an hour; `None`
+/// for anything else. Parsed by hand: a float parser costs the component
+/// kilobytes for a header that is a whole number by its definition.
+fn seconds(text: &str) -> Option<Duration> {
+    let text = text.strip_prefix('+').unwrap_or(text);
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.len() + fraction.len() == 0 || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let hour = Duration::from_secs(3600);
+    let secs = whole.bytes().try_fold(0u64, |n, d| {
+        let n = n * 10 + u64::from(d - b'0');
+        (n <= hour.as_secs()).then_some(n)
+    });
+    let Some(secs) = secs else { return Some(hour) };
+    let nanos = fraction
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(9)
+        .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    Some(Duration::new(secs, nanos).min(hour))
 }
 
 /// Sends requests for one configuration and one tool call: adds
@@ -739,6 +761,22 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::*;
     use super::*;
+
+    #[test]
+    fn retry_after_takes_decimal_seconds_up_to_an_hour() {
+        let ms = Duration::from_millis;
+        assert_eq!(seconds("2"), Some(ms(2000)));
+        assert_eq!(seconds("+2"), Some(ms(2000)));
+        assert_eq!(seconds("1.5"), Some(ms(1500)));
+        assert_eq!(seconds(".25"), Some(ms(250)));
+        assert_eq!(seconds("3."), Some(ms(3000)));
+        assert_eq!(seconds("0.0000000019"), Some(Duration::from_nanos(1)));
+        assert_eq!(seconds("3600.5"), Some(ms(3_600_000)));
+        assert_eq!(seconds("99999999999999999999999"), Some(ms(3_600_000)));
+        for bad in ["", ".", "-1", "1e3", "inf", "NaN", "1.2.3", "Wed, 21 Oct 2015 07:28:00 GMT"] {
+            assert_eq!(seconds(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn query_values_are_percent_encoded() {
