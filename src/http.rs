@@ -773,7 +773,16 @@ mod tests {
         assert_eq!(seconds("0.0000000019"), Some(Duration::from_nanos(1)));
         assert_eq!(seconds("3600.5"), Some(ms(3_600_000)));
         assert_eq!(seconds("99999999999999999999999"), Some(ms(3_600_000)));
-        for bad in ["", ".", "-1", "1e3", "inf", "NaN", "1.2.3", "Wed, 21 Oct 2015 07:28:00 GMT"] {
+        for bad in [
+            "",
+            ".",
+            "-1",
+            "1e3",
+            "inf",
+            "NaN",
+            "1.2.3",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+        ] {
             assert_eq!(seconds(bad), None, "{bad}");
         }
     }
