@@ -607,30 +607,34 @@ impl<'a, T: Transport> Client<'a, T> {
 /// Decode a JSON answer. The error names where the JSON broke (for a value
 /// that does not fit, its path, e.g. `items[3].state`), never its content.
 pub fn decode<R: DeserializeOwned>(body: &[u8], what: &str) -> Result<R, Error> {
-    serde_json::from_slice(body).map_err(|e| {
-        let path = match e.classify() {
-            serde_json::error::Category::Data => {
-                let at = crate::models::path::offset(body, e.line(), e.column());
-                crate::models::path::at(body, at)
-            }
-            _ => String::new(),
-        };
-        let path = if path.is_empty() {
-            String::new()
-        } else {
-            format!("`{path}`, ")
-        };
-        Error::new(
-            ErrorKind::Upstream,
-            format!(
-                "{what}: Daytona's answer could not be read ({:?} error at {path}line {} column {})",
-                e.classify(),
-                e.line(),
-                e.column()
-            ),
-        )
-        .with_hint("check that DAYTONA_API_URL points at Daytona's API (it usually ends in /api)")
-    })
+    serde_json::from_slice(body).map_err(|e| decode_error(&e, body, what))
+}
+
+/// [`decode`]'s error, out of the generic function so that it is compiled
+/// once rather than once per answer type.
+fn decode_error(e: &serde_json::Error, body: &[u8], what: &str) -> Error {
+    let path = match e.classify() {
+        serde_json::error::Category::Data => {
+            let at = crate::models::path::offset(body, e.line(), e.column());
+            crate::models::path::at(body, at)
+        }
+        _ => String::new(),
+    };
+    let path = if path.is_empty() {
+        String::new()
+    } else {
+        format!("`{path}`, ")
+    };
+    Error::new(
+        ErrorKind::Upstream,
+        format!(
+            "{what}: Daytona's answer could not be read ({:?} error at {path}line {} column {})",
+            e.classify(),
+            e.line(),
+            e.column()
+        ),
+    )
+    .with_hint("check that DAYTONA_API_URL points at Daytona's API (it usually ends in /api)")
 }
 
 /// Percent-encode a path segment or query component (RFC 3986 unreserved kept).

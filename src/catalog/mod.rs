@@ -158,12 +158,15 @@ fn call_json<C: Contract, T: Transport>(
 
 /// Encode a result as JSON.
 pub(crate) fn to_value<S: serde::Serialize>(value: S) -> Result<Value, Error> {
-    serde_json::to_value(value).map_err(|e| {
-        Error::new(
-            ErrorKind::Upstream,
-            format!("could not encode the result: {e}"),
-        )
-    })
+    serde_json::to_value(value).map_err(encode_error)
+}
+
+/// [`to_value`]'s error, compiled once rather than once per result type.
+fn encode_error(e: serde_json::Error) -> Error {
+    Error::new(
+        ErrorKind::Upstream,
+        format!("could not encode the result: {e}"),
+    )
 }
 
 impl ToolSpec {
