@@ -195,7 +195,14 @@ pub fn serve<C: Contract, T: Transport>(
     args: impl FnOnce() -> Result<C, Error>,
 ) -> Result<C::Output, Error> {
     client.config.tools.check(C::TOOL)?;
-    let args = args()?;
+    run_checked(client, args()?)
+}
+
+/// [`serve`] after the selection: validate, then run. Kept out of line so
+/// that each tool's run is compiled once, not once per way its arguments
+/// arrive (`call-tool` and the typed export).
+#[inline(never)]
+fn run_checked<C: Contract, T: Transport>(client: &Client<T>, args: C) -> Result<C::Output, Error> {
     validate(&args)?;
     args.run(client)
 }
