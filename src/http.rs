@@ -409,10 +409,32 @@ pub fn retry_after(response: &Response) -> Option<Duration> {
             let k = k.to_ascii_lowercase();
             k == "retry-after" || k.starts_with("retry-after-")
         })
-        .filter_map(|(_, v)| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| Duration::from_secs_f64(s.min(3600.0)))
+        .filter_map(|(_, v)| seconds(v.trim()))
         .max()
+}
+
+/// A delay in decimal seconds (`2`, `1.5`, `.25`), at most an hour; `None`
+/// for anything else. Parsed by hand: a float parser costs the component
+/// kilobytes for a header that is a whole number by its definition.
+fn seconds(text: &str) -> Option<Duration> {
+    let text = text.strip_prefix('+').unwrap_or(text);
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.len() + fraction.len() == 0 || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let hour = Duration::from_secs(3600);
+    let secs = whole.bytes().try_fold(0u64, |n, d| {
+        let n = n * 10 + u64::from(d - b'0');
+        (n <= hour.as_secs()).then_some(n)
+    });
+    let Some(secs) = secs else { return Some(hour) };
+    let nanos = fraction
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(9)
+        .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    Some(Duration::new(secs, nanos).min(hour))
 }
 
 /// Sends requests for one configuration and one tool call: adds
@@ -585,30 +607,34 @@ impl<'a, T: Transport> Client<'a, T> {
 /// Decode a JSON answer. The error names where the JSON broke (for a value
 /// that does not fit, its path, e.g. `items[3].state`), never its content.
 pub fn decode<R: DeserializeOwned>(body: &[u8], what: &str) -> Result<R, Error> {
-    serde_json::from_slice(body).map_err(|e| {
-        let path = match e.classify() {
-            serde_json::error::Category::Data => {
-                let at = crate::models::path::offset(body, e.line(), e.column());
-                crate::models::path::at(body, at)
-            }
-            _ => String::new(),
-        };
-        let path = if path.is_empty() {
-            String::new()
-        } else {
-            format!("`{path}`, ")
-        };
-        Error::new(
-            ErrorKind::Upstream,
-            format!(
-                "{what}: Daytona's answer could not be read ({:?} error at {path}line {} column {})",
-                e.classify(),
-                e.line(),
-                e.column()
-            ),
-        )
-        .with_hint("check that DAYTONA_API_URL points at Daytona's API (it usually ends in /api)")
-    })
+    serde_json::from_slice(body).map_err(|e| decode_error(&e, body, what))
+}
+
+/// [`decode`]'s error, out of the generic function so that it is compiled
+/// once rather than once per answer type.
+fn decode_error(e: &serde_json::Error, body: &[u8], what: &str) -> Error {
+    let path = match e.classify() {
+        serde_json::error::Category::Data => {
+            let at = crate::models::path::offset(body, e.line(), e.column());
+            crate::models::path::at(body, at)
+        }
+        _ => String::new(),
+    };
+    let path = if path.is_empty() {
+        String::new()
+    } else {
+        format!("`{path}`, ")
+    };
+    Error::new(
+        ErrorKind::Upstream,
+        format!(
+            "{what}: Daytona's answer could not be read ({:?} error at {path}line {} column {})",
+            e.classify(),
+            e.line(),
+            e.column()
+        ),
+    )
+    .with_hint("check that DAYTONA_API_URL points at Daytona's API (it usually ends in /api)")
 }
 
 /// Percent-encode a path segment or query component (RFC 3986 unreserved kept).
@@ -739,6 +765,31 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::*;
     use super::*;
+
+    #[test]
+    fn retry_after_takes_decimal_seconds_up_to_an_hour() {
+        let ms = Duration::from_millis;
+        assert_eq!(seconds("2"), Some(ms(2000)));
+        assert_eq!(seconds("+2"), Some(ms(2000)));
+        assert_eq!(seconds("1.5"), Some(ms(1500)));
+        assert_eq!(seconds(".25"), Some(ms(250)));
+        assert_eq!(seconds("3."), Some(ms(3000)));
+        assert_eq!(seconds("0.0000000019"), Some(Duration::from_nanos(1)));
+        assert_eq!(seconds("3600.5"), Some(ms(3_600_000)));
+        assert_eq!(seconds("99999999999999999999999"), Some(ms(3_600_000)));
+        for bad in [
+            "",
+            ".",
+            "-1",
+            "1e3",
+            "inf",
+            "NaN",
+            "1.2.3",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+        ] {
+            assert_eq!(seconds(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn query_values_are_percent_encoded() {

@@ -195,7 +195,14 @@ pub fn serve<C: Contract, T: Transport>(
     args: impl FnOnce() -> Result<C, Error>,
 ) -> Result<C::Output, Error> {
     client.config.tools.check(C::TOOL)?;
-    let args = args()?;
+    run_checked(client, args()?)
+}
+
+/// [`serve`] after the selection: validate, then run. Kept out of line so
+/// that each tool's run is compiled once, not once per way its arguments
+/// arrive (`call-tool` and the typed export).
+#[inline(never)]
+fn run_checked<C: Contract, T: Transport>(client: &Client<T>, args: C) -> Result<C::Output, Error> {
     validate(&args)?;
     args.run(client)
 }
@@ -251,14 +258,25 @@ macro_rules! arguments {
                 #[allow(unused_mut)]
                 let mut out = serde_json::Map::new();
                 $(
-                    if let Some(v) = $crate::catalog::contract::ArgValue::write(&self.$field) {
-                        out.insert($key.to_string(), v);
-                    }
+                    $crate::catalog::contract::put(
+                        &mut out,
+                        $key,
+                        $crate::catalog::contract::ArgValue::write(&self.$field),
+                    );
                 )*
                 out
             }
         }
     };
+}
+
+/// Set `key` in `out` when the argument is given: `to_json`'s one step per
+/// field, out of line so that `arguments!` expands to a call per field.
+#[inline(never)]
+pub fn put(out: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+    if let Some(value) = value {
+        out.insert(key.to_string(), value);
+    }
 }
 
 /// Run a tool with typed arguments (the WIT exports): [`serve`] them.

@@ -158,12 +158,15 @@ fn call_json<C: Contract, T: Transport>(
 
 /// Encode a result as JSON.
 pub(crate) fn to_value<S: serde::Serialize>(value: S) -> Result<Value, Error> {
-    serde_json::to_value(value).map_err(|e| {
-        Error::new(
-            ErrorKind::Upstream,
-            format!("could not encode the result: {e}"),
-        )
-    })
+    serde_json::to_value(value).map_err(encode_error)
+}
+
+/// [`to_value`]'s error, compiled once rather than once per result type.
+fn encode_error(e: serde_json::Error) -> Error {
+    Error::new(
+        ErrorKind::Upstream,
+        format!("could not encode the result: {e}"),
+    )
 }
 
 impl ToolSpec {
@@ -201,34 +204,42 @@ impl ToolSpec {
 }
 
 impl Ty {
-    /// This type's JSON Schema, without a description.
+    /// This type's JSON Schema, without a description: fixed text (data in
+    /// the component, not code), then the bounds and values of this field.
     pub fn schema(&self) -> Value {
-        match self {
-            Ty::String { min_len } => json!({ "type": "string", "minLength": min_len }),
+        let mut schema: Value = serde_json::from_str(match self {
+            Ty::String { .. } | Ty::Choice { .. } => r#"{"type":"string"}"#,
+            Ty::Integer { .. } => r#"{"type":"integer"}"#,
+            Ty::Boolean => r#"{"type":"boolean"}"#,
+            Ty::StringList { .. } => r#"{"type":"array","items":{"type":"string"}}"#,
+            Ty::StringMap => r#"{"type":"object","additionalProperties":{"type":"string"}}"#,
+            Ty::EnvMap => {
+                r#"{"type":"object","additionalProperties":{"type":"string"},"propertyNames":{}}"#
+            }
+            Ty::Duration { .. } => {
+                r#"{"anyOf":[{"type":"integer"},{"type":"string","pattern":"^([0-9]+|([0-9]+h)?([0-9]+m)?([0-9]+s)?)$","minLength":1}]}"#
+            }
+        })
+        .unwrap_or_default();
+        match *self {
+            Ty::String { min_len } => schema["minLength"] = min_len.into(),
             Ty::Integer { min, max } => {
-                json!({ "type": "integer", "minimum": min, "maximum": max })
+                schema["minimum"] = min.into();
+                schema["maximum"] = max.into();
             }
-            Ty::Boolean => json!({ "type": "boolean" }),
-            Ty::Choice { values } => json!({ "type": "string", "enum": values }),
-            Ty::StringList { values } => match values {
-                Some(values) => {
-                    json!({ "type": "array", "items": { "type": "string", "enum": values } })
-                }
-                None => json!({ "type": "array", "items": { "type": "string" } }),
-            },
-            Ty::StringMap => {
-                json!({ "type": "object", "additionalProperties": { "type": "string" } })
+            Ty::Choice { values } => schema["enum"] = values.into(),
+            Ty::StringList {
+                values: Some(values),
+            } => schema["items"]["enum"] = values.into(),
+            Ty::EnvMap => schema["propertyNames"]["pattern"] = ENV_NAME_PATTERN.into(),
+            Ty::Duration { min_secs, max_secs } => {
+                let seconds = &mut schema["anyOf"][0];
+                seconds["minimum"] = min_secs.into();
+                seconds["maximum"] = max_secs.into();
             }
-            Ty::EnvMap => json!({
-                "type": "object",
-                "additionalProperties": { "type": "string" },
-                "propertyNames": { "pattern": ENV_NAME_PATTERN },
-            }),
-            Ty::Duration { min_secs, max_secs } => json!({ "anyOf": [
-                { "type": "integer", "minimum": min_secs, "maximum": max_secs },
-                { "type": "string", "pattern": "^([0-9]+|([0-9]+h)?([0-9]+m)?([0-9]+s)?)$", "minLength": 1 },
-            ] }),
+            Ty::Boolean | Ty::StringList { values: None } | Ty::StringMap => {}
         }
+        schema
     }
 }
 

@@ -4,522 +4,750 @@
 //! [`crate::keys`] serialize, closed (`additionalProperties: false`) and with
 //! every always-present field required, so a renamed field fails: here
 //! against the models, end to end against real results.
+//!
+//! Each schema is JSON text (data in the component, not code that builds it),
+//! written without what every object shares: [`schema`] closes each object
+//! that has `properties` (`"type": "object"`, `"additionalProperties": false`)
+//! and requires every property but those it lists under `"optional"`.
+//! [`json_text!`] drops the layout whitespace at compile time.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-fn string() -> Value {
-    json!({ "type": "string" })
+/// A string literal of JSON without the whitespace between tokens, computed
+/// at compile time (the literal itself is not kept in the binary).
+macro_rules! json_text {
+    ($text:literal) => {{
+        const BYTES: [u8; minified_len($text)] = minify($text);
+        const TEXT: &str = match core::str::from_utf8(&BYTES) {
+            Ok(text) => text,
+            Err(_) => panic!("not UTF-8"),
+        };
+        TEXT
+    }};
 }
 
-fn nullable_string() -> Value {
-    json!({ "type": ["string", "null"] })
+/// How many bytes [`minify`] keeps of `text`.
+const fn minified_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut i, mut len, mut quoted, mut escaped) = (0, 0, false, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quoted || !b.is_ascii_whitespace() {
+            len += 1;
+        }
+        (quoted, escaped) = string_state(b, quoted, escaped);
+        i += 1;
+    }
+    len
 }
 
-fn strings() -> Value {
-    json!({ "type": "array", "items": { "type": "string" } })
+/// `text` without the whitespace outside its JSON strings.
+const fn minify<const N: usize>(text: &str) -> [u8; N] {
+    let bytes = text.as_bytes();
+    let mut out = [0u8; N];
+    let (mut i, mut len, mut quoted, mut escaped) = (0, 0, false, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quoted || !b.is_ascii_whitespace() {
+            out[len] = b;
+            len += 1;
+        }
+        (quoted, escaped) = string_state(b, quoted, escaped);
+        i += 1;
+    }
+    out
 }
 
-/// A closed object: these properties and no others; all required but `optional`.
-fn object(properties: Value, optional: &[&str]) -> Value {
-    let required: Vec<&String> = properties
-        .as_object()
-        .into_iter()
-        .flat_map(|p| p.keys())
-        .filter(|k| !optional.contains(&k.as_str()))
-        .collect();
-    json!({
-        "type": "object",
-        "properties": properties,
-        "required": required,
-        "additionalProperties": false,
-    })
+/// Whether the text after byte `b` is inside a JSON string, and escaped.
+const fn string_state(b: u8, quoted: bool, escaped: bool) -> (bool, bool) {
+    match (quoted, escaped, b) {
+        (true, true, _) => (true, false),
+        (true, false, b'\\') => (true, true),
+        (true, false, b'"') | (false, _, b'"') => (!quoted, false),
+        _ => (quoted, false),
+    }
 }
 
-fn list_of(field: &str, item: Value) -> Value {
-    object(json!({ field: { "type": "array", "items": item } }), &[])
+/// The schema `text` describes, every object in it closed (see the module doc).
+fn schema(text: &str) -> Value {
+    let mut schema = serde_json::from_str(text).unwrap_or_default();
+    close(&mut schema);
+    schema
+}
+
+fn close(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            let optional = map.remove("optional").unwrap_or_default();
+            if let Some(Value::Object(properties)) = map.get("properties") {
+                let optional = optional.as_array().map_or(&[][..], Vec::as_slice);
+                let required: Vec<Value> = properties
+                    .keys()
+                    .filter(|k| !optional.iter().any(|o| o == k.as_str()))
+                    .map(|k| Value::String(k.clone()))
+                    .collect();
+                map.insert("type".into(), "object".into());
+                map.insert("required".into(), required.into());
+                map.insert("additionalProperties".into(), false.into());
+            }
+            map.values_mut().for_each(close);
+        }
+        Value::Array(items) => items.iter_mut().for_each(close),
+        _ => {}
+    }
+}
+
+/// `outer` with `inner` (a schema another result has too) at the JSON pointer `at`.
+fn nest(mut outer: Value, at: &str, inner: Value) -> Value {
+    if let Some(slot) = outer.pointer_mut(at) {
+        *slot = inner;
+    }
+    outer
 }
 
 /// A sandbox, as `get_sandbox` and the lifecycle tools return it.
 pub fn sandbox() -> Value {
-    let count = json!({ "type": "integer", "minimum": 0 });
-    let minutes = json!({ "type": ["integer", "null"] });
-    object(
-        json!({
-            "id": string(),
-            "name": string(),
-            "organizationId": string(),
-            "state": { "type": "string", "description": "creating, started, stopping, stopped, error, ...; newer values pass through" },
-            "desiredState": nullable_string(),
-            "errorReason": nullable_string(),
-            "snapshot": nullable_string(),
-            "user": string(),
-            "target": string(),
-            "cpu": count, "gpu": count, "memory": count, "disk": count,
-            "public": { "type": "boolean" },
-            "labels": { "type": "object", "additionalProperties": { "type": "string" } },
-            "autoStopInterval": minutes, "autoArchiveInterval": minutes, "autoDeleteInterval": minutes,
-            "networkBlockAll": { "type": "boolean" },
-            "networkAllowList": nullable_string(),
-            "toolboxProxyUrl": nullable_string(),
-            "createdAt": nullable_string(),
-            "updatedAt": nullable_string(),
-        }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "id": { "type": "string" },
+                "name": { "type": "string" },
+                "organizationId": { "type": "string" },
+                "state": {
+                    "type": "string",
+                    "description": "creating, started, stopping, stopped, error, ...; newer values pass through"
+                },
+                "desiredState": { "type": ["string", "null"] },
+                "errorReason": { "type": ["string", "null"] },
+                "snapshot": { "type": ["string", "null"] },
+                "user": { "type": "string" },
+                "target": { "type": "string" },
+                "cpu": { "type": "integer", "minimum": 0 },
+                "gpu": { "type": "integer", "minimum": 0 },
+                "memory": { "type": "integer", "minimum": 0 },
+                "disk": { "type": "integer", "minimum": 0 },
+                "public": { "type": "boolean" },
+                "labels": { "type": "object", "additionalProperties": { "type": "string" } },
+                "autoStopInterval": { "type": ["integer", "null"] },
+                "autoArchiveInterval": { "type": ["integer", "null"] },
+                "autoDeleteInterval": { "type": ["integer", "null"] },
+                "networkBlockAll": { "type": "boolean" },
+                "networkAllowList": { "type": ["string", "null"] },
+                "toolboxProxyUrl": { "type": ["string", "null"] },
+                "createdAt": { "type": ["string", "null"] },
+                "updatedAt": { "type": ["string", "null"] }
+            }
+        }"#
+    ))
 }
 
 /// `list_sandboxes`.
 pub fn sandbox_list() -> Value {
-    list_of("sandboxes", sandbox())
+    let schema = schema(json_text!(
+        r#"{ "properties": { "sandboxes": { "type": "array", "items": null } } }"#
+    ));
+    nest(schema, "/properties/sandboxes/items", sandbox())
 }
 
 /// `execute_command`.
 pub fn execution() -> Value {
-    object(
-        json!({
-            "exitCode": { "type": "integer", "description": "-1 when the command could not start" },
-            "result": { "type": "string", "description": "stdout and stderr, merged, possibly cut" },
-            "truncated": { "type": "boolean" },
-            "resultLength": { "type": "integer", "minimum": 0, "description": "bytes of the whole output" },
-        }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "exitCode": { "type": "integer", "description": "-1 when the command could not start" },
+                "result": { "type": "string", "description": "stdout and stderr, merged, possibly cut" },
+                "truncated": { "type": "boolean" },
+                "resultLength": { "type": "integer", "description": "bytes of the whole output", "minimum": 0 }
+            }
+        }"#
+    ))
 }
 
 /// `list_snapshots`.
 pub fn snapshot_list() -> Value {
-    let number = json!({ "type": "number" });
-    let snapshot = object(
-        json!({
-            "id": string(),
-            "name": string(),
-            "state": string(),
-            "general": { "type": "boolean" },
-            "imageName": nullable_string(),
-            "cpu": number, "gpu": number, "mem": number, "disk": number,
-            "size": { "type": ["number", "null"] },
-            "errorReason": nullable_string(),
-            "createdAt": nullable_string(),
-        }),
-        &[],
-    );
-    list_of("snapshots", snapshot)
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "snapshots": {
+                    "type": "array",
+                    "items": {
+                        "properties": {
+                            "id": { "type": "string" },
+                            "name": { "type": "string" },
+                            "state": { "type": "string" },
+                            "general": { "type": "boolean" },
+                            "imageName": { "type": ["string", "null"] },
+                            "cpu": { "type": "number" },
+                            "gpu": { "type": "number" },
+                            "mem": { "type": "number" },
+                            "disk": { "type": "number" },
+                            "size": { "type": ["number", "null"] },
+                            "errorReason": { "type": ["string", "null"] },
+                            "createdAt": { "type": ["string", "null"] }
+                        }
+                    }
+                }
+            }
+        }"#
+    ))
 }
 
-/// An API key; `value` is masked except in `create_api_key`'s answer.
+/// An API key; `value` is masked except in `create_api_key`'s answer;
+/// `organizationId` only when Daytona reports it.
 pub fn api_key() -> Value {
-    object(
-        json!({
-            "name": string(),
-            "value": string(),
-            "permissions": strings(),
-            "createdAt": string(),
-            "expiresAt": nullable_string(),
-            "lastUsedAt": nullable_string(),
-            "userId": nullable_string(),
-            "organizationId": string(),
-        }),
-        // Only when Daytona reports it.
-        &["organizationId"],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "name": { "type": "string" },
+                "value": { "type": "string" },
+                "permissions": { "type": "array", "items": { "type": "string" } },
+                "createdAt": { "type": "string" },
+                "expiresAt": { "type": ["string", "null"] },
+                "lastUsedAt": { "type": ["string", "null"] },
+                "userId": { "type": ["string", "null"] },
+                "organizationId": { "type": "string" }
+            },
+            "optional": ["organizationId"]
+        }"#
+    ))
 }
 
 /// `list_api_keys`.
 pub fn api_key_list() -> Value {
-    list_of("apiKeys", api_key())
+    let schema = schema(json_text!(
+        r#"{ "properties": { "apiKeys": { "type": "array", "items": null } } }"#
+    ));
+    nest(schema, "/properties/apiKeys/items", api_key())
 }
 
 /// `delete_api_key`.
 pub fn deleted() -> Value {
-    object(json!({ "deleted": string() }), &[])
+    schema(json_text!(
+        r#"{ "properties": { "deleted": { "type": "string" } } }"#
+    ))
 }
 
 /// `delete_api_key_for_user`.
 pub fn deleted_for_user() -> Value {
-    object(json!({ "deleted": string(), "userId": string() }), &[])
+    schema(json_text!(
+        r#"{ "properties": { "deleted": { "type": "string" }, "userId": { "type": "string" } } }"#
+    ))
 }
 
 /// `mint_ephemeral_key`.
 pub fn minted_key() -> Value {
-    object(
-        json!({
-            "name": string(),
-            "value": { "type": "string", "description": "the key: shown only here" },
-            "scope": string(),
-            "permissions": strings(),
-            "expiresAt": string(),
-            "holder": string(),
-        }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "name": { "type": "string" },
+                "value": { "type": "string", "description": "the key: shown only here" },
+                "scope": { "type": "string" },
+                "permissions": { "type": "array", "items": { "type": "string" } },
+                "expiresAt": { "type": "string" },
+                "holder": { "type": "string" }
+            }
+        }"#
+    ))
 }
 
 /// `revoke_ephemeral_key`.
 pub fn revoked() -> Value {
-    object(
-        json!({ "revoked": string(), "alreadyRevoked": { "type": "boolean" } }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": { "revoked": { "type": "string" }, "alreadyRevoked": { "type": "boolean" } }
+        }"#
+    ))
 }
 
 /// `list_ephemeral_keys`.
 pub fn ephemeral_key_list() -> Value {
-    let key = object(
-        json!({
-            "name": string(),
-            "holder": string(),
-            "permissions": strings(),
-            "expiresAt": string(),
-            "expired": { "type": "boolean" },
-        }),
-        &[],
-    );
-    list_of("ephemeralKeys", key)
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "ephemeralKeys": {
+                    "type": "array",
+                    "items": {
+                        "properties": {
+                            "name": { "type": "string" },
+                            "holder": { "type": "string" },
+                            "permissions": { "type": "array", "items": { "type": "string" } },
+                            "expiresAt": { "type": "string" },
+                            "expired": { "type": "boolean" }
+                        }
+                    }
+                }
+            }
+        }"#
+    ))
 }
 
 /// A failure as `call-tool` and the sweep report describe it.
 pub fn error() -> Value {
-    object(
-        json!({
-            "kind": { "type": "string", "enum": [
-                "invalid-input", "unauthorized", "forbidden", "not-found", "conflict",
-                "rate-limited", "timeout", "upstream", "transport", "config"
-            ] },
-            "message": string(),
-            "retryable": { "type": "boolean" },
-            "hint": string(),
-            "status": { "type": "integer" },
-        }),
-        &["hint", "status"],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "invalid-input", "unauthorized", "forbidden", "not-found", "conflict",
+                        "rate-limited", "timeout", "upstream", "transport", "config"
+                    ]
+                },
+                "message": { "type": "string" },
+                "retryable": { "type": "boolean" },
+                "hint": { "type": "string" },
+                "status": { "type": "integer" }
+            },
+            "optional": ["hint", "status"]
+        }"#
+    ))
 }
 
 /// `revoke_expired_keys`.
 pub fn sweep_report() -> Value {
-    let failure = object(json!({ "name": string(), "error": error() }), &[]);
-    object(
-        json!({
-            "revoked": strings(),
-            "failed": { "type": "array", "items": failure },
-        }),
-        &[],
-    )
-}
-
-fn count() -> Value {
-    json!({ "type": "integer", "minimum": 0 })
-}
-
-fn truncated(what: &str) -> Value {
-    json!({ "type": "boolean", "description": format!("whether {what} were left out to stay within the output limit") })
+    let schema = schema(json_text!(
+        r#"{
+            "properties": {
+                "revoked": { "type": "array", "items": { "type": "string" } },
+                "failed": {
+                    "type": "array",
+                    "items": { "properties": { "name": { "type": "string" }, "error": null } }
+                }
+            }
+        }"#
+    ));
+    nest(schema, "/properties/failed/items/properties/error", error())
 }
 
 /// A file or directory, as `get_file_info` and `list_files` return it.
 pub fn file_info() -> Value {
-    object(
-        json!({
-            "name": string(),
-            "isDir": { "type": "boolean" },
-            "size": count(),
-            "mode": { "type": "string", "description": "e.g. -rw-r--r--" },
-            "permissions": { "type": "string", "description": "octal, e.g. 0644" },
-            "owner": string(),
-            "group": string(),
-            "modifiedAt": { "type": "string", "description": "RFC 3339" },
-        }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "name": { "type": "string" },
+                "isDir": { "type": "boolean" },
+                "size": { "type": "integer", "minimum": 0 },
+                "mode": { "type": "string", "description": "e.g. -rw-r--r--" },
+                "permissions": { "type": "string", "description": "octal, e.g. 0644" },
+                "owner": { "type": "string" },
+                "group": { "type": "string" },
+                "modifiedAt": { "type": "string", "description": "RFC 3339" }
+            }
+        }"#
+    ))
 }
 
 /// `list_files`.
 pub fn file_listing() -> Value {
-    object(
-        json!({
-            "files": { "type": "array", "items": file_info() },
-            "truncated": truncated("entries"),
-            "total": count(),
-        }),
-        &[],
-    )
+    let schema = schema(json_text!(
+        r#"{
+            "properties": {
+                "files": { "type": "array", "items": null },
+                "truncated": {
+                    "type": "boolean",
+                    "description": "whether entries were left out to stay within the output limit"
+                },
+                "total": { "type": "integer", "minimum": 0 }
+            }
+        }"#
+    ));
+    nest(schema, "/properties/files/items", file_info())
 }
 
 /// `read_file`.
 pub fn file_text() -> Value {
-    object(
-        json!({
-            "content": { "type": "string", "description": "the lines shown, with their line endings" },
-            "startLine": { "type": "integer", "minimum": 1 },
-            "endLine": { "type": "integer", "minimum": 0, "description": "the last line shown; startLine - 1 when none is" },
-            "truncated": truncated("lines after endLine"),
-            "size": { "type": "integer", "minimum": 0, "description": "the file's size in bytes" },
-        }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "content": { "type": "string", "description": "the lines shown, with their line endings" },
+                "startLine": { "type": "integer", "minimum": 1 },
+                "endLine": {
+                    "type": "integer",
+                    "description": "the last line shown; startLine - 1 when none is",
+                    "minimum": 0
+                },
+                "truncated": {
+                    "type": "boolean",
+                    "description": "whether lines after endLine were left out to stay within the output limit"
+                },
+                "size": { "type": "integer", "description": "the file's size in bytes", "minimum": 0 }
+            }
+        }"#
+    ))
 }
 
 /// `download_file`.
 pub fn file_download() -> Value {
-    object(
-        json!({
-            "contentBase64": { "type": "string", "description": "the bytes, standard base64 with padding" },
-            "truncated": { "type": "boolean", "description": "whether only the first bytes are given" },
-            "size": { "type": "integer", "minimum": 0, "description": "the file's size in bytes" },
-        }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "contentBase64": { "type": "string", "description": "the bytes, standard base64 with padding" },
+                "truncated": { "type": "boolean", "description": "whether only the first bytes are given" },
+                "size": { "type": "integer", "description": "the file's size in bytes", "minimum": 0 }
+            }
+        }"#
+    ))
 }
 
 /// `write_file`.
 pub fn file_written() -> Value {
-    object(json!({ "path": string(), "bytes": count() }), &[])
+    schema(json_text!(
+        r#"{
+            "properties": { "path": { "type": "string" }, "bytes": { "type": "integer", "minimum": 0 } }
+        }"#
+    ))
 }
 
 /// `delete_file`, `create_folder`, `git_push` and `git_pull`.
 pub fn file_path() -> Value {
-    object(json!({ "path": string() }), &[])
+    schema(json_text!(
+        r#"{ "properties": { "path": { "type": "string" } } }"#
+    ))
 }
 
 /// `move_file`.
 pub fn file_moved() -> Value {
-    object(json!({ "source": string(), "destination": string() }), &[])
+    schema(json_text!(
+        r#"{ "properties": { "source": { "type": "string" }, "destination": { "type": "string" } } }"#
+    ))
 }
 
 /// `find_in_files`.
 pub fn file_matches() -> Value {
-    let line = object(
-        json!({
-            "file": string(),
-            "line": { "type": "integer", "minimum": 1 },
-            "content": string(),
-        }),
-        &[],
-    );
-    object(
-        json!({
-            "matches": { "type": "array", "items": line },
-            "truncated": truncated("matches"),
-            "total": count(),
-        }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "matches": {
+                    "type": "array",
+                    "items": {
+                        "properties": {
+                            "file": { "type": "string" },
+                            "line": { "type": "integer", "minimum": 1 },
+                            "content": { "type": "string" }
+                        }
+                    }
+                },
+                "truncated": {
+                    "type": "boolean",
+                    "description": "whether matches were left out to stay within the output limit"
+                },
+                "total": { "type": "integer", "minimum": 0 }
+            }
+        }"#
+    ))
 }
 
 /// `search_files`.
 pub fn file_names() -> Value {
-    object(
-        json!({
-            "files": strings(),
-            "truncated": truncated("paths"),
-            "total": count(),
-        }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "files": { "type": "array", "items": { "type": "string" } },
+                "truncated": {
+                    "type": "boolean",
+                    "description": "whether paths were left out to stay within the output limit"
+                },
+                "total": { "type": "integer", "minimum": 0 }
+            }
+        }"#
+    ))
 }
 
 /// `replace_in_files`.
 pub fn file_replacements() -> Value {
-    let result = object(
-        json!({
-            "file": string(),
-            "success": { "type": "boolean" },
-            "error": string(),
-        }),
-        &["error"],
-    );
-    list_of("results", result)
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "results": {
+                    "type": "array",
+                    "items": {
+                        "properties": {
+                            "file": { "type": "string" },
+                            "success": { "type": "boolean" },
+                            "error": { "type": "string" }
+                        },
+                        "optional": ["error"]
+                    }
+                }
+            }
+        }"#
+    ))
 }
 
 /// `create_session` and `delete_session`.
 pub fn session_id() -> Value {
-    object(json!({ "sessionId": string() }), &[])
-}
-
-fn exit_code_or_null(running: &str) -> Value {
-    json!({ "type": ["integer", "null"], "description": format!("null {running}") })
+    schema(json_text!(
+        r#"{ "properties": { "sessionId": { "type": "string" } } }"#
+    ))
 }
 
 /// `run_session_command` and `get_session_command_logs`.
 pub fn command_output() -> Value {
-    object(
-        json!({
-            "commandId": { "type": "string", "description": "for get_session_command_logs" },
-            "exitCode": exit_code_or_null("while the command runs (always with async)"),
-            "stdout": string(),
-            "stderr": string(),
-            "truncated": { "type": "boolean", "description": "whether output was left out: cut to the output limit, or lines before `tail`" },
-            "outputLength": { "type": "integer", "minimum": 0, "description": "bytes of stdout and stderr in all" },
-        }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "commandId": { "type": "string", "description": "for get_session_command_logs" },
+                "exitCode": {
+                    "type": ["integer", "null"],
+                    "description": "null while the command runs (always with async)"
+                },
+                "stdout": { "type": "string" },
+                "stderr": { "type": "string" },
+                "truncated": {
+                    "type": "boolean",
+                    "description": "whether output was left out: cut to the output limit, or lines before `tail`"
+                },
+                "outputLength": {
+                    "type": "integer",
+                    "description": "bytes of stdout and stderr in all",
+                    "minimum": 0
+                }
+            }
+        }"#
+    ))
 }
 
 /// `list_sessions`.
 pub fn session_list() -> Value {
-    let command = object(
-        json!({
-            "id": string(),
-            "command": string(),
-            "exitCode": exit_code_or_null("while it runs"),
-        }),
-        &[],
-    );
-    let session = object(
-        json!({
-            "sessionId": string(),
-            "commands": { "type": "array", "items": command, "description": "the most recent ones, oldest first" },
-            "commandCount": count(),
-        }),
-        &[],
-    );
-    object(
-        json!({
-            "sessions": { "type": "array", "items": session },
-            "truncated": truncated("sessions"),
-            "total": count(),
-        }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "sessions": {
+                    "type": "array",
+                    "items": {
+                        "properties": {
+                            "sessionId": { "type": "string" },
+                            "commands": {
+                                "type": "array",
+                                "description": "the most recent ones, oldest first",
+                                "items": {
+                                    "properties": {
+                                        "id": { "type": "string" },
+                                        "command": { "type": "string" },
+                                        "exitCode": {
+                                            "type": ["integer", "null"],
+                                            "description": "null while it runs"
+                                        }
+                                    }
+                                }
+                            },
+                            "commandCount": { "type": "integer", "minimum": 0 }
+                        }
+                    }
+                },
+                "truncated": {
+                    "type": "boolean",
+                    "description": "whether sessions were left out to stay within the output limit"
+                },
+                "total": { "type": "integer", "minimum": 0 }
+            }
+        }"#
+    ))
 }
 
 /// `run_code`.
 pub fn code_run() -> Value {
-    let chart = object(
-        json!({
-            "type": { "type": "string", "description": "line, scatter, bar, pie, box_and_whisker, composite_chart, ..." },
-            "title": string(),
-            "xLabel": string(),
-            "yLabel": string(),
-            "elements": count(),
-            "hasPng": { "type": "boolean", "description": "whether Daytona rendered an image (not returned)" },
-        }),
-        &[],
-    );
-    object(
-        json!({
-            "exitCode": { "type": "integer", "description": "-1 when the program could not start" },
-            "result": { "type": "string", "description": "stdout and stderr, merged, possibly cut" },
-            "truncated": { "type": "boolean" },
-            "resultLength": { "type": "integer", "minimum": 0, "description": "bytes of the whole output" },
-            "charts": { "type": "array", "items": chart, "description": "the first 100 charts drawn" },
-            "chartCount": count(),
-        }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "exitCode": { "type": "integer", "description": "-1 when the program could not start" },
+                "result": { "type": "string", "description": "stdout and stderr, merged, possibly cut" },
+                "truncated": { "type": "boolean" },
+                "resultLength": { "type": "integer", "description": "bytes of the whole output", "minimum": 0 },
+                "charts": {
+                    "type": "array",
+                    "description": "the first 100 charts drawn",
+                    "items": {
+                        "properties": {
+                            "type": {
+                                "type": "string",
+                                "description": "line, scatter, bar, pie, box_and_whisker, composite_chart, ..."
+                            },
+                            "title": { "type": "string" },
+                            "xLabel": { "type": "string" },
+                            "yLabel": { "type": "string" },
+                            "elements": { "type": "integer", "minimum": 0 },
+                            "hasPng": {
+                                "type": "boolean",
+                                "description": "whether Daytona rendered an image (not returned)"
+                            }
+                        }
+                    }
+                },
+                "chartCount": { "type": "integer", "minimum": 0 }
+            }
+        }"#
+    ))
 }
 
 /// `git_clone`.
 pub fn git_cloned() -> Value {
-    object(json!({ "path": string(), "url": string() }), &[])
+    schema(json_text!(
+        r#"{ "properties": { "path": { "type": "string" }, "url": { "type": "string" } } }"#
+    ))
 }
 
 /// `git_status`.
 pub fn git_status() -> Value {
-    let state = json!({ "type": "string", "description": "Unmodified, Untracked, Modified, Added, Deleted, Renamed, Copied or Updated but unmerged" });
-    let file = object(
-        json!({
-            "name": { "type": "string", "description": "relative to the repository" },
-            "staging": state,
-            "worktree": state,
-            "extra": { "type": "string", "description": "the original path of a rename or copy" },
-        }),
-        &[],
-    );
-    object(
-        json!({
-            "currentBranch": { "type": "string", "description": "HEAD when detached" },
-            "ahead": { "type": "integer", "minimum": 0, "description": "commits the upstream lacks" },
-            "behind": { "type": "integer", "minimum": 0, "description": "commits the branch lacks" },
-            "branchPublished": { "type": "boolean", "description": "whether the branch has an upstream" },
-            "fileStatus": { "type": "array", "items": file },
-            "truncated": truncated("files"),
-            "total": count(),
-        }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "currentBranch": { "type": "string", "description": "HEAD when detached" },
+                "ahead": { "type": "integer", "description": "commits the upstream lacks", "minimum": 0 },
+                "behind": { "type": "integer", "description": "commits the branch lacks", "minimum": 0 },
+                "branchPublished": { "type": "boolean", "description": "whether the branch has an upstream" },
+                "fileStatus": {
+                    "type": "array",
+                    "items": {
+                        "properties": {
+                            "name": { "type": "string", "description": "relative to the repository" },
+                            "staging": {
+                                "type": "string",
+                                "description": "Unmodified, Untracked, Modified, Added, Deleted, Renamed, Copied or Updated but unmerged"
+                            },
+                            "worktree": {
+                                "type": "string",
+                                "description": "Unmodified, Untracked, Modified, Added, Deleted, Renamed, Copied or Updated but unmerged"
+                            },
+                            "extra": {
+                                "type": "string",
+                                "description": "the original path of a rename or copy"
+                            }
+                        }
+                    }
+                },
+                "truncated": {
+                    "type": "boolean",
+                    "description": "whether files were left out to stay within the output limit"
+                },
+                "total": { "type": "integer", "minimum": 0 }
+            }
+        }"#
+    ))
 }
 
 /// `git_add`.
 pub fn git_staged() -> Value {
-    object(json!({ "path": string(), "files": strings() }), &[])
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "path": { "type": "string" },
+                "files": { "type": "array", "items": { "type": "string" } }
+            }
+        }"#
+    ))
 }
 
 /// `git_commit`.
 pub fn git_committed() -> Value {
-    object(
-        json!({ "hash": { "type": "string", "description": "the new commit's full hash" } }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": { "hash": { "type": "string", "description": "the new commit's full hash" } }
+        }"#
+    ))
 }
 
 /// `git_branches`.
 pub fn git_branches() -> Value {
-    object(
-        json!({
-            "branches": strings(),
-            "truncated": truncated("branches"),
-            "total": count(),
-        }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "branches": { "type": "array", "items": { "type": "string" } },
+                "truncated": {
+                    "type": "boolean",
+                    "description": "whether branches were left out to stay within the output limit"
+                },
+                "total": { "type": "integer", "minimum": 0 }
+            }
+        }"#
+    ))
 }
 
 /// `git_create_branch` and `git_checkout`.
 pub fn git_branch() -> Value {
-    object(json!({ "path": string(), "branch": string() }), &[])
+    schema(json_text!(
+        r#"{ "properties": { "path": { "type": "string" }, "branch": { "type": "string" } } }"#
+    ))
 }
 
 /// `git_log`.
 pub fn git_log() -> Value {
-    let commit = object(
-        json!({
-            "hash": string(),
-            "author": string(),
-            "email": string(),
-            "message": { "type": "string", "description": "cut after 2000 bytes (or a quarter of the output limit), ending in …" },
-            "timestamp": { "type": "string", "description": "RFC 3339" },
-        }),
-        &[],
-    );
-    object(
-        json!({
-            "commits": { "type": "array", "items": commit },
-            "truncated": { "type": "boolean", "description": "whether older commits were left out (the limit, or the output limit)" },
-        }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "commits": {
+                    "type": "array",
+                    "items": {
+                        "properties": {
+                            "hash": { "type": "string" },
+                            "author": { "type": "string" },
+                            "email": { "type": "string" },
+                            "message": {
+                                "type": "string",
+                                "description": "cut after 2000 bytes (or a quarter of the output limit), ending in …"
+                            },
+                            "timestamp": { "type": "string", "description": "RFC 3339" }
+                        }
+                    }
+                },
+                "truncated": {
+                    "type": "boolean",
+                    "description": "whether older commits were left out (the limit, or the output limit)"
+                }
+            }
+        }"#
+    ))
 }
 
 /// `set_sandbox_labels`.
 pub fn labels() -> Value {
-    object(
-        json!({ "labels": { "type": "object", "additionalProperties": { "type": "string" } } }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": { "labels": { "type": "object", "additionalProperties": { "type": "string" } } }
+        }"#
+    ))
 }
 
 /// `get_preview_url`.
 pub fn preview_url() -> Value {
-    object(
-        json!({
-            "sandboxId": string(),
-            "port": { "type": "integer", "minimum": 1, "maximum": 65535 },
-            "url": { "type": "string", "description": "a signed URL embeds its token: treat it as a credential" },
-            "token": { "type": "string", "description": "the signed URL's token (for expire_preview_url), or the sandbox's preview token" },
-            "signed": { "type": "boolean" },
-            "expiresAt": { "type": ["string", "null"], "description": "RFC 3339, when a signed URL stops working; null for the unsigned URL" },
-            "header": { "type": ["string", "null"], "description": "the header to send `token` in (X-Daytona-Preview-Token); null for a signed URL" },
-            "note": string(),
-        }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "sandboxId": { "type": "string" },
+                "port": { "type": "integer", "minimum": 1, "maximum": 65535 },
+                "url": {
+                    "type": "string",
+                    "description": "a signed URL embeds its token: treat it as a credential"
+                },
+                "token": {
+                    "type": "string",
+                    "description": "the signed URL's token (for expire_preview_url), or the sandbox's preview token"
+                },
+                "signed": { "type": "boolean" },
+                "expiresAt": {
+                    "type": ["string", "null"],
+                    "description": "RFC 3339, when a signed URL stops working; null for the unsigned URL"
+                },
+                "header": {
+                    "type": ["string", "null"],
+                    "description": "the header to send `token` in (X-Daytona-Preview-Token); null for a signed URL"
+                },
+                "note": { "type": "string" }
+            }
+        }"#
+    ))
 }
 
 /// `expire_preview_url`.
 pub fn preview_expired() -> Value {
-    object(
-        json!({ "sandbox": string(), "port": { "type": "integer", "minimum": 1, "maximum": 65535 } }),
-        &[],
-    )
+    schema(json_text!(
+        r#"{
+            "properties": {
+                "sandbox": { "type": "string" },
+                "port": { "type": "integer", "minimum": 1, "maximum": 65535 }
+            }
+        }"#
+    ))
 }
 
 #[cfg(test)]
@@ -544,6 +772,7 @@ mod tests {
     use crate::models::git::{FileStatus, GitCommitInfo};
     use crate::models::sessions::Command;
     use crate::models::{ApiKey, Sandbox, Snapshot};
+    use serde_json::json;
     use std::collections::BTreeSet;
 
     /// The schema names exactly the fields `value` carries and requires the
