@@ -13,7 +13,7 @@ use std::time::Duration;
 pub const DEFAULT_API_URL: &str = "https://app.daytona.io/api";
 
 /// A secret string (API key, JWT, vended key). Formatting it prints `[redacted]`.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {

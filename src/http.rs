@@ -7,7 +7,7 @@
 use crate::config::{AuthPreference, Config, Credential, Secret};
 use crate::deadline::{CallBudget, Limits};
 use crate::error::{Error, ErrorKind};
-use serde::de::DeserializeOwned;
+use crate::models::wire::{Misfit, Wire};
 use std::cell::Cell;
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -553,7 +553,7 @@ impl<'a, T: Transport> Client<'a, T> {
     }
 
     /// Send a request and decode its JSON answer.
-    pub fn json<R: DeserializeOwned>(&self, request: &Request) -> Result<R, Error> {
+    pub fn json<R: Wire>(&self, request: &Request) -> Result<R, Error> {
         let response = self.send(request)?;
         decode(&response.body, &request.what)
     }
@@ -604,35 +604,48 @@ impl<'a, T: Transport> Client<'a, T> {
     }
 }
 
-/// Decode a JSON answer. The error names where the JSON broke (for a value
-/// that does not fit, its path, e.g. `items[3].state`), never its content.
-pub fn decode<R: DeserializeOwned>(body: &[u8], what: &str) -> Result<R, Error> {
-    serde_json::from_slice(body).map_err(|e| decode_error(&e, body, what))
+/// Decode a JSON answer: parsed once into a `Value`, then read through
+/// [`Wire`]. The error names where the JSON broke (line and column) or, for a
+/// value that does not fit, its path (e.g. `items[3].state`); never its content.
+pub fn decode<R: Wire>(body: &[u8], what: &str) -> Result<R, Error> {
+    read(parse(body, what)?, what)
 }
 
-/// [`decode`]'s error, out of the generic function so that it is compiled
-/// once rather than once per answer type.
-fn decode_error(e: &serde_json::Error, body: &[u8], what: &str) -> Error {
-    let path = match e.classify() {
-        serde_json::error::Category::Data => {
-            let at = crate::models::path::offset(body, e.line(), e.column());
-            crate::models::path::at(body, at)
-        }
-        _ => String::new(),
-    };
-    let path = if path.is_empty() {
+/// Parse a JSON answer, for [`read`].
+pub fn parse(body: &[u8], what: &str) -> Result<serde_json::Value, Error> {
+    serde_json::from_slice(body).map_err(|e| {
+        unreadable(
+            what,
+            format!(
+                "{:?} error at line {} column {}",
+                e.classify(),
+                e.line(),
+                e.column()
+            ),
+        )
+    })
+}
+
+/// Read a parsed answer as `R`.
+pub fn read<R: Wire>(value: serde_json::Value, what: &str) -> Result<R, Error> {
+    R::read(value).map_err(|m| misfit(&m, what))
+}
+
+/// [`read`]'s error, out of the generic function so that it is compiled once.
+fn misfit(m: &Misfit, what: &str) -> Error {
+    let path = m.path();
+    let at = if path.is_empty() {
         String::new()
     } else {
-        format!("`{path}`, ")
+        format!(" at `{path}`")
     };
+    unreadable(what, format!("Data error{at}: {}", m.problem()))
+}
+
+fn unreadable(what: &str, detail: String) -> Error {
     Error::new(
         ErrorKind::Upstream,
-        format!(
-            "{what}: Daytona's answer could not be read ({:?} error at {path}line {} column {})",
-            e.classify(),
-            e.line(),
-            e.column()
-        ),
+        format!("{what}: Daytona's answer could not be read ({detail})"),
     )
     .with_hint("check that DAYTONA_API_URL points at Daytona's API (it usually ends in /api)")
 }
@@ -931,11 +944,16 @@ mod tests {
             "list sandboxes",
         )
         .unwrap_err();
+        assert_eq!(
+            err.message,
+            "list sandboxes: Daytona's answer could not be read (Data error at `items[1].state`: expected a string)"
+        );
+        assert!(err.hint.is_some());
+        let top = decode::<crate::models::Sandbox>(b"[]", "get sandbox").unwrap_err();
         assert!(
-            err.message
-                .contains("Data error at `items[1].state`, line 1 column"),
+            top.message.ends_with("(Data error: expected an object)"),
             "{}",
-            err.message
+            top.message
         );
     }
 
@@ -944,6 +962,11 @@ mod tests {
         let err = decode::<serde_json::Value>(b"{\"secretish\": ", "list").unwrap_err();
         assert_eq!(err.kind, ErrorKind::Upstream);
         assert!(!err.message.contains("secretish"));
+        assert!(
+            err.message.ends_with("(Eof error at line 1 column 14)"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -40,7 +40,7 @@ fn send<T: Transport>(client: &Client<T>, req: Request) -> Result<Response, Erro
 }
 
 /// [`send`], then decode the JSON answer.
-fn json<T: Transport, R: serde::de::DeserializeOwned>(
+fn json<T: Transport, R: crate::models::Wire>(
     client: &Client<T>,
     req: Request,
 ) -> Result<R, Error> {

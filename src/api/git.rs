@@ -748,7 +748,7 @@ fn leading(
     use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, SeqAccess, Visitor};
 
     struct Leading<'a> {
-        kept: &'a mut Vec<GitCommitInfo>,
+        kept: &'a mut Vec<serde_json::Value>,
         more: &'a mut bool,
         limit: usize,
     }
@@ -796,10 +796,13 @@ fn leading(
     }
     .deserialize(&mut de)
     .and_then(|()| de.end());
+    // Commits are read from their parsed values (whose parser is shared with
+    // every other answer), so a commit that does not fit is named by its path.
+    let commits = |kept| crate::http::read(serde_json::Value::Array(kept), what);
     match read {
-        Ok(()) => Ok((kept, more)),
+        Ok(()) => Ok((commits(kept)?, more)),
         // What was cut held more commits (or the rest of one): keep those read.
-        Err(e) if cut && e.is_eof() => Ok((kept, true)),
+        Err(e) if cut && e.is_eof() => Ok((commits(kept)?, true)),
         Err(_) => Err(decode::<Vec<GitCommitInfo>>(body, what)
             .err()
             .unwrap_or_else(|| {

@@ -638,7 +638,7 @@ mod tests {
             r#"{{"exitCode":0,"result":"done\n","artifacts":{{"charts":[{{"type":"line","title":"{}","png":"{png}","elements":[{{"png":"{png}"}},{{}}]}},{{"type":"bar"}}]}}}}"#,
             "T".repeat(300)
         );
-        let answer: CodeRunResponse = serde_json::from_str(&body).unwrap();
+        let answer: CodeRunResponse = crate::models::wire::from_str(&body).unwrap();
         let run = shape_run(answer, 4096);
         assert_eq!(run.chart_count, 2);
         assert_eq!(run.charts[0].elements, 2);
@@ -647,7 +647,8 @@ mod tests {
         assert_eq!(run.charts[1].kind, "bar");
         let json = serde_json::to_string(&run).unwrap();
         assert!(json.len() < 2000, "{json}");
-        let none: CodeRunResponse = serde_json::from_str(r#"{"exitCode":1,"result":"x"}"#).unwrap();
+        let none: CodeRunResponse =
+            crate::models::wire::from_str(r#"{"exitCode":1,"result":"x"}"#).unwrap();
         let run = shape_run(none, 4096);
         assert_eq!((run.exit_code, run.chart_count), (1, 0));
     }

@@ -2,44 +2,48 @@
 //! value) and `ApiKeyList` (list, get and current, with a masked value) read
 //! into one type, and the `CreateApiKey` request body.
 
+use super::wire::{Misfit, Wire, opt, or_null, required, wire};
 use crate::config::Secret;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 
 /// An API key as Daytona answers it, and as the key tools return it (Daytona's
 /// camelCase names). The value stays a [`Secret`] in memory; serialising is the
 /// one place it is shown, which is why only a create answer may be serialised
 /// with a full value (list, get and current carry Daytona's masked one).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKey {
     /// The name (unique per user).
     pub name: String,
     /// The value: in full only in a create answer, masked otherwise.
-    #[serde(
-        default = "super::empty_secret",
-        deserialize_with = "super::secret",
-        serialize_with = "crate::config::reveal"
-    )]
+    #[serde(serialize_with = "crate::config::reveal")]
     pub value: Secret,
     /// Permissions granted.
-    #[serde(default, deserialize_with = "null_as_empty_list")]
     pub permissions: Vec<String>,
     /// Created, RFC 3339.
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub created_at: String,
     /// Expires, RFC 3339; none for a key that never expires.
-    #[serde(default)]
     pub expires_at: Option<String>,
     /// Last used, RFC 3339, when reported.
-    #[serde(default)]
     pub last_used_at: Option<String>,
     /// The owning user, when reported.
-    #[serde(default)]
     pub user_id: Option<String>,
     /// The organization, when reported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
 }
+
+// Only the name is required; the value may be absent or null (then empty).
+wire!(ApiKey {
+    name: "name" => required,
+    value: "value" => or_null,
+    permissions: "permissions" => or_null,
+    created_at: "createdAt" => or_null,
+    expires_at: "expiresAt" => opt,
+    last_used_at: "lastUsedAt" => opt,
+    user_id: "userId" => opt,
+    organization_id: "organizationId" => opt,
+});
 
 /// `POST /api-keys` body.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -67,9 +71,9 @@ pub enum ApiKeyListAnswer {
     },
 }
 
-impl<'de> Deserialize<'de> for ApiKeyListAnswer {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(match super::CursorPage::deserialize(d)? {
+impl Wire for ApiKeyListAnswer {
+    fn read(value: serde_json::Value) -> Result<Self, Misfit> {
+        Ok(match super::CursorPage::read(value)? {
             super::CursorPage::All(keys) => ApiKeyListAnswer::All(keys),
             super::CursorPage::Cursor { items, .. } => ApiKeyListAnswer::Page { items },
         })
@@ -83,10 +87,6 @@ impl ApiKeyListAnswer {
             ApiKeyListAnswer::All(keys) | ApiKeyListAnswer::Page { items: keys } => keys,
         }
     }
-}
-
-fn null_as_empty_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// Mask a value that should already be masked but does not look it (no `*`):
@@ -107,25 +107,27 @@ pub fn mask(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::wire::from_str;
 
     #[test]
     fn list_entries_parse_with_nulls_and_unknown_fields() {
         let json = r#"{"name":"ci","value":"dtn_****abc","createdAt":"2026-01-01T00:00:00.000Z",
             "permissions":["write:sandboxes"],"lastUsedAt":null,"expiresAt":null,"userId":"u1","kind":"new"}"#;
-        let key: ApiKey = serde_json::from_str(json).unwrap();
+        let key: ApiKey = from_str(json).unwrap();
         assert_eq!(key.name, "ci");
         assert_eq!(key.value.expose(), "dtn_****abc");
         assert_eq!(key.user_id.as_deref(), Some("u1"));
         assert_eq!(key.expires_at, None);
-        let bare: ApiKey =
-            serde_json::from_str(r#"{"name":"x","permissions":null,"createdAt":null}"#).unwrap();
+        let bare: ApiKey = from_str(r#"{"name":"x","permissions":null,"createdAt":null}"#).unwrap();
         assert!(bare.permissions.is_empty() && bare.value.expose().is_empty());
+        let nameless = from_str::<ApiKey>(r#"{"value":"v"}"#).unwrap_err();
+        assert!(nameless.message.contains("`name`: missing"), "{nameless}");
     }
 
     #[test]
     fn debug_never_shows_the_value_but_serialising_does() {
         let json = r#"{"name":"n","value":"dtn_fullsecretvalue","createdAt":"t","permissions":[],"expiresAt":null}"#;
-        let key: ApiKey = serde_json::from_str(json).unwrap();
+        let key: ApiKey = from_str(json).unwrap();
         assert!(!format!("{key:?}").contains("fullsecretvalue"));
         let out = serde_json::to_value(&key).unwrap();
         assert_eq!(out["value"], "dtn_fullsecretvalue");
@@ -148,8 +150,8 @@ mod tests {
 
     #[test]
     fn list_answer_accepts_array_and_items_page() {
-        let a: ApiKeyListAnswer = serde_json::from_str(r#"[{"name":"a"}]"#).unwrap();
-        let b: ApiKeyListAnswer = serde_json::from_str(r#"{"items":[{"name":"b"}]}"#).unwrap();
+        let a: ApiKeyListAnswer = from_str(r#"[{"name":"a"}]"#).unwrap();
+        let b: ApiKeyListAnswer = from_str(r#"{"items":[{"name":"b"}]}"#).unwrap();
         assert_eq!(a.into_keys()[0].name, "a");
         assert_eq!(b.into_keys()[0].name, "b");
     }

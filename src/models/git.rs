@@ -5,7 +5,8 @@
 //! use the daemon's snake_case (`commit_id`, `allow_empty`); answers its
 //! camelCase. The bodies that carry credentials have no `Debug`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use super::wire::{count, or_default, or_null, wire};
+use serde::Serialize;
 
 /// `POST /git/clone` body.
 #[derive(Serialize)]
@@ -67,12 +68,15 @@ pub struct GitCommitRequest<'a> {
 }
 
 /// `POST /git/commit` answer.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct GitCommitResponse {
     /// The new commit's hash.
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub hash: String,
 }
+
+wire!(GitCommitResponse {
+    hash: "hash" => or_null,
+});
 
 /// `POST /git/branches` body.
 #[derive(Debug, Serialize)]
@@ -95,83 +99,86 @@ pub struct GitCheckoutRequest<'a> {
 /// One changed file in `GET /git/status`. Its states are the daemon's
 /// `Status` names: Unmodified, Untracked, Modified, Added, Deleted, Renamed,
 /// Copied, "Updated but unmerged".
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FileStatus {
     /// The path, relative to the repository.
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub name: String,
     /// Its state in the staging area (the index).
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub staging: String,
     /// Its state in the work tree.
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub worktree: String,
     /// The original path of a rename or copy.
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub extra: String,
 }
 
+wire!(FileStatus {
+    name: "name" => or_null,
+    staging: "staging" => or_null,
+    worktree: "worktree" => or_null,
+    extra: "extra" => or_null,
+});
+
 /// `GET /git/status` answer.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct GitStatus {
     /// The branch checked out (`HEAD` when detached).
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub current_branch: String,
     /// Changed files.
-    #[serde(default, deserialize_with = "null_as_empty_list")]
     pub file_status: Vec<FileStatus>,
     /// Commits on the branch that its upstream lacks.
-    #[serde(default, deserialize_with = "super::lenient_u32")]
     pub ahead: u32,
     /// Commits on the upstream that the branch lacks.
-    #[serde(default, deserialize_with = "super::lenient_u32")]
     pub behind: u32,
     /// Whether the branch has an upstream.
-    #[serde(default)]
     pub branch_published: bool,
 }
 
+wire!(GitStatus {
+    current_branch: "currentBranch" => or_null,
+    file_status: "fileStatus" => or_null,
+    ahead: "ahead" => count,
+    behind: "behind" => count,
+    branch_published: "branchPublished" => or_default,
+});
+
 /// One commit of `GET /git/history`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GitCommitInfo {
     /// The full hash.
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub hash: String,
     /// The author's name.
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub author: String,
     /// The author's email.
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub email: String,
     /// The whole message.
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub message: String,
     /// When it was authored, RFC 3339.
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub timestamp: String,
 }
 
+wire!(GitCommitInfo {
+    hash: "hash" => or_null,
+    author: "author" => or_null,
+    email: "email" => or_null,
+    message: "message" => or_null,
+    timestamp: "timestamp" => or_null,
+});
+
 /// `GET /git/branches` answer.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct ListBranchResponse {
     /// The local branches.
-    #[serde(default, deserialize_with = "null_as_empty_list")]
     pub branches: Vec<String>,
 }
 
-/// A list that may be null (Go marshals an empty slice it never filled as `null`).
-fn null_as_empty_list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
-}
+wire!(ListBranchResponse {
+    branches: "branches" => or_null,
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::wire::from_str;
     use serde_json::json;
 
     #[test]
@@ -203,16 +210,17 @@ mod tests {
 
     #[test]
     fn answers_tolerate_nulls_and_missing_fields() {
-        let s: GitStatus = serde_json::from_str(
+        let s: GitStatus = from_str(
             r#"{"currentBranch":"main","fileStatus":[{"name":"a","staging":"Unmodified","worktree":null,"extra":""}],"ahead":2}"#,
         )
         .unwrap();
         assert_eq!((s.ahead, s.behind, s.branch_published), (2, 0, false));
         assert_eq!(s.file_status[0].worktree, "");
-        let s: GitStatus =
-            serde_json::from_str(r#"{"currentBranch":"x","fileStatus":null}"#).unwrap();
+        let s: GitStatus = from_str(r#"{"currentBranch":"x","fileStatus":null}"#).unwrap();
         assert!(s.file_status.is_empty());
-        let b: ListBranchResponse = serde_json::from_str(r#"{"branches":null}"#).unwrap();
+        let b: ListBranchResponse = from_str(r#"{"branches":null}"#).unwrap();
         assert!(b.branches.is_empty());
+        let bad = from_str::<GitStatus>(r#"{"fileStatus":[{"name":"a"},{"staging":1}]}"#);
+        assert!(bad.unwrap_err().message.contains("`fileStatus[1].staging`"));
     }
 }

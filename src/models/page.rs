@@ -1,16 +1,13 @@
 //! Pagination shapes: cursor pages for sandboxes (with the older plain array
 //! accepted), numbered pages for snapshots.
 
-use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use std::fmt;
-use std::marker::PhantomData;
+use super::wire::{Fields, Misfit, Wire, opt, or_default, required};
+use serde_json::Value;
 
 /// `GET /sandbox`: `{items, nextCursor}` since May 2026, a plain array before.
 ///
-/// Read by looking at the first token rather than as an untagged enum, so an
-/// item that does not fit is reported where it is (`items[3].state`), not as
-/// "matches no variant".
+/// Told apart by the answer's shape rather than tried one after the other, so
+/// an item that does not fit is reported where it is (`items[3].state`).
 #[derive(Debug)]
 pub enum CursorPage<T> {
     /// The cursor shape.
@@ -36,76 +33,83 @@ impl<T> CursorPage<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for CursorPage<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(PageVisitor(PhantomData))
-    }
-}
-
-struct PageVisitor<T>(PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
-    type Value = CursorPage<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a page {items, nextCursor} or a list")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        Vec::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(CursorPage::All)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let (mut items, mut next_cursor) = (None, None);
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match key.as_ref() {
-                "items" => items = Some(map.next_value()?),
-                "nextCursor" => next_cursor = map.next_value()?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
+impl<T: Wire> Wire for CursorPage<T> {
+    fn read(value: Value) -> Result<Self, Misfit> {
+        if value.is_array() {
+            return Vec::read(value).map(CursorPage::All);
         }
-        let items = items.ok_or_else(|| de::Error::missing_field("items"))?;
-        Ok(CursorPage::Cursor { items, next_cursor })
+        if !value.is_object() {
+            return Err(Misfit::new("expected a page {items, nextCursor} or a list"));
+        }
+        let mut fields = Fields::of(value)?;
+        let page = CursorPage::Cursor {
+            items: fields.get("items", required),
+            next_cursor: fields.get("nextCursor", opt),
+        };
+        fields.done(page)
     }
 }
 
 /// `GET /snapshots`: `{items, total, page, totalPages}`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug)]
 pub struct NumberedPage<T> {
     /// This page.
     pub items: Vec<T>,
     /// Items in all pages.
-    #[serde(default)]
     pub total: u64,
     /// This page's number (from 1).
-    #[serde(default)]
     pub page: u64,
     /// How many pages there are.
-    #[serde(default)]
     pub total_pages: u64,
+}
+
+impl<T: Wire> Wire for NumberedPage<T> {
+    fn read(value: Value) -> Result<Self, Misfit> {
+        let mut fields = Fields::of(value)?;
+        let page = NumberedPage {
+            items: fields.get("items", required),
+            total: fields.get("total", or_default),
+            page: fields.get("page", or_default),
+            total_pages: fields.get("totalPages", or_default),
+        };
+        fields.done(page)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::wire::from_str;
 
     #[test]
     fn list_accepts_cursor_and_legacy_array_shapes() {
-        let c: CursorPage<u32> =
-            serde_json::from_str(r#"{"items":[1,2],"nextCursor":"x"}"#).unwrap();
-        assert_eq!(c.into_parts(), (vec![1, 2], Some("x".into())));
-        let last: CursorPage<u32> =
-            serde_json::from_str(r#"{"items":[3],"nextCursor":null}"#).unwrap();
-        assert_eq!(last.into_parts(), (vec![3], None));
-        let legacy: CursorPage<u32> = serde_json::from_str("[4,5]").unwrap();
-        assert_eq!(legacy.into_parts(), (vec![4, 5], None));
-        let extra: CursorPage<u32> =
-            serde_json::from_str(r#"{"total":1,"items":[6],"x":{"y":[]}}"#).unwrap();
-        assert_eq!(extra.into_parts(), (vec![6], None));
-        assert!(serde_json::from_str::<CursorPage<u32>>(r#"{"nextCursor":"c"}"#).is_err());
-        assert!(serde_json::from_str::<CursorPage<u32>>("5").is_err());
+        let c: CursorPage<String> = from_str(r#"{"items":["1","2"],"nextCursor":"x"}"#).unwrap();
+        assert_eq!(
+            c.into_parts(),
+            (vec!["1".into(), "2".into()], Some("x".into()))
+        );
+        let last: CursorPage<String> = from_str(r#"{"items":["3"],"nextCursor":null}"#).unwrap();
+        assert_eq!(last.into_parts(), (vec!["3".into()], None));
+        let legacy: CursorPage<String> = from_str(r#"["4","5"]"#).unwrap();
+        assert_eq!(legacy.into_parts(), (vec!["4".into(), "5".into()], None));
+        let extra: CursorPage<String> =
+            from_str(r#"{"total":1,"items":["6"],"x":{"y":[]}}"#).unwrap();
+        assert_eq!(extra.into_parts(), (vec!["6".into()], None));
+        let empty: CursorPage<String> = from_str(r#"{"items":[],"nextCursor":""}"#).unwrap();
+        assert_eq!(empty.into_parts(), (vec![], None));
+        assert!(from_str::<CursorPage<String>>(r#"{"nextCursor":"c"}"#).is_err());
+        assert!(from_str::<CursorPage<String>>(r#"{"items":[],"nextCursor":5}"#).is_err());
+        assert!(from_str::<CursorPage<String>>("5").is_err());
+    }
+
+    #[test]
+    fn numbered_pages_need_items_and_default_the_counts() {
+        let p: NumberedPage<String> = from_str(r#"{"items":["a"],"totalPages":3}"#).unwrap();
+        assert_eq!(
+            (p.items.len(), p.total, p.page, p.total_pages),
+            (1, 0, 0, 3)
+        );
+        assert!(from_str::<NumberedPage<String>>(r#"{"total":1}"#).is_err());
+        assert!(from_str::<NumberedPage<String>>(r#"{"items":[],"page":null}"#).is_err());
     }
 }

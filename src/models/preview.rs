@@ -1,38 +1,42 @@
 //! Preview URLs: Daytona's `PortPreviewUrl` and `SignedPortPreviewUrl`. Tokens
 //! (and a signed URL, which embeds one) stay [`Secret`]s in memory.
 
-use super::{empty_secret, null_as_empty, secret};
+use super::wire::{or_null, wire};
 use crate::config::Secret;
-use serde::Deserialize;
 
 /// `GET /sandbox/{idOrName}/ports/{port}/preview-url`: the URL and the
 /// sandbox's preview token (a credential for every port of a private sandbox).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortPreviewUrl {
     /// The sandbox's ID.
-    #[serde(default, deserialize_with = "null_as_empty")]
     pub sandbox_id: String,
     /// The preview URL.
-    #[serde(default, deserialize_with = "null_as_empty")]
     pub url: String,
     /// The sandbox's preview token, sent as `X-Daytona-Preview-Token`.
-    #[serde(default = "empty_secret", deserialize_with = "secret")]
     pub token: Secret,
 }
 
+// Every field may be absent or null (then empty).
+wire!(PortPreviewUrl {
+    sandbox_id: "sandboxId" => or_null,
+    url: "url" => or_null,
+    token: "token" => or_null,
+});
+
 /// `GET /sandbox/{idOrName}/ports/{port}/signed-preview-url`: a URL with its
 /// own short-lived token embedded.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SignedPortPreviewUrl {
     /// The sandbox's ID.
-    #[serde(default, deserialize_with = "null_as_empty")]
     pub sandbox_id: String,
     /// The token embedded in the URL.
-    #[serde(default = "empty_secret", deserialize_with = "secret")]
     pub token: Secret,
     /// The signed URL (it carries the token).
-    #[serde(default = "empty_secret", deserialize_with = "secret")]
     pub url: Secret,
 }
+
+wire!(SignedPortPreviewUrl {
+    sandbox_id: "sandboxId" => or_null,
+    token: "token" => or_null,
+    url: "url" => or_null,
+});

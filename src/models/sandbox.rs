@@ -1,24 +1,21 @@
 //! The Sandbox resource.
 
-use super::{lenient_u32, null_as_empty};
-use serde::{Deserialize, Serialize};
+use super::wire::{count, opt, or_default, or_null, required, wire};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// A sandbox as Daytona answers it (the fields an agent needs), and as the
 /// `get_sandbox` tool returns it: Daytona's own camelCase names.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Sandbox {
     /// The ID.
     pub id: String,
     /// The name.
-    #[serde(deserialize_with = "null_as_empty")]
     pub name: String,
     /// The owning organization.
-    #[serde(deserialize_with = "null_as_empty")]
     pub organization_id: String,
     /// The state; unknown values pass through.
-    #[serde(deserialize_with = "null_as_empty")]
     pub state: String,
     /// The desired state.
     pub desired_state: Option<String>,
@@ -27,27 +24,20 @@ pub struct Sandbox {
     /// The snapshot it came from.
     pub snapshot: Option<String>,
     /// The OS user.
-    #[serde(deserialize_with = "null_as_empty")]
     pub user: String,
     /// The target (region).
-    #[serde(deserialize_with = "null_as_empty")]
     pub target: String,
     /// CPU cores.
-    #[serde(deserialize_with = "lenient_u32")]
     pub cpu: u32,
     /// GPU units.
-    #[serde(deserialize_with = "lenient_u32")]
     pub gpu: u32,
     /// Memory, GiB.
-    #[serde(deserialize_with = "lenient_u32")]
     pub memory: u32,
     /// Disk, GiB.
-    #[serde(deserialize_with = "lenient_u32")]
     pub disk: u32,
     /// Public preview.
     pub public: bool,
     /// Labels.
-    #[serde(deserialize_with = "labels")]
     pub labels: BTreeMap<String, String>,
     /// Auto-stop, minutes.
     pub auto_stop_interval: Option<i32>,
@@ -66,6 +56,33 @@ pub struct Sandbox {
     /// Updated, RFC 3339.
     pub updated_at: Option<String>,
 }
+
+// Every field may be absent; null reads as empty where Daytona sends it.
+wire!(Sandbox {
+    id: "id" => or_default,
+    name: "name" => or_null,
+    organization_id: "organizationId" => or_null,
+    state: "state" => or_null,
+    desired_state: "desiredState" => opt,
+    error_reason: "errorReason" => opt,
+    snapshot: "snapshot" => opt,
+    user: "user" => or_null,
+    target: "target" => or_null,
+    cpu: "cpu" => count,
+    gpu: "gpu" => count,
+    memory: "memory" => count,
+    disk: "disk" => count,
+    public: "public" => or_default,
+    labels: "labels" => or_default,
+    auto_stop_interval: "autoStopInterval" => opt,
+    auto_archive_interval: "autoArchiveInterval" => opt,
+    auto_delete_interval: "autoDeleteInterval" => opt,
+    network_block_all: "networkBlockAll" => or_default,
+    network_allow_list: "networkAllowList" => opt,
+    toolbox_proxy_url: "toolboxProxyUrl" => opt,
+    created_at: "createdAt" => opt,
+    updated_at: "updatedAt" => opt,
+});
 
 /// The body of `POST /sandbox`: Daytona's `CreateSandbox`, unset fields left out.
 ///
@@ -115,32 +132,25 @@ pub struct CreateSandbox {
 /// `PUT /sandbox/{idOrName}/labels`'s body and answer: Daytona's
 /// `SandboxLabels`. (Its server answers with the whole Sandbox, which carries
 /// `labels` too; either reads.) An answer without `labels` is not read as "no labels".
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SandboxLabels {
-    /// Every label of the sandbox.
-    #[serde(deserialize_with = "labels")]
+    /// Every label of the sandbox (null reads as none; values that are not
+    /// strings are skipped).
     pub labels: BTreeMap<String, String>,
 }
 
-/// Labels may be null; values that are not strings are skipped.
-fn labels<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
-    let raw = Option::<BTreeMap<String, serde_json::Value>>::deserialize(d)?.unwrap_or_default();
-    Ok(raw
-        .into_iter()
-        .filter_map(|(k, v)| match v {
-            serde_json::Value::String(s) => Some((k, s)),
-            _ => None,
-        })
-        .collect())
-}
+wire!(SandboxLabels {
+    labels: "labels" => required,
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::wire::from_str as read;
 
     #[test]
     fn unknown_state_and_fields_parse() {
-        let s: Sandbox = serde_json::from_str(
+        let s: Sandbox = read(
             r#"{"id":"a","name":"n","state":"hibernating","cpu":1.5,"memory":null,"labels":{"k":"v","n":1},"brandNew":{"x":1}}"#,
         )
         .unwrap();
@@ -152,11 +162,14 @@ mod tests {
 
     #[test]
     fn labels_read_from_sandbox_labels_or_a_whole_sandbox_but_not_from_nothing() {
-        let only: SandboxLabels = serde_json::from_str(r#"{"labels":{"a":"1"}}"#).unwrap();
+        let only: SandboxLabels = read(r#"{"labels":{"a":"1"}}"#).unwrap();
         let whole: SandboxLabels =
-            serde_json::from_str(r#"{"id":"x","state":"started","labels":{"a":"1"}}"#).unwrap();
+            read(r#"{"id":"x","state":"started","labels":{"a":"1"}}"#).unwrap();
         assert_eq!(only, whole);
-        assert!(serde_json::from_str::<SandboxLabels>(r#"{"id":"x"}"#).is_err());
+        let missing = read::<SandboxLabels>(r#"{"id":"x"}"#).unwrap_err();
+        assert!(missing.message.contains("`labels`: missing"), "{missing}");
+        let null: SandboxLabels = read(r#"{"labels":null}"#).unwrap();
+        assert!(null.labels.is_empty());
         assert_eq!(
             serde_json::to_string(&only).unwrap(),
             r#"{"labels":{"a":"1"}}"#

@@ -1,8 +1,9 @@
 //! The toolbox's session and code-run routes (`/process/session…`,
 //! `/process/code-run`).
 
+use super::wire::{opt, or_null, wire};
+use serde::Serialize;
 use serde::de::IgnoredAny;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// `POST /process/session` body.
@@ -14,31 +15,36 @@ pub struct CreateSessionRequest {
 }
 
 /// A command run in a session, as `GET /process/session…` lists it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Command {
     /// Its ID (`commandId` for the logs).
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub id: String,
     /// The command line.
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub command: String,
     /// Its exit code once it has finished; `None` while it runs.
-    #[serde(default)]
     pub exit_code: Option<i64>,
 }
 
+wire!(Command {
+    id: "id" => or_null,
+    command: "command" => or_null,
+    exit_code: "exitCode" => opt,
+});
+
 /// A session and the commands run in it.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct Session {
     /// The session's name.
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub session_id: String,
     /// Its commands, oldest first.
-    #[serde(default)]
     pub commands: Option<Vec<Command>>,
 }
+
+wire!(Session {
+    session_id: "sessionId" => or_null,
+    commands: "commands" => opt,
+});
 
 /// `POST /process/session/{sessionId}/exec` body. `async` is the older name
 /// of `runAsync`; both are sent so that older daemons run it in the background too.
@@ -56,40 +62,45 @@ pub struct SessionExecuteRequest {
 }
 
 /// `POST /process/session/{sessionId}/exec` answer (`cmdId` alone when run in the background).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct SessionExecuteResponse {
     /// The command's ID.
-    #[serde(default, deserialize_with = "super::null_as_empty")]
     pub cmd_id: String,
     /// Its exit code, once finished.
-    #[serde(default)]
     pub exit_code: Option<i64>,
     /// stdout and stderr as one stream (with stream markers when split ones are given too).
-    #[serde(default)]
     pub output: Option<String>,
     /// stdout, when the daemon splits the streams.
-    #[serde(default)]
     pub stdout: Option<String>,
     /// stderr, when the daemon splits the streams.
-    #[serde(default)]
     pub stderr: Option<String>,
 }
 
+wire!(SessionExecuteResponse {
+    cmd_id: "cmdId" => or_null,
+    exit_code: "exitCode" => opt,
+    output: "output" => opt,
+    stdout: "stdout" => opt,
+    stderr: "stderr" => opt,
+});
+
 /// `GET /process/session/{sessionId}/command/{commandId}/logs` answer (JSON;
 /// daemons that do not split the streams answer the output as plain text).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct SessionCommandLogsResponse {
     /// stdout and stderr as one stream.
-    #[serde(default)]
     pub output: Option<String>,
     /// stdout.
-    #[serde(default)]
     pub stdout: Option<String>,
     /// stderr.
-    #[serde(default)]
     pub stderr: Option<String>,
 }
+
+wire!(SessionCommandLogsResponse {
+    output: "output" => opt,
+    stdout: "stdout" => opt,
+    stderr: "stderr" => opt,
+});
 
 /// `POST /process/code-run` body.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -109,69 +120,78 @@ pub struct CodeRunRequest {
 }
 
 /// `POST /process/code-run` answer.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct CodeRunResponse {
     /// The exit code (-1 when the program could not start).
-    #[serde(default)]
     pub exit_code: Option<i64>,
     /// stdout and stderr, merged, artifact lines removed.
-    #[serde(default)]
     pub result: Option<String>,
     /// Charts the program drew (matplotlib).
-    #[serde(default)]
     pub artifacts: Option<CodeRunArtifacts>,
 }
 
+wire!(CodeRunResponse {
+    exit_code: "exitCode" => opt,
+    result: "result" => opt,
+    artifacts: "artifacts" => opt,
+});
+
 /// What a code run produced besides its output.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct CodeRunArtifacts {
     /// Charts, in the order drawn.
-    #[serde(default)]
     pub charts: Option<Vec<Chart>>,
 }
 
+wire!(CodeRunArtifacts {
+    charts: "charts" => opt,
+});
+
 /// A chart. Its elements are only counted and its PNG only measured: neither
 /// is kept.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Chart {
     /// `line`, `scatter`, `bar`, `pie`, `box_and_whisker`, `composite_chart`, ...
-    #[serde(default, rename = "type")]
     pub kind: Option<String>,
     /// Its title.
-    #[serde(default)]
     pub title: Option<String>,
     /// The x axis label.
-    #[serde(default)]
     pub x_label: Option<String>,
     /// The y axis label.
-    #[serde(default)]
     pub y_label: Option<String>,
     /// The rendered image, base64.
-    #[serde(default)]
     pub png: Option<String>,
     /// Its elements (lines, bars, points, sub-charts).
-    #[serde(default)]
     pub elements: Option<Vec<IgnoredAny>>,
 }
+
+wire!(Chart {
+    kind: "type" => opt,
+    title: "title" => opt,
+    x_label: "x_label" => opt,
+    y_label: "y_label" => opt,
+    png: "png" => opt,
+    elements: "elements" => opt,
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::wire::from_str;
 
     #[test]
     fn the_spec_examples_decode() {
-        let s: Session = serde_json::from_str(
+        let s: Session = from_str(
             r#"{"sessionId":"s","commands":[{"exitCode":0,"id":"c","command":"ls"},{"id":"d","command":"sleep 9"}]}"#,
         )
         .unwrap();
         let commands = s.commands.unwrap();
         assert_eq!(commands[0].exit_code, Some(0));
         assert_eq!(commands[1].exit_code, None);
-        let r: SessionExecuteResponse = serde_json::from_str(r#"{"cmdId":"c"}"#).unwrap();
+        let r: SessionExecuteResponse = from_str(r#"{"cmdId":"c"}"#).unwrap();
         assert_eq!((r.cmd_id.as_str(), r.exit_code), ("c", None));
         let chart = r#"{"type":"line","title":"t","png":"iVBOR","x_label":"x","elements":[{"label":"a","points":[[1,2]]},{"type":"bar"}],"x_ticks":[1.5]}"#;
-        let run: CodeRunResponse = serde_json::from_str(&format!(
+        let run: CodeRunResponse = from_str(&format!(
             r#"{{"exitCode":0,"result":"ok","artifacts":{{"charts":[{chart}]}}}}"#
         ))
         .unwrap();

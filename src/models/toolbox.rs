@@ -1,6 +1,7 @@
 //! The toolbox's execute route.
 
-use serde::{Deserialize, Serialize};
+use super::wire::{Fields, Misfit, Wire, opt};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// `POST .../process/execute` body. The legacy route ignores `envs`.
@@ -20,26 +21,41 @@ pub struct ExecuteRequest {
 }
 
 /// `POST .../process/execute` answer; older daemons send `code` for `exitCode`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct ExecuteResponse {
     /// The exit code.
-    #[serde(default, alias = "code")]
     pub exit_code: Option<i64>,
     /// Merged stdout and stderr.
-    #[serde(default)]
     pub result: Option<String>,
+}
+
+impl Wire for ExecuteResponse {
+    fn read(value: serde_json::Value) -> Result<Self, Misfit> {
+        let mut fields = Fields::of(value)?;
+        let (key, code) = match fields.take("exitCode") {
+            Some(code) => ("exitCode", Some(code)),
+            None => ("code", fields.take("code")),
+        };
+        let read = ExecuteResponse {
+            exit_code: fields.keep(key, opt(code)),
+            result: fields.get("result", opt),
+        };
+        fields.done(read)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::wire::from_str;
 
     #[test]
     fn older_daemons_code_field_is_accepted() {
-        let r: ExecuteResponse = serde_json::from_str(r#"{"code":3,"result":"x"}"#).unwrap();
+        let r: ExecuteResponse = from_str(r#"{"code":3,"result":"x"}"#).unwrap();
         assert_eq!(r.exit_code, Some(3));
-        let r: ExecuteResponse = serde_json::from_str(r#"{"exitCode":0,"result":""}"#).unwrap();
+        let r: ExecuteResponse = from_str(r#"{"exitCode":0,"result":""}"#).unwrap();
         assert_eq!(r.exit_code, Some(0));
+        let bad = from_str::<ExecuteResponse>(r#"{"code":"3"}"#).unwrap_err();
+        assert!(bad.message.contains("`code`: expected an integer"), "{bad}");
     }
 }
