@@ -755,22 +755,40 @@ fn leading(
     impl<'de> DeserializeSeed<'de> for Leading<'_> {
         type Value = ();
         fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_option(self)
+            d.deserialize_any(self)
         }
+    }
+    // Any shape but a list or null is refused by one plain error (the caller
+    // then reports the whole answer's misfit): serde's default refusals would
+    // link its "invalid type" messages, float formatting included.
+    fn refuse<E: serde::de::Error>() -> Result<(), E> {
+        Err(E::custom("not a list of commits"))
     }
     impl<'de> Visitor<'de> for Leading<'_> {
         type Value = ();
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("a list of commits")
         }
-        fn visit_none<E>(self) -> Result<(), E> {
+        fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
             Ok(())
         }
-        fn visit_unit<E>(self) -> Result<(), E> {
-            Ok(())
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+            refuse()
         }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_seq(self)
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+            refuse()
+        }
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+            refuse()
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+            refuse()
+        }
+        fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+            refuse()
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+            refuse()
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
             while self.kept.len() < self.limit {

@@ -126,8 +126,14 @@ impl Fields {
 
     /// The struct read, or the first field that did not fit.
     pub fn done<T>(self, read: T) -> Result<T, Misfit> {
+        self.finish()?;
+        Ok(read)
+    }
+
+    /// The first field that did not fit, if any (out of the generic [`Fields::done`]).
+    fn finish(self) -> Result<(), Misfit> {
         match self.misfit {
-            None => Ok(read),
+            None => Ok(()),
             Some(misfit) => Err(misfit),
         }
     }
@@ -269,11 +275,16 @@ impl<T: Wire> Wire for Vec<T> {
         let Value::Array(items) = value else {
             return Err(Misfit::new("expected a list"));
         };
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(i, item)| T::read(item).map_err(|m| m.within(Step::Index(i))))
-            .collect()
+        // A plain loop: the iterator adapters of `collect` into a `Result`
+        // cost more code per item type.
+        let mut read = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            match T::read(item) {
+                Ok(item) => read.push(item),
+                Err(m) => return Err(m.within(Step::Index(i))),
+            }
+        }
+        Ok(read)
     }
 }
 
