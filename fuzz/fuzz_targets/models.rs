@@ -1,19 +1,19 @@
 //! Every Daytona response model, decoded with `http::decode` from arbitrary
-//! bytes: never panics; a decode error names where the JSON broke (line,
-//! column and, for a value that does not fit, a path of field names) and never
-//! its content; what decodes re-encodes and decodes to the same value; an
-//! error body becomes a bounded message without control characters or secrets.
+//! bytes: never panics; a decode error names where the JSON broke (line and
+//! column) or, for a value that does not fit, its path of field names and
+//! what was expected there, never its content; what decodes re-encodes and
+//! decodes to the same value; an error body becomes a bounded message
+//! without control characters or secrets.
 #![no_main]
 
 use daytona_tools::error::{Error, ErrorKind};
 use daytona_tools::http::decode;
 use daytona_tools::models::api_key::ApiKeyListAnswer;
 use daytona_tools::models::toolbox::ExecuteResponse;
-use daytona_tools::models::{ApiKey, CursorPage, NumberedPage, Sandbox, Snapshot};
+use daytona_tools::models::{ApiKey, CursorPage, NumberedPage, Sandbox, Snapshot, Wire};
 use libfuzzer_sys::fuzz_target;
 use regex::Regex;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use std::fmt::Debug;
 use std::sync::LazyLock;
 
@@ -21,12 +21,17 @@ const WHAT: &str = "fuzz op";
 const SECRETS: &[&str] = &["dtn_fuzz_secret_0123456789", "jwt.fuzz.secret"];
 
 static DECODE_ERROR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^fuzz op: Daytona's answer could not be read \((Io|Syntax|Eof|Data) error at (`(\?|[A-Za-z0-9_]+|\[[0-9]+\])(\.(\?|[A-Za-z0-9_]+)|\[[0-9]+\])*`, )?line [0-9]+ column [0-9]+\)$")
+    Regex::new(concat!(
+        r"^fuzz op: Daytona's answer could not be read \(",
+        r"((Io|Syntax|Eof|Data) error at line [0-9]+ column [0-9]+",
+        r"|Data error( at `([A-Za-z0-9_]+|\[[0-9]+\])(\.[A-Za-z0-9_]+|\[[0-9]+\])*`)?",
+        r": (expected [A-Za-z0-9 ,{}-]+|missing))\)$"
+    ))
         .unwrap()
 });
 
 /// Decode; on failure check the message shape.
-fn try_decode<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+fn try_decode<T: Wire>(body: &[u8]) -> Option<T> {
     match decode::<T>(body, WHAT) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -38,7 +43,7 @@ fn try_decode<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
 }
 
 /// Decode, and if that works, encode → decode must give the same value.
-fn round_trip<T: DeserializeOwned + Serialize + PartialEq + Debug>(body: &[u8]) {
+fn round_trip<T: Wire + Serialize + PartialEq + Debug>(body: &[u8]) {
     if let Some(v) = try_decode::<T>(body) {
         let again = serde_json::to_vec(&v).expect("encode");
         let back: T = decode(&again, WHAT).expect("re-decode what we encoded");
