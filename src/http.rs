@@ -554,8 +554,12 @@ impl<'a, T: Transport> Client<'a, T> {
 
     /// Send a request and decode its JSON answer.
     pub fn json<R: Wire>(&self, request: &Request) -> Result<R, Error> {
-        let response = self.send(request)?;
-        decode(&response.body, &request.what)
+        read(self.value(request)?, &request.what)
+    }
+
+    /// Send a request and parse its JSON answer (for [`Client::json`], out of the generic part).
+    fn value(&self, request: &Request) -> Result<serde_json::Value, Error> {
+        parse(&self.send(request)?.body, &request.what)
     }
 
     fn map_failure(&self, request: &Request, response: &Response) -> Error {

@@ -272,20 +272,25 @@ impl Wire for f64 {
 
 impl<T: Wire> Wire for Vec<T> {
     fn read(value: Value) -> Result<Self, Misfit> {
-        let Value::Array(items) = value else {
-            return Err(Misfit::new("expected a list"));
-        };
-        // A plain loop: the iterator adapters of `collect` into a `Result`
-        // cost more code per item type.
-        let mut read = Vec::with_capacity(items.len());
-        for (i, item) in items.into_iter().enumerate() {
-            match T::read(item) {
-                Ok(item) => read.push(item),
-                Err(m) => return Err(m.within(Step::Index(i))),
-            }
-        }
+        let mut read = Vec::new();
+        each(value, &mut |item| {
+            read.push(T::read(item)?);
+            Ok(())
+        })?;
         Ok(read)
     }
+}
+
+/// Hand each item of a list to `item`: the loop and the path bookkeeping
+/// compiled once, not once per item type.
+fn each(value: Value, item: &mut dyn FnMut(Value) -> Result<(), Misfit>) -> Result<(), Misfit> {
+    let Value::Array(items) = value else {
+        return Err(Misfit::new("expected a list"));
+    };
+    for (i, value) in items.into_iter().enumerate() {
+        item(value).map_err(|m| m.within(Step::Index(i)))?;
+    }
+    Ok(())
 }
 
 /// Labels: null is none, and values that are not strings are skipped.
