@@ -7,7 +7,7 @@
 use crate::config::{AuthPreference, Config, Credential, Secret};
 use crate::deadline::{CallBudget, Limits};
 use crate::error::{Error, ErrorKind};
-use crate::models::wire::{Misfit, Wire};
+use crate::models::wire::{Cx, Misfit, Wire};
 use std::cell::Cell;
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -632,10 +632,17 @@ pub fn parse(body: &[u8], what: &str) -> Result<serde_json::Value, Error> {
 
 /// Read a parsed answer as `R`.
 pub fn read<R: Wire>(value: serde_json::Value, what: &str) -> Result<R, Error> {
-    R::read(value).map_err(|m| misfit(&m, what))
+    let mut cx = Cx::default();
+    let read = R::read(value, &mut cx);
+    checked(cx, what)?;
+    Ok(read)
 }
 
-/// [`read`]'s error, out of the generic function so that it is compiled once.
+/// [`read`]'s outcome, out of the generic function so that it is compiled once.
+fn checked(cx: Cx, what: &str) -> Result<(), Error> {
+    cx.finish().map_err(|m| misfit(&m, what))
+}
+
 fn misfit(m: &Misfit, what: &str) -> Error {
     let path = m.path();
     let at = if path.is_empty() {

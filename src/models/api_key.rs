@@ -2,7 +2,7 @@
 //! value) and `ApiKeyList` (list, get and current, with a masked value) read
 //! into one type, and the `CreateApiKey` request body.
 
-use super::wire::{Misfit, Wire, opt, or_null, required, wire};
+use super::wire::{Cx, Wire, opt, or_null, required, wire};
 use crate::config::Secret;
 use serde::Serialize;
 
@@ -10,7 +10,7 @@ use serde::Serialize;
 /// camelCase names). The value stays a [`Secret`] in memory; serialising is the
 /// one place it is shown, which is why only a create answer may be serialised
 /// with a full value (list, get and current carry Daytona's masked one).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKey {
     /// The name (unique per user).
@@ -71,12 +71,18 @@ pub enum ApiKeyListAnswer {
     },
 }
 
+impl Default for ApiKeyListAnswer {
+    fn default() -> Self {
+        ApiKeyListAnswer::All(Vec::new())
+    }
+}
+
 impl Wire for ApiKeyListAnswer {
-    fn read(value: serde_json::Value) -> Result<Self, Misfit> {
-        Ok(match super::CursorPage::read(value)? {
+    fn read(value: serde_json::Value, cx: &mut Cx) -> Self {
+        match super::CursorPage::read(value, cx) {
             super::CursorPage::All(keys) => ApiKeyListAnswer::All(keys),
             super::CursorPage::Cursor { items, .. } => ApiKeyListAnswer::Page { items },
-        })
+        }
     }
 }
 

@@ -18,4 +18,4 @@ pub use page::{CursorPage, NumberedPage};
 pub use preview::{PortPreviewUrl, SignedPortPreviewUrl};
 pub use sandbox::{CreateSandbox, Sandbox, SandboxLabels};
 pub use snapshot::Snapshot;
-pub use wire::{Misfit, Wire};
+pub use wire::{Cx, Misfit, Wire};

@@ -1,7 +1,7 @@
 //! Pagination shapes: cursor pages for sandboxes (with the older plain array
 //! accepted), numbered pages for snapshots.
 
-use super::wire::{Fields, Misfit, Wire, opt, or_default, required};
+use super::wire::{Cx, Fields, Wire, opt, or_default, required};
 use serde_json::Value;
 
 /// `GET /sandbox`: `{items, nextCursor}` since May 2026, a plain array before.
@@ -33,20 +33,26 @@ impl<T> CursorPage<T> {
     }
 }
 
+impl<T> Default for CursorPage<T> {
+    fn default() -> Self {
+        CursorPage::All(Vec::new())
+    }
+}
+
 impl<T: Wire> Wire for CursorPage<T> {
-    fn read(value: Value) -> Result<Self, Misfit> {
+    fn read(value: Value, cx: &mut Cx) -> Self {
         if value.is_array() {
-            return Vec::read(value).map(CursorPage::All);
+            return CursorPage::All(Vec::read(value, cx));
         }
         if !value.is_object() {
-            return Err(Misfit::new("expected a page {items, nextCursor} or a list"));
+            cx.misfit("expected a page {items, nextCursor} or a list");
+            return CursorPage::default();
         }
-        let mut fields = Fields::of(value)?;
-        let page = CursorPage::Cursor {
+        let mut fields = Fields::of(value, cx);
+        CursorPage::Cursor {
             items: fields.get("items", required),
             next_cursor: fields.get("nextCursor", opt),
-        };
-        fields.done(page)
+        }
     }
 }
 
@@ -63,16 +69,26 @@ pub struct NumberedPage<T> {
     pub total_pages: u64,
 }
 
+impl<T> Default for NumberedPage<T> {
+    fn default() -> Self {
+        NumberedPage {
+            items: Vec::new(),
+            total: 0,
+            page: 0,
+            total_pages: 0,
+        }
+    }
+}
+
 impl<T: Wire> Wire for NumberedPage<T> {
-    fn read(value: Value) -> Result<Self, Misfit> {
-        let mut fields = Fields::of(value)?;
-        let page = NumberedPage {
+    fn read(value: Value, cx: &mut Cx) -> Self {
+        let mut fields = Fields::of(value, cx);
+        NumberedPage {
             items: fields.get("items", required),
             total: fields.get("total", or_default),
             page: fields.get("page", or_default),
             total_pages: fields.get("totalPages", or_default),
-        };
-        fields.done(page)
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use crate::config::Secret;
 
 /// `GET /sandbox/{idOrName}/ports/{port}/preview-url`: the URL and the
 /// sandbox's preview token (a credential for every port of a private sandbox).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PortPreviewUrl {
     /// The sandbox's ID.
     pub sandbox_id: String,
@@ -25,7 +25,7 @@ wire!(PortPreviewUrl {
 
 /// `GET /sandbox/{idOrName}/ports/{port}/signed-preview-url`: a URL with its
 /// own short-lived token embedded.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SignedPortPreviewUrl {
     /// The sandbox's ID.
     pub sandbox_id: String,

@@ -1,6 +1,6 @@
 //! The toolbox's execute route.
 
-use super::wire::{Fields, Misfit, Wire, opt};
+use super::wire::{Cx, Fields, Wire, opt};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -30,17 +30,16 @@ pub struct ExecuteResponse {
 }
 
 impl Wire for ExecuteResponse {
-    fn read(value: serde_json::Value) -> Result<Self, Misfit> {
-        let mut fields = Fields::of(value)?;
+    fn read(value: serde_json::Value, cx: &mut Cx) -> Self {
+        let mut fields = Fields::of(value, cx);
         let (key, code) = match fields.take("exitCode") {
             Some(code) => ("exitCode", Some(code)),
             None => ("code", fields.take("code")),
         };
-        let read = ExecuteResponse {
-            exit_code: fields.keep(key, opt(code)),
+        ExecuteResponse {
+            exit_code: fields.read(key, code, opt),
             result: fields.get("result", opt),
-        };
-        fields.done(read)
+        }
     }
 }
 

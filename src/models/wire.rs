@@ -2,9 +2,11 @@
 //!
 //! serde's derived `Deserialize` instantiates serde_json's parser once per
 //! model; here one parse serves every answer, and each model is a table of
-//! (field, JSON key, reader) written with `wire!`. A value
-//! that does not fit is reported by its path (`items[3].state`), made of the
-//! models' own field names and of indices: never of the answer's content.
+//! (field, JSON key, reader) written with `wire!`. Reading never stops
+//! half-way: a value that does not fit is noted in a [`Cx`] and reads as its
+//! default, so the per-model code is straight-line calls with no error
+//! branches. The misfit is reported by its path (`items[3].state`), made of
+//! the models' own field names and of indices: never of the answer's content.
 
 use crate::config::Secret;
 use serde::de::IgnoredAny;
@@ -12,18 +14,19 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// A type read from a parsed answer.
-pub trait Wire: Sized {
-    /// Read `value`, or say where and why it does not fit.
-    fn read(value: Value) -> Result<Self, Misfit>;
+pub trait Wire: Default {
+    /// Read `value`; if it does not fit, note that in `cx` (the result is
+    /// then not used).
+    fn read(value: Value, cx: &mut Cx) -> Self;
 }
 
 /// How a field is read from its value (`None` when the key is absent).
-pub type Reader<T> = fn(Option<Value>) -> Result<T, Misfit>;
+pub type Reader<T> = fn(Option<Value>, &mut Cx) -> T;
 
 /// Where a value did not fit, and what was wrong there.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Misfit {
-    /// The path, innermost step first (steps are added on the way out).
+    /// The path, innermost step first (each enclosing level adds its own).
     steps: Vec<Step>,
     /// What was wrong, e.g. "expected a string".
     problem: &'static str,
@@ -36,23 +39,6 @@ enum Step {
 }
 
 impl Misfit {
-    /// A misfit at the value being read.
-    #[cold]
-    #[inline(never)]
-    pub fn new(problem: &'static str) -> Self {
-        Misfit {
-            steps: Vec::new(),
-            problem,
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn within(mut self, step: Step) -> Self {
-        self.steps.push(step);
-        self
-    }
-
     /// What was wrong.
     pub fn problem(&self) -> &'static str {
         self.problem
@@ -80,21 +66,73 @@ impl Misfit {
     }
 }
 
-/// An answer object's fields, taken one by one. A field that does not fit
-/// reads as its default and the first such misfit is kept: the struct is
-/// built without a branch per field, and [`Fields::done`] reports it.
-pub struct Fields {
-    map: Map<String, Value>,
+/// The state of one read: the first misfit, if any.
+#[derive(Debug, Default)]
+pub struct Cx {
     misfit: Option<Misfit>,
 }
 
-impl Fields {
-    /// The fields of an object (keys not asked for are ignored).
-    pub fn of(value: Value) -> Result<Self, Misfit> {
-        match value {
-            Value::Object(map) => Ok(Fields { map, misfit: None }),
-            _ => Err(Misfit::new("expected an object")),
+impl Cx {
+    /// Read `value` as `T`: the value, or the first place it did not fit.
+    pub fn read<T: Wire>(value: Value) -> Result<T, Misfit> {
+        let mut cx = Cx::default();
+        let read = T::read(value, &mut cx);
+        cx.finish()?;
+        Ok(read)
+    }
+
+    /// The first misfit, if any.
+    pub fn finish(self) -> Result<(), Misfit> {
+        match self.misfit {
+            None => Ok(()),
+            Some(misfit) => Err(misfit),
         }
+    }
+
+    /// Note that the value being read does not fit (only the first counts).
+    #[cold]
+    #[inline(never)]
+    pub fn misfit(&mut self, problem: &'static str) {
+        if self.misfit.is_none() {
+            self.misfit = Some(Misfit {
+                steps: Vec::new(),
+                problem,
+            });
+        }
+    }
+
+    /// Whether nothing has failed to fit yet.
+    pub fn fits(&self) -> bool {
+        self.misfit.is_none()
+    }
+
+    /// After reading at `step`: if the misfit arose there (`fitted` before),
+    /// add the step to its path.
+    #[inline(never)]
+    fn within(&mut self, fitted: bool, step: Step) {
+        if let (true, Some(misfit)) = (fitted, &mut self.misfit) {
+            misfit.steps.push(step);
+        }
+    }
+}
+
+/// An answer object's fields, taken one by one (keys not asked for are ignored).
+pub struct Fields<'a> {
+    map: Map<String, Value>,
+    cx: &'a mut Cx,
+}
+
+impl<'a> Fields<'a> {
+    /// The fields of an object; anything else is a misfit (and has none).
+    pub fn of(value: Value, cx: &'a mut Cx) -> Self {
+        let map = match value {
+            Value::Object(map) => map,
+            _ => {
+                cx.misfit("expected an object");
+                Map::new()
+            }
+        };
+        Fields { map, cx }
     }
 
     /// The value under `key`, taken out (`None` when absent).
@@ -103,39 +141,17 @@ impl Fields {
     }
 
     /// Field `key` as `read` reads it.
-    pub fn get<T: Default>(&mut self, key: &'static str, read: Reader<T>) -> T {
+    pub fn get<T>(&mut self, key: &'static str, read: Reader<T>) -> T {
         let value = self.take(key);
-        self.keep(key, read(value))
+        self.read(key, value, read)
     }
 
-    /// A field's result: its value, or its default with the misfit kept.
-    pub fn keep<T: Default>(&mut self, key: &'static str, read: Result<T, Misfit>) -> T {
-        read.unwrap_or_else(|m| {
-            self.fail(key, m);
-            T::default()
-        })
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn fail(&mut self, key: &'static str, misfit: Misfit) {
-        if self.misfit.is_none() {
-            self.misfit = Some(misfit.within(Step::Key(key)));
-        }
-    }
-
-    /// The struct read, or the first field that did not fit.
-    pub fn done<T>(self, read: T) -> Result<T, Misfit> {
-        self.finish()?;
-        Ok(read)
-    }
-
-    /// The first field that did not fit, if any (out of the generic [`Fields::done`]).
-    fn finish(self) -> Result<(), Misfit> {
-        match self.misfit {
-            None => Ok(()),
-            Some(misfit) => Err(misfit),
-        }
+    /// `value`, found under `key`, as `read` reads it.
+    pub fn read<T>(&mut self, key: &'static str, value: Option<Value>, read: Reader<T>) -> T {
+        let fitted = self.cx.fits();
+        let read = read(value, self.cx);
+        self.cx.within(fitted, Step::Key(key));
+        read
     }
 }
 
@@ -144,14 +160,11 @@ impl Fields {
 macro_rules! wire {
     ($ty:ident { $($field:ident: $key:literal => $read:expr),* $(,)? }) => {
         impl $crate::models::wire::Wire for $ty {
-            fn read(
-                value: serde_json::Value,
-            ) -> Result<Self, $crate::models::wire::Misfit> {
-                let mut fields = $crate::models::wire::Fields::of(value)?;
-                let read = $ty {
+            fn read(value: serde_json::Value, cx: &mut $crate::models::wire::Cx) -> Self {
+                let mut fields = $crate::models::wire::Fields::of(value, cx);
+                $ty {
                     $($field: fields.get($key, $read),)*
-                };
-                fields.done(read)
+                }
             }
         }
     };
@@ -159,158 +172,174 @@ macro_rules! wire {
 pub(crate) use wire;
 
 /// A field that must be present.
-pub fn required<T: Wire>(value: Option<Value>) -> Result<T, Misfit> {
+pub fn required<T: Wire>(value: Option<Value>, cx: &mut Cx) -> T {
     match value {
-        Some(value) => T::read(value),
-        None => Err(Misfit::new("missing")),
+        Some(value) => T::read(value, cx),
+        None => {
+            cx.misfit("missing");
+            T::default()
+        }
     }
 }
 
 /// A field that may be absent (then its default); null fits only if `T` takes it.
-pub fn or_default<T: Wire + Default>(value: Option<Value>) -> Result<T, Misfit> {
+pub fn or_default<T: Wire>(value: Option<Value>, cx: &mut Cx) -> T {
     match value {
-        Some(value) => T::read(value),
-        None => Ok(T::default()),
+        Some(value) => T::read(value, cx),
+        None => T::default(),
     }
 }
 
 /// A field that may be absent or null (then its default): Go marshals an
 /// empty slice it never filled, and Daytona an unset column, as null.
-pub fn or_null<T: Wire + Default>(value: Option<Value>) -> Result<T, Misfit> {
+pub fn or_null<T: Wire>(value: Option<Value>, cx: &mut Cx) -> T {
     match value {
-        None | Some(Value::Null) => Ok(T::default()),
-        Some(value) => T::read(value),
+        None | Some(Value::Null) => T::default(),
+        Some(value) => T::read(value, cx),
     }
 }
 
 /// A field that may be absent or null (then none).
-pub fn opt<T: Wire>(value: Option<Value>) -> Result<Option<T>, Misfit> {
+pub fn opt<T: Wire>(value: Option<Value>, cx: &mut Cx) -> Option<T> {
     match value {
-        None | Some(Value::Null) => Ok(None),
-        Some(value) => T::read(value).map(Some),
+        None | Some(Value::Null) => None,
+        Some(value) => Some(T::read(value, cx)),
     }
 }
 
 /// A non-negative count that may arrive as an integer, a float or null (or not at all).
-pub fn count(value: Option<Value>) -> Result<u32, Misfit> {
-    let v = or_null::<f64>(value)?;
-    Ok(if v.is_finite() && v > 0.0 {
+pub fn count(value: Option<Value>, cx: &mut Cx) -> u32 {
+    let v = or_null::<f64>(value, cx);
+    if v.is_finite() && v > 0.0 {
         v.min(u32::MAX as f64) as u32
     } else {
         0
-    })
+    }
 }
 
 impl Wire for Value {
-    fn read(value: Value) -> Result<Self, Misfit> {
-        Ok(value)
+    fn read(value: Value, _: &mut Cx) -> Self {
+        value
     }
 }
 
 impl Wire for IgnoredAny {
-    fn read(_: Value) -> Result<Self, Misfit> {
-        Ok(IgnoredAny)
+    fn read(_: Value, _: &mut Cx) -> Self {
+        IgnoredAny
     }
 }
 
 impl Wire for String {
-    fn read(value: Value) -> Result<Self, Misfit> {
+    fn read(value: Value, cx: &mut Cx) -> Self {
         match value {
-            Value::String(s) => Ok(s),
-            _ => Err(Misfit::new("expected a string")),
+            Value::String(s) => s,
+            _ => {
+                cx.misfit("expected a string");
+                String::new()
+            }
         }
     }
 }
 
 impl Wire for Secret {
-    fn read(value: Value) -> Result<Self, Misfit> {
-        String::read(value).map(Secret::new)
+    fn read(value: Value, cx: &mut Cx) -> Self {
+        Secret::new(String::read(value, cx))
     }
 }
 
 impl Wire for bool {
-    fn read(value: Value) -> Result<Self, Misfit> {
+    fn read(value: Value, cx: &mut Cx) -> Self {
         match value {
-            Value::Bool(b) => Ok(b),
-            _ => Err(Misfit::new("expected true or false")),
+            Value::Bool(b) => b,
+            _ => {
+                cx.misfit("expected true or false");
+                false
+            }
         }
     }
 }
 
+/// A number as `get` takes it, or a misfit (then 0).
+fn number<T: Default>(
+    value: &Value,
+    cx: &mut Cx,
+    get: fn(&Value) -> Option<T>,
+    problem: &'static str,
+) -> T {
+    get(value).unwrap_or_else(|| {
+        cx.misfit(problem);
+        T::default()
+    })
+}
+
 impl Wire for u64 {
-    fn read(value: Value) -> Result<Self, Misfit> {
-        value
-            .as_u64()
-            .ok_or_else(|| Misfit::new("expected a non-negative integer"))
+    fn read(value: Value, cx: &mut Cx) -> Self {
+        number(&value, cx, Value::as_u64, "expected a non-negative integer")
     }
 }
 
 impl Wire for i64 {
-    fn read(value: Value) -> Result<Self, Misfit> {
-        value
-            .as_i64()
-            .ok_or_else(|| Misfit::new("expected an integer"))
+    fn read(value: Value, cx: &mut Cx) -> Self {
+        number(&value, cx, Value::as_i64, "expected an integer")
     }
 }
 
 impl Wire for i32 {
-    fn read(value: Value) -> Result<Self, Misfit> {
-        value
-            .as_i64()
-            .and_then(|n| i32::try_from(n).ok())
-            .ok_or_else(|| Misfit::new("expected a 32-bit integer"))
+    fn read(value: Value, cx: &mut Cx) -> Self {
+        let get = |v: &Value| v.as_i64().and_then(|n| i32::try_from(n).ok());
+        number(&value, cx, get, "expected a 32-bit integer")
     }
 }
 
 impl Wire for f64 {
-    fn read(value: Value) -> Result<Self, Misfit> {
-        value
-            .as_f64()
-            .ok_or_else(|| Misfit::new("expected a number"))
+    fn read(value: Value, cx: &mut Cx) -> Self {
+        number(&value, cx, Value::as_f64, "expected a number")
     }
 }
 
 impl<T: Wire> Wire for Vec<T> {
-    fn read(value: Value) -> Result<Self, Misfit> {
+    fn read(value: Value, cx: &mut Cx) -> Self {
         let mut read = Vec::new();
-        each(value, &mut |item| {
-            read.push(T::read(item)?);
-            Ok(())
-        })?;
-        Ok(read)
+        each(value, cx, &mut |item, cx| read.push(T::read(item, cx)));
+        read
     }
 }
 
-/// Hand each item of a list to `item`: the loop and the path bookkeeping
-/// compiled once, not once per item type.
-fn each(value: Value, item: &mut dyn FnMut(Value) -> Result<(), Misfit>) -> Result<(), Misfit> {
+/// Hand each item of a list to `item`, up to the first that does not fit:
+/// the loop and the path bookkeeping compiled once, not once per item type.
+fn each(value: Value, cx: &mut Cx, item: &mut dyn FnMut(Value, &mut Cx)) {
     let Value::Array(items) = value else {
-        return Err(Misfit::new("expected a list"));
+        return cx.misfit("expected a list");
     };
     for (i, value) in items.into_iter().enumerate() {
-        item(value).map_err(|m| m.within(Step::Index(i)))?;
+        if !cx.fits() {
+            break;
+        }
+        item(value, cx);
+        cx.within(true, Step::Index(i));
     }
-    Ok(())
 }
 
 /// Labels: null is none, and values that are not strings are skipped.
 impl Wire for BTreeMap<String, String> {
-    fn read(value: Value) -> Result<Self, Misfit> {
+    fn read(value: Value, cx: &mut Cx) -> Self {
         match value {
-            Value::Null => Ok(BTreeMap::new()),
-            Value::Object(map) => Ok(map
+            Value::Null => BTreeMap::new(),
+            Value::Object(map) => map
                 .into_iter()
                 .filter_map(|(k, v)| match v {
                     Value::String(s) => Some((k, s)),
                     _ => None,
                 })
-                .collect()),
-            _ => Err(Misfit::new("expected an object")),
+                .collect(),
+            _ => {
+                cx.misfit("expected an object");
+                BTreeMap::new()
+            }
         }
     }
 }
 
-/// A model read from text as [`crate::http::decode`] reads an answer.
 #[cfg(test)]
 pub(crate) fn from_str<T: Wire>(text: &str) -> Result<T, crate::error::Error> {
     crate::http::decode(text.as_bytes(), "test")
@@ -320,6 +349,18 @@ pub(crate) fn from_str<T: Wire>(text: &str) -> Result<T, crate::error::Error> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// `T` read from `value`.
+    fn read<T: Wire>(value: Value) -> Result<T, Misfit> {
+        Cx::read(value)
+    }
+
+    /// A field read by `reader` from `value` (`None`: absent).
+    fn field<T>(reader: Reader<T>, value: Option<Value>) -> Result<T, Misfit> {
+        let mut cx = Cx::default();
+        let read = reader(value, &mut cx);
+        cx.finish().map(|()| read)
+    }
 
     #[derive(Debug, Default, PartialEq)]
     struct Inner {
@@ -337,15 +378,15 @@ mod tests {
     #[test]
     fn a_misfit_is_named_by_its_path_and_what_was_expected() {
         let bad = json!({"name": "x", "innerList": [{"n": 1}, {"n": 2}, {"n": "3"}]});
-        let m = Outer::read(bad).unwrap_err();
+        let m = read::<Outer>(bad).unwrap_err();
         assert_eq!(m.path(), "innerList[2].n");
         assert_eq!(m.problem(), "expected an integer");
-        let missing = Vec::<Outer>::read(json!([{"name": "a"}, {"innerList": null}])).unwrap_err();
+        let missing = read::<Vec<Outer>>(json!([{"name": "a"}, {"innerList": null}])).unwrap_err();
         assert_eq!(
             (missing.path().as_str(), missing.problem()),
             ("[1].name", "missing")
         );
-        let top = Outer::read(json!([1])).unwrap_err();
+        let top = read::<Outer>(json!([1])).unwrap_err();
         assert_eq!(
             (top.path().as_str(), top.problem()),
             ("", "expected an object")
@@ -354,29 +395,37 @@ mod tests {
 
     #[test]
     fn the_first_misfit_is_reported() {
-        let m = Outer::read(json!({"name": 1, "innerList": 2})).unwrap_err();
+        let m = read::<Outer>(json!({"name": 1, "innerList": 2})).unwrap_err();
         assert_eq!(m.path(), "name");
     }
 
     #[test]
     fn leaves_keep_their_leniencies() {
-        assert_eq!(count(None), Ok(0));
-        assert_eq!(count(Some(json!(null))), Ok(0));
-        assert_eq!(count(Some(json!(2.7))), Ok(2));
-        assert_eq!(count(Some(json!(-3))), Ok(0));
-        assert_eq!(count(Some(json!(1e300))), Ok(u32::MAX));
-        assert!(count(Some(json!("2"))).is_err());
-        assert_eq!(or_null::<String>(Some(json!(null))), Ok(String::new()));
-        assert!(or_default::<String>(Some(json!(null))).is_err());
-        assert_eq!(or_default::<bool>(None), Ok(false));
-        assert!(u64::read(json!(-1)).is_err() && u64::read(json!(1.0)).is_err());
-        assert!(i32::read(json!(1u64 << 40)).is_err());
-        assert_eq!(i64::read(json!(-5)), Ok(-5));
-        assert_eq!(opt::<f64>(Some(json!(3))), Ok(Some(3.0)));
-        let labels = BTreeMap::<String, String>::read(json!({"a": "1", "b": 2})).unwrap();
+        assert_eq!(field(count, None), Ok(0));
+        assert_eq!(field(count, Some(json!(null))), Ok(0));
+        assert_eq!(field(count, Some(json!(2.7))), Ok(2));
+        assert_eq!(field(count, Some(json!(-3))), Ok(0));
+        assert_eq!(field(count, Some(json!(1e300))), Ok(u32::MAX));
+        assert!(field(count, Some(json!("2"))).is_err());
+        assert_eq!(
+            field(or_null::<String>, Some(json!(null))),
+            Ok(String::new())
+        );
+        assert!(field(or_default::<String>, Some(json!(null))).is_err());
+        assert_eq!(field(or_default::<bool>, None), Ok(false));
+        assert!(read::<u64>(json!(-1)).is_err() && read::<u64>(json!(1.0)).is_err());
+        assert!(read::<i32>(json!(1u64 << 40)).is_err());
+        assert_eq!(read::<i64>(json!(-5)), Ok(-5));
+        assert_eq!(field(opt::<f64>, Some(json!(3))), Ok(Some(3.0)));
+        let labels = read::<BTreeMap<String, String>>(json!({"a": "1", "b": 2})).unwrap();
         assert_eq!(labels.len(), 1);
-        assert!(BTreeMap::<String, String>::read(json!([])).is_err());
-        assert_eq!(or_null::<Secret>(Some(json!(null))).unwrap().expose(), "");
-        assert!(Secret::read(json!(1)).is_err());
+        assert!(read::<BTreeMap<String, String>>(json!([])).is_err());
+        assert_eq!(
+            field(or_null::<Secret>, Some(json!(null)))
+                .unwrap()
+                .expose(),
+            ""
+        );
+        assert!(read::<Secret>(json!(1)).is_err());
     }
 }
