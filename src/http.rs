@@ -553,6 +553,7 @@ impl<'a, T: Transport> Client<'a, T> {
     }
 
     /// Send a request and decode its JSON answer.
+    #[inline]
     pub fn json<R: Wire>(&self, request: &Request) -> Result<R, Error> {
         read(self.value(request)?, &request.what)
     }
@@ -611,6 +612,7 @@ impl<'a, T: Transport> Client<'a, T> {
 /// Decode a JSON answer: parsed once into a `Value`, then read through
 /// [`Wire`]. The error names where the JSON broke (line and column) or, for a
 /// value that does not fit, its path (e.g. `items[3].state`); never its content.
+#[inline]
 pub fn decode<R: Wire>(body: &[u8], what: &str) -> Result<R, Error> {
     read(parse(body, what)?, what)
 }
@@ -631,6 +633,7 @@ pub fn parse(body: &[u8], what: &str) -> Result<serde_json::Value, Error> {
 }
 
 /// Read a parsed answer as `R`.
+#[inline]
 pub fn read<R: Wire>(value: serde_json::Value, what: &str) -> Result<R, Error> {
     let mut cx = Cx::default();
     let read = R::read(value, &mut cx);
