@@ -19,7 +19,9 @@ impl Args {
         let value: Value = if json.is_empty() {
             Value::Object(Map::new())
         } else {
-            serde_json::from_str(json).map_err(|e| {
+            // `from_slice`, as every parse in the component: `from_str` would
+            // link a second instance of serde_json's parser.
+            serde_json::from_slice(json.as_bytes()).map_err(|e| {
                 Error::invalid_input(format!(
                     "the arguments of {} are not valid JSON (line {} column {})",
                     spec.name,

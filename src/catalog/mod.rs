@@ -207,7 +207,8 @@ impl Ty {
     /// This type's JSON Schema, without a description: fixed text (data in
     /// the component, not code), then the bounds and values of this field.
     pub fn schema(&self) -> Value {
-        let mut schema: Value = serde_json::from_str(match self {
+        // `from_slice`: the one parser instance (see `Args::parse`).
+        let mut schema: Value = serde_json::from_slice(match self {
             Ty::String { .. } | Ty::Choice { .. } => r#"{"type":"string"}"#,
             Ty::Integer { .. } => r#"{"type":"integer"}"#,
             Ty::Boolean => r#"{"type":"boolean"}"#,
@@ -219,7 +220,8 @@ impl Ty {
             Ty::Duration { .. } => {
                 r#"{"anyOf":[{"type":"integer"},{"type":"string","pattern":"^([0-9]+|([0-9]+h)?([0-9]+m)?([0-9]+s)?)$","minLength":1}]}"#
             }
-        })
+        }
+        .as_bytes())
         .unwrap_or_default();
         match *self {
             Ty::String { min_len } => schema["minLength"] = min_len.into(),

@@ -70,7 +70,8 @@ const fn string_state(b: u8, quoted: bool, escaped: bool) -> (bool, bool) {
 
 /// The schema `text` describes, every object in it closed (see the module doc).
 fn schema(text: &str) -> Value {
-    let mut schema = serde_json::from_str(text).unwrap_or_default();
+    // `from_slice`: the one parser instance (see `Args::parse`).
+    let mut schema = serde_json::from_slice(text.as_bytes()).unwrap_or_default();
     close(&mut schema);
     schema
 }
