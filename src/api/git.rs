@@ -745,7 +745,7 @@ fn leading(
     limit: usize,
     what: &str,
 ) -> Result<(Vec<GitCommitInfo>, bool), Error> {
-    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, SeqAccess, Visitor};
+    use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
     struct Leading<'a> {
         kept: &'a mut Vec<serde_json::Value>,
@@ -797,7 +797,9 @@ fn leading(
                     None => return Ok(()),
                 }
             }
-            while seq.next_element::<IgnoredAny>()?.is_some() {
+            // The rest is parsed and dropped: skipping it (`IgnoredAny`)
+            // would link serde_json's separate skipping code.
+            while seq.next_element::<serde_json::Value>()?.is_some() {
                 *self.more = true;
             }
             Ok(())
