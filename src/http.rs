@@ -612,6 +612,9 @@ impl<'a, T: Transport> Client<'a, T> {
 /// Decode a JSON answer: parsed once into a `Value`, then read through
 /// [`Wire`]. The error names where the JSON broke (line and column) or, for a
 /// value that does not fit, its path (e.g. `items[3].state`); never its content.
+///
+/// (`decode`, [`read`] and [`Client::json`] are inlined: a copy of each per
+/// answer type costs more than the calls at their few call sites.)
 #[inline]
 pub fn decode<R: Wire>(body: &[u8], what: &str) -> Result<R, Error> {
     read(parse(body, what)?, what)

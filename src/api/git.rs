@@ -979,6 +979,20 @@ mod tests {
         let err = leading(&body.as_bytes()[..at], false, 10, "log").unwrap_err();
         assert_eq!(err.kind, ErrorKind::Upstream);
         assert!(leading(b"{\"a\":1}", false, 3, "log").is_err());
+        for other in [&b"1.5"[..], b"-2", b"true", b"\"x\""] {
+            assert!(leading(other, false, 3, "log").is_err());
+        }
+        // A commit that does not fit is named by its place, also in a cut history.
+        let bad = br#"[{"hash":"a"},{"hash":7},{"hash":"#;
+        for cut in [false, true] {
+            let err = leading(bad, cut, 10, "log").unwrap_err();
+            let shape = if cut {
+                "`[1].hash`: expected a string"
+            } else {
+                "Eof error"
+            };
+            assert!(err.message.contains(shape), "{}", err.message);
+        }
     }
 
     /// A sandbox `box`, started, with a toolbox proxy on the API host.
