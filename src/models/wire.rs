@@ -73,14 +73,6 @@ pub struct Cx {
 }
 
 impl Cx {
-    /// Read `value` as `T`: the value, or the first place it did not fit.
-    pub fn read<T: Wire>(value: Value) -> Result<T, Misfit> {
-        let mut cx = Cx::default();
-        let read = T::read(value, &mut cx);
-        cx.finish()?;
-        Ok(read)
-    }
-
     /// The first misfit, if any.
     pub fn finish(self) -> Result<(), Misfit> {
         match self.misfit {
@@ -352,7 +344,9 @@ mod tests {
 
     /// `T` read from `value`.
     fn read<T: Wire>(value: Value) -> Result<T, Misfit> {
-        Cx::read(value)
+        let mut cx = Cx::default();
+        let read = T::read(value, &mut cx);
+        cx.finish().map(|()| read)
     }
 
     /// A field read by `reader` from `value` (`None`: absent).
