@@ -1,12 +1,12 @@
 //! A tool's one contract: its arguments type (declared once with
 //! `arguments!`, which gives the fields the schema and the
 //! parser follow, and the typed reads and writes keyed by the same names),
-//! what it returns, and how it runs. `call-tool`, the MCP server and the typed
-//! WIT exports all reach a tool through [`serve`]: the selection, the same
-//! validation, then [`Contract::run`].
+//! what it returns, and how it runs. `call-tool` and the MCP server reach a
+//! tool through [`call_json`], the typed WIT exports through [`invoke`]: both
+//! check the selection, then [`run_checked`] validates and runs it.
 
-use super::{Args, Field, ToolSpec};
-use crate::config::Secret;
+use super::{Args, Field, Tool, ToolSpec};
+use crate::config::{Config, Secret};
 use crate::error::Error;
 use crate::http::{Client, Transport};
 use crate::keys::ceiling::MintCeiling;
@@ -176,30 +176,54 @@ pub trait Contract: Arguments + Identity {
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Self::Output, Error>;
     /// The result as `call-tool` returns it (a JSON object).
     fn output_json(output: Self::Output) -> Result<Value, Error>;
-    /// The description and input schema offered on this host: by default as
-    /// they are; a tool bounded by the host's configuration narrows them, or
-    /// is not offered (`None`) when that configuration is malformed.
-    fn advertise(ceiling: &Result<MintCeiling, Error>) -> Option<(String, Value)> {
-        let _ = ceiling;
-        Some((
-            Self::SPEC.description.to_string(),
-            Self::SPEC.input_schema(),
-        ))
+    /// The description and input schema offered on this host
+    /// (`spec` is [`Self::SPEC`]): by default as they are; a tool bounded by
+    /// the host's configuration narrows them, or is not offered (`None`) when
+    /// that configuration is malformed. A function rather than a method, so
+    /// that the default is compiled once, not once per tool.
+    const ADVERTISE: Advertise = ToolSpec::as_is;
+}
+
+/// How a tool is offered under the host's minting ceiling ([`Contract::ADVERTISE`]).
+pub type Advertise = fn(&ToolSpec, &Result<MintCeiling, Error>) -> Option<(String, Value)>;
+
+impl ToolSpec {
+    /// [`Contract::ADVERTISE`]'s default: the description and input schema as they are.
+    fn as_is(&self, _ceiling: &Result<MintCeiling, Error>) -> Option<(String, Value)> {
+        Some((self.description.to_string(), self.input_schema()))
     }
 }
 
-/// Run a tool: refused if the host's `DAYTONA_TOOLS` leaves it out, then
-/// its arguments (however they arrived) are checked against its fields, then it runs.
-pub fn serve<C: Contract, T: Transport>(
+/// Run a tool with JSON arguments (`call-tool`, MCP): refused if the host's
+/// `DAYTONA_TOOLS` leaves it out, then the arguments are parsed and checked
+/// against its fields, then it runs; the result is a JSON object.
+pub fn call_json<C: Contract, T: Transport>(
     client: &Client<T>,
-    args: impl FnOnce() -> Result<C, Error>,
-) -> Result<C::Output, Error> {
-    client.config.tools.check(C::TOOL)?;
-    run_checked(client, args()?)
+    arguments: &str,
+) -> Result<Value, Error> {
+    let args = C::from_args(&admit(client.config, C::TOOL, arguments)?);
+    let output = run_checked(client, args)?;
+    C::output_json(output)
 }
 
-/// [`serve`] after the selection: validate, then run. Kept out of line so
-/// that each tool's run is compiled once, not once per way its arguments
+/// [`call_json`]'s steps that do not depend on the tool's types: the
+/// selection, then the parse. Out of line, compiled once.
+#[inline(never)]
+fn admit(config: &Config, tool: Tool, arguments: &str) -> Result<Args, Error> {
+    config.tools.check(tool)?;
+    Args::parse(tool.spec(), arguments)
+}
+
+/// Run a tool with typed arguments (the WIT exports): refused if the host's
+/// `DAYTONA_TOOLS` leaves it out, exactly as [`call_json`] refuses it, then
+/// validated and run.
+pub fn invoke<C: Contract, T: Transport>(client: &Client<T>, args: C) -> Result<C::Output, Error> {
+    client.config.tools.check(C::TOOL)?;
+    run_checked(client, args)
+}
+
+/// Validate, then run: the arguments however they arrived. Kept out of line
+/// so that each tool's run is compiled once, not once per way its arguments
 /// arrive (`call-tool` and the typed export).
 #[inline(never)]
 fn run_checked<C: Contract, T: Transport>(client: &Client<T>, args: C) -> Result<C::Output, Error> {
@@ -209,7 +233,13 @@ fn run_checked<C: Contract, T: Transport>(client: &Client<T>, args: C) -> Result
 
 /// Check typed arguments as `call-tool` checks JSON ones: the one validation.
 pub fn validate<C: Contract>(args: &C) -> Result<(), Error> {
-    Args::check(&C::SPEC, args.to_json()).map(|_| ())
+    check_json(&C::SPEC, args.to_json())
+}
+
+/// [`validate`] after the typed arguments became JSON: compiled once.
+#[inline(never)]
+fn check_json(spec: &ToolSpec, json: Map<String, Value>) -> Result<(), Error> {
+    Args::check(spec, json).map(drop)
 }
 
 /// Declare a tool's arguments once: a struct whose fields are read from, and
@@ -277,11 +307,6 @@ pub fn put(out: &mut Map<String, Value>, key: &str, value: Option<Value>) {
     if let Some(value) = value {
         out.insert(key.to_string(), value);
     }
-}
-
-/// Run a tool with typed arguments (the WIT exports): [`serve`] them.
-pub fn invoke<C: Contract, T: Transport>(client: &Client<T>, args: C) -> Result<C::Output, Error> {
-    serve(client, || Ok(args))
 }
 
 pub(crate) use arguments;

@@ -27,7 +27,7 @@ use crate::http::{Client, Transport};
 use crate::keys::ceiling::MintCeiling;
 #[cfg(test)]
 use contract::Arguments;
-use contract::{Identity, serve};
+use contract::{Identity, call_json};
 use serde_json::{Map, Value, json};
 
 /// What an environment variable name must match (checked in
@@ -74,16 +74,19 @@ macro_rules! catalog {
             /// Its description and input schema under the host's minting
             /// ceiling, or `None` when the tool cannot be offered under it.
             pub fn advertised(self, ceiling: &Result<MintCeiling, Error>) -> Option<(String, Value)> {
-                match self {
-                    $($(Tool::$tool => <$module::$tool as Contract>::advertise(ceiling),)*)*
-                }
+                let advertise: contract::Advertise = match self {
+                    $($(Tool::$tool => <$module::$tool as Contract>::ADVERTISE,)*)*
+                };
+                advertise(self.spec(), ceiling)
             }
 
             /// Run it with JSON arguments; the result is a JSON object.
             pub fn call<T: Transport>(self, client: &Client<T>, arguments: &str) -> Result<Value, Error> {
-                match self {
-                    $($(Tool::$tool => call_json::<$module::$tool, T>(client, arguments),)*)*
-                }
+                // A table of functions rather than a call per tool.
+                let call: fn(&Client<T>, &str) -> Result<Value, Error> = match self {
+                    $($(Tool::$tool => call_json::<$module::$tool, T>,)*)*
+                };
+                call(client, arguments)
             }
         }
     };
@@ -144,16 +147,6 @@ pub fn tools() -> impl Iterator<Item = &'static ToolSpec> {
 /// Call tool `name` with JSON `arguments`; the result is a JSON object.
 pub fn call<T: Transport>(client: &Client<T>, name: &str, arguments: &str) -> Result<Value, Error> {
     Tool::named(name)?.call(client, arguments)
-}
-
-fn call_json<C: Contract, T: Transport>(
-    client: &Client<T>,
-    arguments: &str,
-) -> Result<Value, Error> {
-    let output = serve::<C, T>(client, || {
-        Args::parse(&C::SPEC, arguments).map(|args| C::from_args(&args))
-    })?;
-    C::output_json(output)
 }
 
 /// Encode a result as JSON.
