@@ -78,7 +78,7 @@ Use get_api_key for one key by name, and list_ephemeral_keys for only the short-
         api_keys::list(client)
     }
     fn output_json(keys: Vec<ApiKey>) -> Result<Value, Error> {
-        Ok(json!({ "apiKeys": super::to_value(keys)? }))
+        Ok(super::object([("apiKeys", super::to_value(keys)?)]))
     }
 }
 
@@ -344,7 +344,7 @@ Read-only; never shows key values, and leaves out every other API key (list_api_
         keys::list(client)
     }
     fn output_json(keys: Vec<EphemeralKey>) -> Result<Value, Error> {
-        Ok(json!({ "ephemeralKeys": super::to_value(keys)? }))
+        Ok(super::object([("ephemeralKeys", super::to_value(keys)?)]))
     }
 }
 

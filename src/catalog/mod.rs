@@ -154,6 +154,17 @@ pub(crate) fn to_value<S: serde::Serialize>(value: S) -> Result<Value, Error> {
     serde_json::to_value(value).map_err(encode_error)
 }
 
+/// A result that is a few named values, as a JSON object: one function for
+/// all such results rather than a `json!` expansion in each.
+#[inline(never)]
+pub(crate) fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    let mut map = Map::new();
+    for (key, value) in entries {
+        map.insert(key.to_string(), value);
+    }
+    Value::Object(map)
+}
+
 /// [`to_value`]'s error, compiled once rather than once per result type.
 fn encode_error(e: serde_json::Error) -> Error {
     Error::new(
