@@ -2,8 +2,9 @@
 //! `arguments!`, which gives the fields the schema and the
 //! parser follow, and the typed reads and writes keyed by the same names),
 //! what it returns, and how it runs. `call-tool` and the MCP server reach a
-//! tool through [`call_json`], the typed WIT exports through [`invoke`]: both
-//! check the selection, then [`run_checked`] validates and runs it.
+//! tool through [`admit`] and [`call_json`], the typed WIT exports through
+//! [`invoke`]: each checks the selection and validates the arguments the same
+//! way ([`run_checked`]), then the tool runs.
 
 use super::{Args, Field, Tool, ToolSpec};
 use crate::config::{Config, Secret};
@@ -194,40 +195,36 @@ impl ToolSpec {
     }
 }
 
-/// Run a tool with JSON arguments (`call-tool`, MCP): refused if the host's
-/// `DAYTONA_TOOLS` leaves it out, then the arguments are parsed and checked
-/// against its fields, then it runs; the result is a JSON object.
-pub fn call_json<C: Contract, T: Transport>(
-    client: &Client<T>,
-    arguments: &str,
-) -> Result<Value, Error> {
-    let args = C::from_args(&admit(client.config, C::TOOL, arguments)?);
-    let output = run_checked(client, args)?;
-    C::output_json(output)
-}
-
-/// [`call_json`]'s steps that do not depend on the tool's types: the
-/// selection, then the parse. Out of line, compiled once.
-#[inline(never)]
-fn admit(config: &Config, tool: Tool, arguments: &str) -> Result<Args, Error> {
+/// Admit a call with JSON arguments (`call-tool`, MCP) before it reaches
+/// the tool's own code: refused if the host's `DAYTONA_TOOLS` leaves the tool
+/// out, then the arguments are parsed and checked against its fields.
+pub fn admit(config: &Config, tool: Tool, arguments: &str) -> Result<Args, Error> {
     config.tools.check(tool)?;
     Args::parse(tool.spec(), arguments)
 }
 
-/// Run a tool with typed arguments (the WIT exports): refused if the host's
-/// `DAYTONA_TOOLS` leaves it out, exactly as [`call_json`] refuses it, then
-/// validated and run.
+/// Run a tool with [`admit`]ted JSON arguments; the result is a JSON object.
+pub fn call_json<C: Contract, T: Transport>(
+    client: &Client<T>,
+    args: &Args,
+) -> Result<Value, Error> {
+    let output = run_checked(client, C::from_args(args))?;
+    C::output_json(output)
+}
+
+/// Run a tool with typed arguments (the WIT exports): [`run_checked`], which
+/// refuses it exactly as [`admit`] does.
 pub fn invoke<C: Contract, T: Transport>(client: &Client<T>, args: C) -> Result<C::Output, Error> {
-    client.config.tools.check(C::TOOL)?;
     run_checked(client, args)
 }
 
-/// Validate, then run: the arguments however they arrived. Kept out of line
-/// so that each tool's run is compiled once, not once per way its arguments
-/// arrive (`call-tool` and the typed export).
+/// Check the arguments however they arrived, then run: refused if the
+/// host's `DAYTONA_TOOLS` leaves the tool out (again, for JSON arguments),
+/// then [`validate`]d. Kept out of line so that each tool's run is compiled
+/// once, not once per way its arguments arrive (`call-tool` and the typed export).
 #[inline(never)]
 fn run_checked<C: Contract, T: Transport>(client: &Client<T>, args: C) -> Result<C::Output, Error> {
-    validate(&args)?;
+    check_typed(client.config, C::TOOL, args.to_json())?;
     args.run(client)
 }
 
@@ -236,8 +233,15 @@ pub fn validate<C: Contract>(args: &C) -> Result<(), Error> {
     check_json(&C::SPEC, args.to_json())
 }
 
-/// [`validate`] after the typed arguments became JSON: compiled once.
+/// [`run_checked`]'s checks once the typed arguments are JSON: the
+/// selection, then [`validate`]'s. Compiled once, not once per tool.
 #[inline(never)]
+fn check_typed(config: &Config, tool: Tool, json: Map<String, Value>) -> Result<(), Error> {
+    config.tools.check(tool)?;
+    check_json(tool.spec(), json)
+}
+
+/// [`validate`] after the typed arguments became JSON.
 fn check_json(spec: &ToolSpec, json: Map<String, Value>) -> Result<(), Error> {
     Args::check(spec, json).map(drop)
 }

@@ -82,11 +82,12 @@ macro_rules! catalog {
 
             /// Run it with JSON arguments; the result is a JSON object.
             pub fn call<T: Transport>(self, client: &Client<T>, arguments: &str) -> Result<Value, Error> {
+                let args = contract::admit(client.config, self, arguments)?;
                 // A table of functions rather than a call per tool.
-                let call: fn(&Client<T>, &str) -> Result<Value, Error> = match self {
+                let call: fn(&Client<T>, &Args) -> Result<Value, Error> = match self {
                     $($(Tool::$tool => call_json::<$module::$tool, T>,)*)*
                 };
-                call(client, arguments)
+                call(client, &args)
             }
         }
     };
