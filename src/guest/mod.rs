@@ -31,11 +31,30 @@ crate::bindings::export!(Component with_types_in crate::bindings);
 pub(crate) fn with_client<R>(
     f: impl FnOnce(&Client<WasiTransport>) -> Result<R, Error>,
 ) -> Result<R, wit::Error> {
-    let config = Config::from_env(std::env::vars()).map_err(to_wit_error)?;
-    let transport = WasiTransport::default();
-    f(&Client::new(&config, &transport)).map_err(to_wit_error)
+    let host = Host::from_env()?;
+    f(&Client::new(&host.config, &host.transport)).map_err(to_wit_error)
 }
 
+/// What a typed call needs besides its arguments: the configuration and the transport.
+struct Host {
+    config: Config,
+    transport: WasiTransport,
+}
+
+impl Host {
+    /// Read the configuration. Out of line, and boxed so that each exported
+    /// function moves a pointer rather than the whole configuration.
+    #[inline(never)]
+    fn from_env() -> Result<Box<Host>, wit::Error> {
+        Ok(Box::new(Host {
+            config: Config::from_env(std::env::vars()).map_err(to_wit_error)?,
+            transport: WasiTransport::default(),
+        }))
+    }
+}
+
+/// An [`Error`] as the WIT `error`; out of line, as every export maps its errors.
+#[inline(never)]
 pub(crate) fn to_wit_error(e: Error) -> wit::Error {
     wit::Error {
         kind: match e.kind {
