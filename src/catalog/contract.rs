@@ -131,23 +131,26 @@ impl ArgValue for Vec<String> {
     }
 }
 
+/// Maps are filled by `extend`, not `collect`: collecting into a `BTreeMap`
+/// compiles a sort into the component for each kind of iterator.
 impl ArgValue for BTreeMap<String, String> {
     fn read(value: Option<&Value>) -> Self {
-        value
-            .and_then(Value::as_object)
-            .map(|m| {
+        let mut map = BTreeMap::new();
+        if let Some(m) = value.and_then(Value::as_object) {
+            map.extend(
                 m.iter()
-                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default()
+                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))),
+            );
+        }
+        map
     }
     fn write(&self) -> Option<Value> {
-        Some(Value::Object(
+        let mut map = Map::new();
+        map.extend(
             self.iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                .collect(),
-        ))
+                .map(|(k, v)| (k.clone(), Value::String(v.clone()))),
+        );
+        Some(Value::Object(map))
     }
 }
 

@@ -18,6 +18,7 @@ use crate::error::{Error, ErrorKind};
 use crate::http::Client;
 use crate::keys::ceiling::MintCeiling;
 use crate::wasi_http::WasiTransport;
+use std::collections::BTreeMap;
 
 /// The component.
 pub struct Component;
@@ -51,6 +52,14 @@ impl Host {
             transport: WasiTransport::default(),
         }))
     }
+}
+
+/// A WIT list of pairs as a map, later pairs winning as with `collect`. Filled
+/// by `extend`: collecting into a `BTreeMap` compiles a sort into the component.
+pub(crate) fn to_map(pairs: Vec<(String, String)>) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    map.extend(pairs);
+    map
 }
 
 /// An [`Error`] as the WIT `error`; out of line, as every export maps its errors.
