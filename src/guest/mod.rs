@@ -13,7 +13,7 @@ use crate::bindings::exports::daytona::tools::tools;
 use crate::bindings::exports::daytona::tools::types as wit;
 use crate::catalog::Tool;
 use crate::catalog::selection::Selection;
-use crate::config::Config;
+use crate::config::{self, Config};
 use crate::error::{Error, ErrorKind};
 use crate::http::Client;
 use crate::keys::ceiling::MintCeiling;
@@ -48,7 +48,7 @@ impl Host {
     #[inline(never)]
     fn from_env() -> Result<Box<Host>, wit::Error> {
         Ok(Box::new(Host {
-            config: Config::from_env(std::env::vars()).map_err(to_wit_error)?,
+            config: Config::from_env(config::vars()).map_err(to_wit_error)?,
             transport: WasiTransport::default(),
         }))
     }
@@ -88,10 +88,10 @@ pub(crate) fn to_wit_error(e: Error) -> wit::Error {
 impl tools::Guest for Component {
     fn list_tools() -> Vec<tools::Tool> {
         // A malformed DAYTONA_TOOLS offers nothing (call-tool says why): fail closed.
-        let Ok(selection) = Selection::from_env(std::env::vars()) else {
+        let Ok(selection) = Selection::from_env(config::vars()) else {
             return Vec::new();
         };
-        let ceiling = MintCeiling::from_env(std::env::vars());
+        let ceiling = MintCeiling::from_env(config::vars());
         selection
             .tools()
             .filter_map(|tool| {
