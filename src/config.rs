@@ -99,6 +99,14 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 /// Default bound on a tool call beyond its own `timeout`.
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// The process environment as `(name, value)` pairs, for the `from_env`
+/// readers. A variable that is not UTF-8 is left out (on wasip2 every one is a
+/// string): `std::env::vars` would panic on it, and its panic message would
+/// compile an `OsString`'s `Debug` into the component.
+pub fn vars() -> impl Iterator<Item = (String, String)> {
+    std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+}
+
 impl Config {
     /// Read the configuration from `(name, value)` pairs, as `wasi:cli/environment` gives them.
     pub fn from_env<I, K, V>(vars: I) -> Result<Self, Error>

@@ -146,8 +146,14 @@ impl Request {
     }
 
     /// Set a JSON body.
-    pub fn json<B: serde::Serialize>(mut self, body: &B) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(body)
+    pub fn json<B: serde::Serialize>(self, body: &B) -> Result<Self, Error> {
+        self.encoded(serde_json::to_vec(body))
+    }
+
+    /// [`Request::json`] once the body is encoded: compiled once, not once per body type.
+    #[inline(never)]
+    fn encoded(mut self, bytes: Result<Vec<u8>, serde_json::Error>) -> Result<Self, Error> {
+        let bytes = bytes
             .map_err(|e| Error::invalid_input(format!("could not encode the request: {e}")))?;
         self.body = Some(bytes);
         Ok(self)

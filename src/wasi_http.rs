@@ -336,19 +336,74 @@ impl Failure {
     }
 }
 
-/// The variant name of an error code, without any payload text.
+/// The variant name of an error code, without any payload text, as its
+/// `Debug` begins. Spelled out: formatting the code with `Debug` would
+/// compile every payload's `Debug` into the component.
 fn code_name(code: &ErrorCode) -> String {
-    let debug = format!("{code:?}");
-    debug
-        .split(['(', ' ', '{'])
-        .next()
-        .unwrap_or("error")
-        .to_string()
+    match code {
+        ErrorCode::DnsTimeout => "ErrorCode::DnsTimeout",
+        ErrorCode::DnsError(_) => "ErrorCode::DnsError",
+        ErrorCode::DestinationNotFound => "ErrorCode::DestinationNotFound",
+        ErrorCode::DestinationUnavailable => "ErrorCode::DestinationUnavailable",
+        ErrorCode::DestinationIpProhibited => "ErrorCode::DestinationIpProhibited",
+        ErrorCode::DestinationIpUnroutable => "ErrorCode::DestinationIpUnroutable",
+        ErrorCode::ConnectionRefused => "ErrorCode::ConnectionRefused",
+        ErrorCode::ConnectionTerminated => "ErrorCode::ConnectionTerminated",
+        ErrorCode::ConnectionTimeout => "ErrorCode::ConnectionTimeout",
+        ErrorCode::ConnectionReadTimeout => "ErrorCode::ConnectionReadTimeout",
+        ErrorCode::ConnectionWriteTimeout => "ErrorCode::ConnectionWriteTimeout",
+        ErrorCode::ConnectionLimitReached => "ErrorCode::ConnectionLimitReached",
+        ErrorCode::TlsProtocolError => "ErrorCode::TlsProtocolError",
+        ErrorCode::TlsCertificateError => "ErrorCode::TlsCertificateError",
+        ErrorCode::TlsAlertReceived(_) => "ErrorCode::TlsAlertReceived",
+        ErrorCode::HttpRequestDenied => "ErrorCode::HttpRequestDenied",
+        ErrorCode::HttpRequestLengthRequired => "ErrorCode::HttpRequestLengthRequired",
+        ErrorCode::HttpRequestBodySize(_) => "ErrorCode::HttpRequestBodySize",
+        ErrorCode::HttpRequestMethodInvalid => "ErrorCode::HttpRequestMethodInvalid",
+        ErrorCode::HttpRequestUriInvalid => "ErrorCode::HttpRequestUriInvalid",
+        ErrorCode::HttpRequestUriTooLong => "ErrorCode::HttpRequestUriTooLong",
+        ErrorCode::HttpRequestHeaderSectionSize(_) => "ErrorCode::HttpRequestHeaderSectionSize",
+        ErrorCode::HttpRequestHeaderSize(_) => "ErrorCode::HttpRequestHeaderSize",
+        ErrorCode::HttpRequestTrailerSectionSize(_) => "ErrorCode::HttpRequestTrailerSectionSize",
+        ErrorCode::HttpRequestTrailerSize(_) => "ErrorCode::HttpRequestTrailerSize",
+        ErrorCode::HttpResponseIncomplete => "ErrorCode::HttpResponseIncomplete",
+        ErrorCode::HttpResponseHeaderSectionSize(_) => "ErrorCode::HttpResponseHeaderSectionSize",
+        ErrorCode::HttpResponseHeaderSize(_) => "ErrorCode::HttpResponseHeaderSize",
+        ErrorCode::HttpResponseBodySize(_) => "ErrorCode::HttpResponseBodySize",
+        ErrorCode::HttpResponseTrailerSectionSize(_) => "ErrorCode::HttpResponseTrailerSectionSize",
+        ErrorCode::HttpResponseTrailerSize(_) => "ErrorCode::HttpResponseTrailerSize",
+        ErrorCode::HttpResponseTransferCoding(_) => "ErrorCode::HttpResponseTransferCoding",
+        ErrorCode::HttpResponseContentCoding(_) => "ErrorCode::HttpResponseContentCoding",
+        ErrorCode::HttpResponseTimeout => "ErrorCode::HttpResponseTimeout",
+        ErrorCode::HttpUpgradeFailed => "ErrorCode::HttpUpgradeFailed",
+        ErrorCode::HttpProtocolError => "ErrorCode::HttpProtocolError",
+        ErrorCode::LoopDetected => "ErrorCode::LoopDetected",
+        ErrorCode::ConfigurationError => "ErrorCode::ConfigurationError",
+        ErrorCode::InternalError(_) => "ErrorCode::InternalError",
+    }
+    .to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_names_are_the_debug_variant_names() {
+        for code in [
+            ErrorCode::DnsTimeout,
+            ErrorCode::HttpRequestBodySize(Some(5)),
+            ErrorCode::InternalError(Some("secret detail".into())),
+        ] {
+            let debug = format!("{code:?}");
+            assert!(debug.starts_with(&code_name(&code)), "{debug}");
+            assert!(!code_name(&code).contains("secret"));
+        }
+        assert_eq!(
+            code_name(&ErrorCode::ConnectionRefused),
+            "ErrorCode::ConnectionRefused"
+        );
+    }
 
     #[test]
     fn urls_split_into_scheme_authority_and_path() {

@@ -27,7 +27,7 @@ wasip2::http::proxy::export!(Handler);
 
 impl wasip2::exports::http::incoming_handler::Guest for Handler {
     fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
-        let vars: Vec<(String, String)> = std::env::vars().collect();
+        let vars: Vec<(String, String)> = daytona_tools::config::vars().collect();
         let server = Server::from_env(&vars);
         let head = head(&request);
         let reply = match server.check_head(&head) {

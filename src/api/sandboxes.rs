@@ -4,7 +4,7 @@ use super::require_name;
 use crate::error::{Error, ErrorKind};
 use crate::http::{Client, Method, Request, Transport, When, encode_component};
 use crate::models::{CursorPage, Sandbox, SandboxLabels};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// Sandbox states Daytona documents; others may appear in answers and pass through.
 pub const STATES: &[&str] = &[
@@ -85,7 +85,10 @@ pub fn list<T: Transport>(client: &Client<T>, filter: &ListFilter) -> Result<Vec
         .then(|| serde_json::to_string(&filter.labels).unwrap_or_default());
     let mut out = Vec::new();
     let mut cursor: Option<String> = None;
-    let mut seen = HashSet::new();
+    // The cursors followed so far: at most MAX_PAGES, each one a request, so a
+    // list searched in full costs nothing next to them (and a `HashSet` would
+    // add hashing and its random keys to the component).
+    let mut seen: Vec<String> = Vec::new();
     for _ in 0..MAX_PAGES {
         let want = filter
             .limit
@@ -112,14 +115,17 @@ pub fn list<T: Transport>(client: &Client<T>, filter: &ListFilter) -> Result<Vec
             None => return Ok(out),
             // A page with nothing on it that still points on is not progress.
             Some(_) if empty => return Ok(out),
-            Some(next) if !seen.insert(next.clone()) => {
+            Some(next) if seen.contains(&next) => {
                 return Err(Error::new(
                     ErrorKind::Upstream,
                     "list sandboxes: Daytona returned the same page cursor twice",
                 )
                 .with_hint("pass a `limit` to list fewer sandboxes"));
             }
-            Some(next) => cursor = Some(next),
+            Some(next) => {
+                seen.push(next.clone());
+                cursor = Some(next);
+            }
         }
     }
     Err(Error::new(

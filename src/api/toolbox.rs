@@ -118,17 +118,23 @@ pub fn shown(text: &str) -> String {
 }
 
 /// The first items whose JSON fits in `limit` bytes, and whether any were left out.
-pub fn keep_within<S: Serialize>(items: Vec<S>, limit: usize) -> (Vec<S>, bool) {
-    let mut used = 0;
-    let mut kept = Vec::new();
+/// Each item is measured as the `serde_json::Value` it becomes in the result,
+/// so that no item type is compiled with a second serializer (to bytes) just for this.
+pub fn keep_within<S: Serialize>(mut items: Vec<S>, limit: usize) -> (Vec<S>, bool) {
     let count = items.len();
-    for item in items {
-        used += serde_json::to_vec(&item).map_or(0, |v| v.len()) + 1;
-        if used > limit {
-            break;
-        }
-        kept.push(item);
-    }
-    let truncated = kept.len() < count;
-    (kept, truncated)
+    let mut used = 0;
+    let kept = items
+        .iter()
+        .take_while(|item| {
+            used += serde_json::to_value(item).map_or(0, |v| json_len(&v)) + 1;
+            used <= limit
+        })
+        .count();
+    items.truncate(kept);
+    (items, kept < count)
+}
+
+/// The length of `value` as compact JSON text.
+fn json_len(value: &serde_json::Value) -> usize {
+    value.to_string().len()
 }

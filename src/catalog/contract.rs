@@ -1,12 +1,13 @@
 //! A tool's one contract: its arguments type (declared once with
 //! `arguments!`, which gives the fields the schema and the
 //! parser follow, and the typed reads and writes keyed by the same names),
-//! what it returns, and how it runs. `call-tool`, the MCP server and the typed
-//! WIT exports all reach a tool through [`serve`]: the selection, the same
-//! validation, then [`Contract::run`].
+//! what it returns, and how it runs. `call-tool` and the MCP server reach a
+//! tool through [`admit`] and [`call_json`], the typed WIT exports through
+//! [`invoke`]: each checks the selection and validates the arguments the same
+//! way ([`run_checked`]), then the tool runs.
 
-use super::{Args, Field, ToolSpec};
-use crate::config::Secret;
+use super::{Args, Field, Tool, ToolSpec};
+use crate::config::{Config, Secret};
 use crate::error::Error;
 use crate::http::{Client, Transport};
 use crate::keys::ceiling::MintCeiling;
@@ -130,23 +131,26 @@ impl ArgValue for Vec<String> {
     }
 }
 
+/// Maps are filled by `extend`, not `collect`: collecting into a `BTreeMap`
+/// compiles a sort into the component for each kind of iterator.
 impl ArgValue for BTreeMap<String, String> {
     fn read(value: Option<&Value>) -> Self {
-        value
-            .and_then(Value::as_object)
-            .map(|m| {
+        let mut map = BTreeMap::new();
+        if let Some(m) = value.and_then(Value::as_object) {
+            map.extend(
                 m.iter()
-                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default()
+                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))),
+            );
+        }
+        map
     }
     fn write(&self) -> Option<Value> {
-        Some(Value::Object(
+        let mut map = Map::new();
+        map.extend(
             self.iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                .collect(),
-        ))
+                .map(|(k, v)| (k.clone(), Value::String(v.clone()))),
+        );
+        Some(Value::Object(map))
     }
 }
 
@@ -176,40 +180,73 @@ pub trait Contract: Arguments + Identity {
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Self::Output, Error>;
     /// The result as `call-tool` returns it (a JSON object).
     fn output_json(output: Self::Output) -> Result<Value, Error>;
-    /// The description and input schema offered on this host: by default as
-    /// they are; a tool bounded by the host's configuration narrows them, or
-    /// is not offered (`None`) when that configuration is malformed.
-    fn advertise(ceiling: &Result<MintCeiling, Error>) -> Option<(String, Value)> {
-        let _ = ceiling;
-        Some((
-            Self::SPEC.description.to_string(),
-            Self::SPEC.input_schema(),
-        ))
+    /// The description and input schema offered on this host
+    /// (`spec` is [`Self::SPEC`]): by default as they are; a tool bounded by
+    /// the host's configuration narrows them, or is not offered (`None`) when
+    /// that configuration is malformed. A function rather than a method, so
+    /// that the default is compiled once, not once per tool.
+    const ADVERTISE: Advertise = ToolSpec::as_is;
+}
+
+/// How a tool is offered under the host's minting ceiling ([`Contract::ADVERTISE`]).
+pub type Advertise = fn(&ToolSpec, &Result<MintCeiling, Error>) -> Option<(String, Value)>;
+
+impl ToolSpec {
+    /// [`Contract::ADVERTISE`]'s default: the description and input schema as they are.
+    fn as_is(&self, _ceiling: &Result<MintCeiling, Error>) -> Option<(String, Value)> {
+        Some((self.description.to_string(), self.input_schema()))
     }
 }
 
-/// Run a tool: refused if the host's `DAYTONA_TOOLS` leaves it out, then
-/// its arguments (however they arrived) are checked against its fields, then it runs.
-pub fn serve<C: Contract, T: Transport>(
-    client: &Client<T>,
-    args: impl FnOnce() -> Result<C, Error>,
-) -> Result<C::Output, Error> {
-    client.config.tools.check(C::TOOL)?;
-    run_checked(client, args()?)
+/// Admit a call with JSON arguments (`call-tool`, MCP) before it reaches
+/// the tool's own code: refused if the host's `DAYTONA_TOOLS` leaves the tool
+/// out, then the arguments are parsed and checked against its fields.
+pub fn admit(config: &Config, tool: Tool, arguments: &str) -> Result<Args, Error> {
+    config.tools.check(tool)?;
+    Args::parse(tool.spec(), arguments)
 }
 
-/// [`serve`] after the selection: validate, then run. Kept out of line so
-/// that each tool's run is compiled once, not once per way its arguments
-/// arrive (`call-tool` and the typed export).
+/// Run a tool with [`admit`]ted JSON arguments; the result is a JSON object.
+pub fn call_json<C: Contract, T: Transport>(
+    client: &Client<T>,
+    args: &Args,
+) -> Result<Value, Error> {
+    let output = run_checked(client, C::from_args(args))?;
+    C::output_json(output)
+}
+
+/// Run a tool with typed arguments (the WIT exports): [`run_checked`], which
+/// refuses it exactly as [`admit`] does.
+pub fn invoke<C: Contract, T: Transport>(client: &Client<T>, args: C) -> Result<C::Output, Error> {
+    run_checked(client, args)
+}
+
+/// Check the arguments however they arrived, then run: refused if the
+/// host's `DAYTONA_TOOLS` leaves the tool out (again, for JSON arguments),
+/// then [`validate`]d. Kept out of line so that each tool's run is compiled
+/// once, not once per way its arguments arrive (`call-tool` and the typed export).
 #[inline(never)]
 fn run_checked<C: Contract, T: Transport>(client: &Client<T>, args: C) -> Result<C::Output, Error> {
-    validate(&args)?;
+    check_typed(client.config, C::TOOL, args.to_json())?;
     args.run(client)
 }
 
 /// Check typed arguments as `call-tool` checks JSON ones: the one validation.
 pub fn validate<C: Contract>(args: &C) -> Result<(), Error> {
-    Args::check(&C::SPEC, args.to_json()).map(|_| ())
+    check_json(&C::SPEC, args.to_json())
+}
+
+/// [`run_checked`]'s checks once the typed arguments are JSON: the
+/// selection, then [`validate`]'s. Compiled once, not once per tool.
+#[inline(never)]
+fn check_typed(config: &Config, tool: Tool, json: Map<String, Value>) -> Result<(), Error> {
+    config.tools.check(tool)?;
+    check_json(tool.spec(), json)
+}
+
+/// [`validate`] after the typed arguments became JSON.
+fn check_json(spec: &ToolSpec, json: Map<String, Value>) -> Result<(), Error> {
+    Args::check(spec, json).map(drop)
 }
 
 /// Declare a tool's arguments once: a struct whose fields are read from, and
@@ -277,11 +314,6 @@ pub fn put(out: &mut Map<String, Value>, key: &str, value: Option<Value>) {
     if let Some(value) = value {
         out.insert(key.to_string(), value);
     }
-}
-
-/// Run a tool with typed arguments (the WIT exports): [`serve`] them.
-pub fn invoke<C: Contract, T: Transport>(client: &Client<T>, args: C) -> Result<C::Output, Error> {
-    serve(client, || Ok(args))
 }
 
 pub(crate) use arguments;

@@ -7,7 +7,7 @@ use crate::api::files::{self, Download, Found, Listing, Searched, Text, Written}
 use crate::error::Error;
 use crate::http::{Client, Transport};
 use crate::models::files::{FileInfo, ReplaceResult};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const STRING: Ty = Ty::String { min_len: 1 };
 
@@ -189,7 +189,7 @@ Permanent: there is no undo. Deleting a path that is already gone is a not-found
         Ok(self.path)
     }
     fn output_json(path: String) -> Result<Value, Error> {
-        Ok(json!({ "path": path }))
+        Ok(super::object([("path", path.into())]))
     }
 }
 
@@ -219,7 +219,10 @@ A file already at the destination is replaced and lost. Repeating the call fails
         Ok((self.source, self.destination))
     }
     fn output_json((source, destination): (String, String)) -> Result<Value, Error> {
-        Ok(json!({ "source": source, "destination": destination }))
+        Ok(super::object([
+            ("source", source.into()),
+            ("destination", destination.into()),
+        ]))
     }
 }
 
@@ -249,7 +252,7 @@ An existing directory is left as it is (only its mode is set), so repeating the 
         Ok(self.path)
     }
     fn output_json(path: String) -> Result<Value, Error> {
-        Ok(json!({ "path": path }))
+        Ok(super::object([("path", path.into())]))
     }
 }
 
@@ -372,6 +375,6 @@ Use find_in_files first to see what will change, and read_file after to check.",
         )
     }
     fn output_json(results: Vec<ReplaceResult>) -> Result<Value, Error> {
-        Ok(json!({ "results": super::to_value(results)? }))
+        Ok(super::object([("results", super::to_value(results)?)]))
     }
 }

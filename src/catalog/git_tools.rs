@@ -11,7 +11,7 @@ use crate::api::git::{
 use crate::config::Secret;
 use crate::error::Error;
 use crate::http::{Client, Transport};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const STRING: Ty = Ty::String { min_len: 1 };
 
@@ -122,7 +122,10 @@ Only the staging area changes; staging the same files again changes nothing more
         Ok((self.path, self.files))
     }
     fn output_json((path, files): (String, Vec<String>)) -> Result<Value, Error> {
-        Ok(json!({ "path": path, "files": files }))
+        Ok(super::object([
+            ("path", path.into()),
+            ("files", files.into()),
+        ]))
     }
 }
 
@@ -161,7 +164,7 @@ Every call makes a new commit; with nothing staged it is refused unless allowEmp
         git::commit(client, &self.sandbox, &spec)
     }
     fn output_json(hash: String) -> Result<Value, Error> {
-        Ok(json!({ "hash": hash }))
+        Ok(super::object([("hash", hash.into())]))
     }
 }
 
@@ -196,7 +199,7 @@ Credentials as for git_clone (`username`, `password`), never shown in results or
         Ok(self.path)
     }
     fn output_json(path: String) -> Result<Value, Error> {
-        Ok(json!({ "path": path }))
+        Ok(super::object([("path", path.into())]))
     }
 }
 
@@ -231,7 +234,7 @@ Credentials as for git_clone (`username`, `password`), never shown in results or
         Ok(self.path)
     }
     fn output_json(path: String) -> Result<Value, Error> {
-        Ok(json!({ "path": path }))
+        Ok(super::object([("path", path.into())]))
     }
 }
 
@@ -287,7 +290,10 @@ A branch of that name already there is a conflict, so repeating the call fails. 
         Ok((self.path, self.name))
     }
     fn output_json((path, branch): (String, String)) -> Result<Value, Error> {
-        Ok(json!({ "path": path, "branch": branch }))
+        Ok(super::object([
+            ("path", path.into()),
+            ("branch", branch.into()),
+        ]))
     }
 }
 
@@ -317,7 +323,10 @@ Refused (conflict) when uncommitted changes would be overwritten: commit them fi
         Ok((self.path, self.branch))
     }
     fn output_json((path, branch): (String, String)) -> Result<Value, Error> {
-        Ok(json!({ "path": path, "branch": branch }))
+        Ok(super::object([
+            ("path", path.into()),
+            ("branch", branch.into()),
+        ]))
     }
 }
 

@@ -1,7 +1,7 @@
 //! The key tools: Daytona's API-key operations and ephemeral key vending,
 //! each one's arguments, description and how a call runs.
 
-use super::contract::{Arguments, Contract, arguments};
+use super::contract::{Advertise, Arguments, Contract, arguments};
 use super::{Hints, ToolSpec, Ty, schemas};
 use crate::api::api_keys::{self, PERMISSIONS};
 use crate::error::Error;
@@ -78,7 +78,7 @@ Use get_api_key for one key by name, and list_ephemeral_keys for only the short-
         api_keys::list(client)
     }
     fn output_json(keys: Vec<ApiKey>) -> Result<Value, Error> {
-        Ok(json!({ "apiKeys": super::to_value(keys)? }))
+        Ok(super::object([("apiKeys", super::to_value(keys)?)]))
     }
 }
 
@@ -246,36 +246,41 @@ Creates a new key on every call. Revoke it early with revoke_ephemeral_key; revo
     fn output_json(key: MintedKey) -> Result<Value, Error> {
         super::to_value(key)
     }
+    const ADVERTISE: Advertise = within_ceiling;
+}
 
-    /// Narrowed to the host's ceiling: the scopes and the longest `ttl` that
-    /// will be accepted. A malformed ceiling leaves the tool out (its calls say why).
-    fn advertise(ceiling: &Result<MintCeiling, Error>) -> Option<(String, Value)> {
-        let ceiling = ceiling.as_ref().ok()?;
-        let mut schema = Self::SPEC.input_schema();
-        let scopes = ceiling.scope_names();
-        let exact: Vec<&String> = scopes.iter().filter(|s| !s.ends_with(":*")).collect();
-        let props = &mut schema["properties"];
-        let mut scope = json!({ "type": "string", "enum": exact });
-        if scopes.iter().any(|s| s == "daytona:org:*") {
-            scope = json!({ "type": "string", "anyOf": [
-                { "enum": exact },
-                { "pattern": "^daytona:org:[A-Za-z0-9._-]{1,128}$" },
-            ] });
-        }
-        scope["description"] = props["scope"]["description"].clone();
-        props["scope"] = scope;
-        let max = ceiling.max_ttl_secs;
-        props["ttl"]["anyOf"][0]["maximum"] = json!(max);
-        let description = format!(
-            "{} On this host (set by its operator, not negotiable): scopes {}; ttl at most {} (default {}). \
-A request beyond these is refused with forbidden and creates nothing.",
-            Self::SPEC.description,
-            scopes.join(", "),
-            ttl::describe(max),
-            ttl::describe(ceiling.default_ttl_secs()),
-        );
-        Some((description, schema))
+/// `mint_ephemeral_key` narrowed to the host's ceiling: the scopes and the
+/// longest `ttl` that will be accepted. A malformed ceiling leaves the tool
+/// out (its calls say why).
+fn within_ceiling(
+    spec: &ToolSpec,
+    ceiling: &Result<MintCeiling, Error>,
+) -> Option<(String, Value)> {
+    let ceiling = ceiling.as_ref().ok()?;
+    let mut schema = spec.input_schema();
+    let scopes = ceiling.scope_names();
+    let exact: Vec<&String> = scopes.iter().filter(|s| !s.ends_with(":*")).collect();
+    let props = &mut schema["properties"];
+    let mut scope = json!({ "type": "string", "enum": exact });
+    if scopes.iter().any(|s| s == "daytona:org:*") {
+        scope = json!({ "type": "string", "anyOf": [
+            { "enum": exact },
+            { "pattern": "^daytona:org:[A-Za-z0-9._-]{1,128}$" },
+        ] });
     }
+    scope["description"] = props["scope"]["description"].clone();
+    props["scope"] = scope;
+    let max = ceiling.max_ttl_secs;
+    props["ttl"]["anyOf"][0]["maximum"] = json!(max);
+    let description = format!(
+        "{} On this host (set by its operator, not negotiable): scopes {}; ttl at most {} (default {}). \
+A request beyond these is refused with forbidden and creates nothing.",
+        spec.description,
+        scopes.join(", "),
+        ttl::describe(max),
+        ttl::describe(ceiling.default_ttl_secs()),
+    );
+    Some((description, schema))
 }
 
 /// What `revoke_ephemeral_key` reports.
@@ -339,7 +344,7 @@ Read-only; never shows key values, and leaves out every other API key (list_api_
         keys::list(client)
     }
     fn output_json(keys: Vec<EphemeralKey>) -> Result<Value, Error> {
-        Ok(json!({ "ephemeralKeys": super::to_value(keys)? }))
+        Ok(super::object([("ephemeralKeys", super::to_value(keys)?)]))
     }
 }
 

@@ -27,7 +27,7 @@ use crate::http::{Client, Transport};
 use crate::keys::ceiling::MintCeiling;
 #[cfg(test)]
 use contract::Arguments;
-use contract::{Identity, serve};
+use contract::{Identity, call_json};
 use serde_json::{Map, Value, json};
 
 /// What an environment variable name must match (checked in
@@ -74,16 +74,20 @@ macro_rules! catalog {
             /// Its description and input schema under the host's minting
             /// ceiling, or `None` when the tool cannot be offered under it.
             pub fn advertised(self, ceiling: &Result<MintCeiling, Error>) -> Option<(String, Value)> {
-                match self {
-                    $($(Tool::$tool => <$module::$tool as Contract>::advertise(ceiling),)*)*
-                }
+                let advertise: contract::Advertise = match self {
+                    $($(Tool::$tool => <$module::$tool as Contract>::ADVERTISE,)*)*
+                };
+                advertise(self.spec(), ceiling)
             }
 
             /// Run it with JSON arguments; the result is a JSON object.
             pub fn call<T: Transport>(self, client: &Client<T>, arguments: &str) -> Result<Value, Error> {
-                match self {
-                    $($(Tool::$tool => call_json::<$module::$tool, T>(client, arguments),)*)*
-                }
+                let args = contract::admit(client.config, self, arguments)?;
+                // A table of functions rather than a call per tool.
+                let call: fn(&Client<T>, &Args) -> Result<Value, Error> = match self {
+                    $($(Tool::$tool => call_json::<$module::$tool, T>,)*)*
+                };
+                call(client, &args)
             }
         }
     };
@@ -146,19 +150,20 @@ pub fn call<T: Transport>(client: &Client<T>, name: &str, arguments: &str) -> Re
     Tool::named(name)?.call(client, arguments)
 }
 
-fn call_json<C: Contract, T: Transport>(
-    client: &Client<T>,
-    arguments: &str,
-) -> Result<Value, Error> {
-    let output = serve::<C, T>(client, || {
-        Args::parse(&C::SPEC, arguments).map(|args| C::from_args(&args))
-    })?;
-    C::output_json(output)
-}
-
 /// Encode a result as JSON.
 pub(crate) fn to_value<S: serde::Serialize>(value: S) -> Result<Value, Error> {
     serde_json::to_value(value).map_err(encode_error)
+}
+
+/// A result that is a few named values, as a JSON object: one function for
+/// all such results rather than a `json!` expansion in each.
+#[inline(never)]
+pub(crate) fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    let mut map = Map::new();
+    for (key, value) in entries {
+        map.insert(key.to_string(), value);
+    }
+    Value::Object(map)
 }
 
 /// [`to_value`]'s error, compiled once rather than once per result type.

@@ -8,7 +8,7 @@ use crate::api::{lifecycle, snapshots};
 use crate::error::Error;
 use crate::http::{Client, Transport};
 use crate::models::{self, Sandbox, Snapshot};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 const STRING: Ty = Ty::String { min_len: 1 };
@@ -67,7 +67,7 @@ Use get_sandbox for one sandbox you already know by ID or name.",
         sandboxes::list(client, &filter)
     }
     fn output_json(list: Vec<Sandbox>) -> Result<Value, Error> {
-        Ok(json!({ "sandboxes": super::to_value(list)? }))
+        Ok(super::object([("sandboxes", super::to_value(list)?)]))
     }
 }
 
@@ -294,7 +294,7 @@ Labels organise sandboxes: list_sandboxes filters by them. The sandbox may be in
         sandboxes::set_labels(client, &self.sandbox, &self.labels)
     }
     fn output_json(labels: BTreeMap<String, String>) -> Result<Value, Error> {
-        Ok(json!({ "labels": labels }))
+        Ok(super::object([("labels", super::to_value(labels)?)]))
     }
 }
 
@@ -363,6 +363,6 @@ Read-only. Use a snapshot's name or ID as `snapshot` in create_sandbox.",
         snapshots::list(client, self.name.as_deref(), self.limit)
     }
     fn output_json(list: Vec<Snapshot>) -> Result<Value, Error> {
-        Ok(json!({ "snapshots": super::to_value(list)? }))
+        Ok(super::object([("snapshots", super::to_value(list)?)]))
     }
 }

@@ -30,9 +30,10 @@ impl Default for Selection {
 impl Selection {
     /// Every tool.
     pub fn all() -> Self {
-        Selection {
-            tools: Tool::ALL.iter().copied().collect(),
-        }
+        // `extend`, not `collect`, which would compile a sort of tools into the component.
+        let mut tools = BTreeSet::new();
+        tools.extend(Tool::ALL.iter().copied());
+        Selection { tools }
     }
 
     /// Read `DAYTONA_TOOLS` from `(name, value)` pairs.

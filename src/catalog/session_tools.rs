@@ -6,7 +6,7 @@ use super::{Hints, ToolSpec, Ty, schemas};
 use crate::api::sessions::{self, Code, CodeRun, CommandOutput, SessionList};
 use crate::error::Error;
 use crate::http::{Client, Transport};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 const STRING: Ty = Ty::String { min_len: 1 };
@@ -42,7 +42,7 @@ Next: run_session_command (async: true for a server), then get_session_command_l
         Ok(self.session)
     }
     fn output_json(session: String) -> Result<Value, Error> {
-        Ok(json!({ "sessionId": session }))
+        Ok(super::object([("sessionId", session.into())]))
     }
 }
 
@@ -146,7 +146,7 @@ Permanent; deleting it again is a not-found error. list_sessions shows the sessi
         Ok(self.session)
     }
     fn output_json(session: String) -> Result<Value, Error> {
-        Ok(json!({ "sessionId": session }))
+        Ok(super::object([("sessionId", session.into())]))
     }
 }
 

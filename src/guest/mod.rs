@@ -13,11 +13,12 @@ use crate::bindings::exports::daytona::tools::tools;
 use crate::bindings::exports::daytona::tools::types as wit;
 use crate::catalog::Tool;
 use crate::catalog::selection::Selection;
-use crate::config::Config;
+use crate::config::{self, Config};
 use crate::error::{Error, ErrorKind};
 use crate::http::Client;
 use crate::keys::ceiling::MintCeiling;
 use crate::wasi_http::WasiTransport;
+use std::collections::BTreeMap;
 
 /// The component.
 pub struct Component;
@@ -31,11 +32,38 @@ crate::bindings::export!(Component with_types_in crate::bindings);
 pub(crate) fn with_client<R>(
     f: impl FnOnce(&Client<WasiTransport>) -> Result<R, Error>,
 ) -> Result<R, wit::Error> {
-    let config = Config::from_env(std::env::vars()).map_err(to_wit_error)?;
-    let transport = WasiTransport::default();
-    f(&Client::new(&config, &transport)).map_err(to_wit_error)
+    let host = Host::from_env()?;
+    f(&Client::new(&host.config, &host.transport)).map_err(to_wit_error)
 }
 
+/// What a typed call needs besides its arguments: the configuration and the transport.
+struct Host {
+    config: Config,
+    transport: WasiTransport,
+}
+
+impl Host {
+    /// Read the configuration. Out of line, and boxed so that each exported
+    /// function moves a pointer rather than the whole configuration.
+    #[inline(never)]
+    fn from_env() -> Result<Box<Host>, wit::Error> {
+        Ok(Box::new(Host {
+            config: Config::from_env(config::vars()).map_err(to_wit_error)?,
+            transport: WasiTransport::default(),
+        }))
+    }
+}
+
+/// A WIT list of pairs as a map, later pairs winning as with `collect`. Filled
+/// by `extend`: collecting into a `BTreeMap` compiles a sort into the component.
+pub(crate) fn to_map(pairs: Vec<(String, String)>) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    map.extend(pairs);
+    map
+}
+
+/// An [`Error`] as the WIT `error`; out of line, as every export maps its errors.
+#[inline(never)]
 pub(crate) fn to_wit_error(e: Error) -> wit::Error {
     wit::Error {
         kind: match e.kind {
@@ -60,10 +88,10 @@ pub(crate) fn to_wit_error(e: Error) -> wit::Error {
 impl tools::Guest for Component {
     fn list_tools() -> Vec<tools::Tool> {
         // A malformed DAYTONA_TOOLS offers nothing (call-tool says why): fail closed.
-        let Ok(selection) = Selection::from_env(std::env::vars()) else {
+        let Ok(selection) = Selection::from_env(config::vars()) else {
             return Vec::new();
         };
-        let ceiling = MintCeiling::from_env(std::env::vars());
+        let ceiling = MintCeiling::from_env(config::vars());
         selection
             .tools()
             .filter_map(|tool| {

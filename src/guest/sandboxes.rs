@@ -1,7 +1,7 @@
 //! The `sandboxes` interface: each function's arguments converted into the
 //! tool's own arguments type and run through [`invoke`], as `call-tool` runs them.
 
-use super::{Component, with_client};
+use super::{Component, to_map, with_client};
 use crate::bindings::exports::daytona::tools::sandboxes as wit_sandboxes;
 use crate::bindings::exports::daytona::tools::types as wit;
 use crate::catalog::invoke;
@@ -60,7 +60,7 @@ impl From<wit_sandboxes::ListSandboxesRequest> for ListSandboxes {
     fn from(r: wit_sandboxes::ListSandboxesRequest) -> Self {
         ListSandboxes {
             name: r.name,
-            labels: r.labels.into_iter().collect(),
+            labels: to_map(r.labels),
             states: r.states,
             limit: r.limit,
         }
@@ -73,8 +73,8 @@ impl From<wit_sandboxes::CreateSandboxRequest> for CreateSandbox {
             name: r.name,
             snapshot: r.snapshot,
             user: r.user,
-            env: r.env.into_iter().collect(),
-            labels: r.labels.into_iter().collect(),
+            env: to_map(r.env),
+            labels: to_map(r.labels),
             public: r.public,
             target: r.target,
             auto_stop_interval: r.auto_stop_interval,
@@ -93,7 +93,7 @@ impl From<wit_sandboxes::ExecuteRequest> for ExecuteCommand {
             sandbox: r.sandbox,
             command: r.command,
             cwd: r.cwd,
-            env: r.env.into_iter().collect(),
+            env: to_map(r.env),
             timeout: r.timeout,
         }
     }
@@ -148,7 +148,7 @@ impl wit_sandboxes::Guest for Component {
     ) -> Result<Vec<(String, String)>, wit::Error> {
         let args = SetSandboxLabels {
             sandbox,
-            labels: labels.into_iter().collect(),
+            labels: to_map(labels),
         };
         with_client(|c| invoke(c, args)).map(|labels| labels.into_iter().collect())
     }

@@ -1,7 +1,7 @@
 //! The `sessions` interface: each function's arguments converted into the
 //! tool's own arguments type and run through [`invoke`], as `call-tool` runs them.
 
-use super::{Component, with_client};
+use super::{Component, to_map, with_client};
 use crate::api::sessions::CommandOutput;
 use crate::bindings::exports::daytona::tools::sessions as wit_sessions;
 use crate::bindings::exports::daytona::tools::types as wit;
@@ -28,7 +28,7 @@ impl From<wit_sessions::RunCodeRequest> for RunCode {
             code: r.code,
             language: r.language,
             argv: r.argv,
-            env: r.env.into_iter().collect(),
+            env: to_map(r.env),
             timeout: r.timeout,
         }
     }
