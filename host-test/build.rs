@@ -20,6 +20,16 @@ fn main() {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
     println!("cargo:rerun-if-env-changed=DAYTONA_TOOLS_WASM");
+    // The bench names the profile and opt-level its host side was built with.
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    let profile = out_dir
+        .ancestors()
+        .nth(3)
+        .and_then(|p| p.file_name())
+        .map_or_else(String::new, |p| p.to_string_lossy().into_owned());
+    println!("cargo:rustc-env=HOST_TEST_PROFILE={profile}");
+    let opt_level = std::env::var("OPT_LEVEL").unwrap_or_default();
+    println!("cargo:rustc-env=HOST_TEST_OPT_LEVEL={opt_level}");
     println!("cargo:rerun-if-env-changed=DAYTONA_MCP_WASM");
     let target_dir = root.join("target").join("component");
 

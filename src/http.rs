@@ -610,6 +610,11 @@ impl<'a, T: Transport> Client<'a, T> {
         if request.body.is_some() && !typed {
             headers.push(("content-type".into(), "application/json".into()));
         }
+        // The length is known: without it wasi:http hosts send the body
+        // chunked, which some servers and proxies in front of Daytona refuse.
+        if let Some(body) = &request.body {
+            headers.push(("content-length".into(), body.len().to_string()));
+        }
         headers.push(("accept".into(), "application/json".into()));
         Ok(headers)
     }
@@ -854,6 +859,33 @@ mod tests {
                 .iter()
                 .any(|(k, _)| k == "x-daytona-organization-id")
         );
+    }
+
+    #[test]
+    fn a_body_is_sent_with_its_length_and_no_body_without_one() {
+        let cfg = config();
+        let t = Scripted::default();
+        t.answer(200, &[], "{}").answer(200, &[], "{}");
+        let client = Client::new(&cfg, &t);
+        let post = Request::new(Method::Post, "http://emu/api/x".into(), "x")
+            .json(&serde_json::json!({"name": "é"}))
+            .unwrap();
+        client.send(&post).unwrap();
+        client
+            .send(&Request::new(Method::Get, "http://emu/api/x".into(), "x"))
+            .unwrap();
+        let sent = t.sent.borrow();
+        let length = |i: usize| {
+            sent[i]
+                .1
+                .iter()
+                .filter(|(k, _)| k == "content-length")
+                .map(|(_, v)| v.clone())
+                .collect::<Vec<_>>()
+        };
+        // `{"name":"é"}`: 13 bytes, the é two of them.
+        assert_eq!(length(0), ["13"]);
+        assert!(length(1).is_empty());
     }
 
     #[test]

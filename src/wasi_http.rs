@@ -255,12 +255,22 @@ fn write_all(stream: &OutputStream, bytes: &[u8], limits: &Limits) -> Result<(),
         stream.write(&rest[..n]).map_err(failed)?;
         rest = &rest[n..];
     }
-    stream.flush().map_err(failed)?;
-    // The flush is done when the stream takes writes again.
-    while stream.check_write().map_err(failed)? == 0 {
-        wait(&writable, limits.deadline(Phase::Sending))?;
+    // Every byte is written. The flush is done when the stream takes writes
+    // again, or when it is closed: with the length declared, the host's HTTP
+    // client lets go of the body as soon as it has all of it (wasmtime's
+    // default sender does). A connection lost meanwhile is reported by the
+    // response future, which the caller reads next.
+    match stream.flush() {
+        Err(StreamError::Closed) => return Ok(()),
+        flushed => flushed.map_err(failed)?,
     }
-    Ok(())
+    loop {
+        match stream.check_write() {
+            Ok(0) => wait(&writable, limits.deadline(Phase::Sending))?,
+            Ok(_) | Err(StreamError::Closed) => return Ok(()),
+            Err(e) => return Err(failed(e)),
+        }
+    }
 }
 
 /// `(scheme, authority, path?query)` of an absolute http(s) URL.

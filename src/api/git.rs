@@ -310,7 +310,15 @@ pub struct Credentials<'a> {
     pub password: Option<&'a Secret>,
 }
 
-impl Credentials<'_> {
+impl<'a> Credentials<'a> {
+    /// The pair as a tool's arguments carry it.
+    pub fn of(username: &'a Option<Secret>, password: &'a Option<Secret>) -> Self {
+        Credentials {
+            username: username.as_ref(),
+            password: password.as_ref(),
+        }
+    }
+
     fn check(&self) -> Result<(), Error> {
         match (self.username, self.password) {
             (Some(_), None) | (None, Some(_)) => Err(Error::invalid_input(

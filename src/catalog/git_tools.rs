@@ -57,10 +57,7 @@ Creates `path`; a non-empty directory there is a conflict, so repeating the call
             path: &self.path,
             branch: self.branch.as_deref(),
             commit_id: self.commit_id.as_deref(),
-            credentials: Credentials {
-                username: self.username.as_ref(),
-                password: self.password.as_ref(),
-            },
+            credentials: Credentials::of(&self.username, &self.password),
         };
         git::clone(client, &self.sandbox, &spec)
     }
@@ -191,10 +188,7 @@ Credentials as for git_clone (`username`, `password`), never shown in results or
     };
     type Output = String;
     fn run<T: Transport>(self, client: &Client<T>) -> Result<String, Error> {
-        let credentials = Credentials {
-            username: self.username.as_ref(),
-            password: self.password.as_ref(),
-        };
+        let credentials = Credentials::of(&self.username, &self.password);
         git::push(client, &self.sandbox, &self.path, credentials)?;
         Ok(self.path)
     }
@@ -226,10 +220,7 @@ Credentials as for git_clone (`username`, `password`), never shown in results or
     };
     type Output = String;
     fn run<T: Transport>(self, client: &Client<T>) -> Result<String, Error> {
-        let credentials = Credentials {
-            username: self.username.as_ref(),
-            password: self.password.as_ref(),
-        };
+        let credentials = Credentials::of(&self.username, &self.password);
         git::pull(client, &self.sandbox, &self.path, credentials)?;
         Ok(self.path)
     }

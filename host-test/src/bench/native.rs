@@ -19,25 +19,9 @@ const PAGE: u32 = 200;
 /// The component's default command timeout, seconds.
 const EXECUTE_TIMEOUT: u32 = daytona_tools::api::execute::DEFAULT_TIMEOUT_SECS;
 
-/// A request body of unknown length, sent chunked as the component's are
-/// (wasi:http gives hyper no length unless the guest sets `content-length`).
-pub struct Chunked(Full<Bytes>);
-
-impl http_body::Body for Chunked {
-    type Data = Bytes;
-    type Error = std::convert::Infallible;
-
-    fn poll_frame(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
-        std::pin::Pin::new(&mut self.0).poll_frame(cx)
-    }
-}
-
 /// A Daytona client for the four bench operations.
 pub struct Native {
-    client: Client<HttpConnector, Chunked>,
+    client: Client<HttpConnector, Full<Bytes>>,
     api: String,
     key: String,
 }
@@ -65,10 +49,10 @@ impl Native {
         }
         let req = req
             .header("accept", "application/json")
-            .body(Chunked(Full::new(match body {
+            .body(Full::new(match body {
                 Some(b) => Bytes::from(serde_json::to_vec(b)?),
                 None => Bytes::new(),
-            })))?;
+            }))?;
         let resp = self.client.request(req).await?;
         let status = resp.status();
         let bytes = resp.into_body().collect().await?.to_bytes();

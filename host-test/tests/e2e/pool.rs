@@ -51,6 +51,42 @@ async fn without_the_pool_each_request_opens_a_connection() {
     assert_eq!(emu.connections(), 5);
 }
 
+/// A request body goes out with its length, not chunked, on the pool and on
+/// wasmtime's default sender alike; the default lets go of the body stream as
+/// soon as it has every byte, which the guest must not take for a failure.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_are_sent_with_their_length_on_either_sender() {
+    let emu = emulator();
+    emu.add_sandbox(SandboxSeed::new().named("sized"));
+    for pooled in [true, false] {
+        let mut cfg = config(&emu);
+        if !pooled {
+            cfg = cfg.new_connection_per_request();
+        }
+        emu.clear_requests();
+        let out = call(
+            &emu,
+            &cfg,
+            "execute_command",
+            r#"{"sandbox": "sized", "command": "echo héllo"}"#,
+        )
+        .await
+        .unwrap();
+        assert_eq!(out["result"], "héllo\n", "pooled: {pooled}");
+        let requests = emu.requests();
+        let post = requests
+            .iter()
+            .find(|r| r.method == "POST")
+            .expect("execute sends a POST");
+        assert_eq!(
+            post.header("content-length"),
+            Some(post.body.len().to_string().as_str()),
+            "pooled: {pooled}"
+        );
+        assert_eq!(post.header("transfer-encoding"), None, "pooled: {pooled}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_instances_each_get_their_own_answer() {
     let emu = std::sync::Arc::new(emulator());
