@@ -140,6 +140,18 @@ fn wait_time(timeout: Option<u32>) -> Duration {
     Duration::from_secs(u64::from(timeout.unwrap_or(DEFAULT_WAIT_SECS)))
 }
 
+/// The start of a state change: the wait checked, the call's budget extended
+/// by it, and the sandbox as it is now.
+fn begin_wait<T: Transport>(
+    client: &Client<T>,
+    sandbox: &str,
+    timeout: Option<u32>,
+) -> Result<Sandbox, Error> {
+    check_wait(timeout)?;
+    client.extend_call(wait_time(timeout));
+    sandboxes::get(client, sandbox)
+}
+
 /// An answer that may have been lost after Daytona acted: no answer, or a gateway error.
 /// A refusal before sending (a host's allowlist) is not a lost answer.
 fn lost(e: &Error) -> bool {
@@ -153,9 +165,7 @@ pub fn start<T: Transport>(
     sandbox: &str,
     timeout: Option<u32>,
 ) -> Result<Sandbox, Error> {
-    check_wait(timeout)?;
-    client.extend_call(wait_time(timeout));
-    let current = sandboxes::get(client, sandbox)?;
+    let current = begin_wait(client, sandbox, timeout)?;
     if current.state == "started" {
         return Ok(current);
     }
@@ -170,9 +180,7 @@ pub fn stop<T: Transport>(
     force: bool,
     timeout: Option<u32>,
 ) -> Result<Sandbox, Error> {
-    check_wait(timeout)?;
-    client.extend_call(wait_time(timeout));
-    let current = sandboxes::get(client, sandbox)?;
+    let current = begin_wait(client, sandbox, timeout)?;
     if current.state == "stopped" {
         return Ok(current);
     }
@@ -196,9 +204,7 @@ pub fn archive<T: Transport>(
     sandbox: &str,
     timeout: Option<u32>,
 ) -> Result<Sandbox, Error> {
-    check_wait(timeout)?;
-    client.extend_call(wait_time(timeout));
-    let current = sandboxes::get(client, sandbox)?;
+    let current = begin_wait(client, sandbox, timeout)?;
     match current.state.as_str() {
         "archived" => return Ok(current),
         "stopped" | "archiving" => {}
