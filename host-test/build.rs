@@ -20,6 +20,7 @@ fn main() {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
     println!("cargo:rerun-if-env-changed=DAYTONA_TOOLS_WASM");
+    println!("cargo:rerun-if-env-changed=DAYTONA_MCP_WASM");
     // The bench names the profile and opt-level its host side was built with.
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     let profile = out_dir
@@ -30,7 +31,6 @@ fn main() {
     println!("cargo:rustc-env=HOST_TEST_PROFILE={profile}");
     let opt_level = std::env::var("OPT_LEVEL").unwrap_or_default();
     println!("cargo:rustc-env=HOST_TEST_OPT_LEVEL={opt_level}");
-    println!("cargo:rerun-if-env-changed=DAYTONA_MCP_WASM");
     let target_dir = root.join("target").join("component");
 
     // The MCP component (mcp/, package daytona-mcp) is built by its own cargo

@@ -13,9 +13,6 @@
 //! the emulator) for speed, as a host ships it; `--release` also works but
 //! builds it for size, like the components, and says so in the report.
 //!
-//! ```text
-//! ```
-//!
 //! For each operation, every round calls each contender once, in an order
 //! rotated every round, after warm-up rounds; the emulator's request log is
 //! cleared before each call and counted after it.
