@@ -313,22 +313,20 @@ fn each(value: Value, cx: &mut Cx, item: &mut dyn FnMut(Value, &mut Cx)) {
 }
 
 /// Labels: null is none, and values that are not strings are skipped.
+/// Filled by `extend`, not `collect`, as every map in the component (see
+/// `guest::to_map`): collecting into a `BTreeMap` compiles a sort.
 impl Wire for BTreeMap<String, String> {
     fn read(value: Value, cx: &mut Cx) -> Self {
+        let mut labels = BTreeMap::new();
         match value {
-            Value::Null => BTreeMap::new(),
-            Value::Object(map) => map
-                .into_iter()
-                .filter_map(|(k, v)| match v {
-                    Value::String(s) => Some((k, s)),
-                    _ => None,
-                })
-                .collect(),
-            _ => {
-                cx.misfit("expected an object");
-                BTreeMap::new()
-            }
+            Value::Null => {}
+            Value::Object(map) => labels.extend(map.into_iter().filter_map(|(k, v)| match v {
+                Value::String(s) => Some((k, s)),
+                _ => None,
+            })),
+            _ => cx.misfit("expected an object"),
         }
+        labels
     }
 }
 
