@@ -20,20 +20,20 @@ pub use validate::{PERMISSIONS, normalize_expiry, validate_new_name, validate_pe
 /// Where to look when a key is not found.
 pub const NOT_FOUND_HINT: &str = "use list_api_keys to see the names of the keys";
 
-/// Create a key from validated arguments. The answer holds the full value.
-pub fn create<T: Transport>(
-    client: &Client<T>,
+/// The body of a key to create, from checked arguments: a valid name,
+/// Daytona's permissions (duplicates dropped), an expiry in the future in UTC.
+pub fn new_key(
     name: &str,
     permissions: &[String],
     expires_at: Option<&str>,
-) -> Result<ApiKey, Error> {
+    now_millis: u64,
+) -> Result<CreateApiKey, Error> {
     validate_new_name(name)?;
-    let body = CreateApiKey {
+    Ok(CreateApiKey {
         name: name.to_string(),
         permissions: validate_permissions(permissions)?,
-        expires_at: normalize_expiry(expires_at, client.transport.now_unix_millis())?,
-    };
-    post(client, &body, None)
+        expires_at: normalize_expiry(expires_at, now_millis)?,
+    })
 }
 
 /// `POST /api-keys` as is, sent once (a create must not run twice), in
@@ -226,13 +226,8 @@ mod tests {
         let t = Scripted::default();
         t.answer(201, &[], KEY);
         let perms = vec!["write:sandboxes".to_string(), "write:sandboxes".to_string()];
-        let key = create(
-            &Client::new(&cfg, &t),
-            "ci",
-            &perms,
-            Some("2030-01-01T01:00:00+01:00"),
-        )
-        .unwrap();
+        let body = new_key("ci", &perms, Some("2030-01-01T01:00:00+01:00"), 0).unwrap();
+        let key = post(&Client::new(&cfg, &t), &body, None).unwrap();
         assert_eq!(key.value.expose(), "dtn_abcdef0123456789abcdef");
         let sent = t.sent.borrow();
         let (req, headers) = &sent[0];
@@ -246,16 +241,13 @@ mod tests {
     }
 
     #[test]
-    fn invalid_arguments_are_refused_before_sending() {
-        let cfg = jwt_config();
-        let t = Scripted::default();
-        let c = Client::new(&cfg, &t);
+    fn invalid_arguments_make_no_body() {
         let perms = ["write:sandboxes".to_string()];
-        assert!(create(&c, "ci", &["write:everything".into()], None).is_err());
-        assert!(create(&c, "ci", &[], None).is_err());
-        assert!(create(&c, "a/b", &perms, None).is_err());
-        assert!(create(&c, "ci", &perms, Some("tomorrow")).is_err());
-        assert!(t.sent.borrow().is_empty());
+        assert!(new_key("ci", &["write:everything".into()], None, 0).is_err());
+        assert!(new_key("ci", &[], None, 0).is_err());
+        assert!(new_key("a/b", &perms, None, 0).is_err());
+        assert!(new_key("ci", &perms, Some("tomorrow"), 0).is_err());
+        assert_eq!(new_key("ci", &perms, None, 0).unwrap().expires_at, None);
     }
 
     #[test]
@@ -326,7 +318,8 @@ mod tests {
             r#"{"message":"API key with this name already exists"}"#,
         );
         let perms = ["write:sandboxes".to_string()];
-        let err = create(&Client::new(&cfg, &t), "ci", &perms, None).unwrap_err();
+        let body = new_key("ci", &perms, None, 0).unwrap();
+        let err = post(&Client::new(&cfg, &t), &body, None).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Conflict);
         assert!(err.hint.unwrap().contains("another name"));
     }

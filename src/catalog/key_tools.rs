@@ -6,7 +6,7 @@ use super::{Hints, ToolSpec, Ty, schemas};
 use crate::api::api_keys::{self, PERMISSIONS};
 use crate::error::Error;
 use crate::http::{Client, Transport};
-use crate::keys::ceiling::MintCeiling;
+use crate::keys::ceiling::{KeyAdmin, MintCeiling};
 use crate::keys::sweep::{self, SweepReport};
 use crate::keys::{self, EphemeralKey, MintedKey, Revoked, ttl};
 use crate::models::ApiKey;
@@ -23,9 +23,9 @@ arguments! {
         name: String = "name", STRING =>
             "A name for the key, unique among your keys (no '/'; names like eph-... are reserved for ephemeral keys).";
         permissions: Vec<String> = "permissions" required, Ty::StringList { values: Some(PERMISSIONS) } =>
-            "What the key may do, at least one, e.g. [\"write:sandboxes\", \"delete:sandboxes\"]; reading sandboxes needs none, so [\"read:volumes\"] gives a key that changes nothing.";
+            "What the key may do, at least one and only those this host allows, e.g. [\"write:sandboxes\", \"delete:sandboxes\"]; reading sandboxes needs none, so [\"read:volumes\"] gives a key that changes nothing.";
         expires_at: Option<String> = "expiresAt", STRING =>
-            "When the key stops working, RFC 3339 (e.g. 2030-01-01T00:00:00Z), in the future. Leave it out for a key that never expires.";
+            "When the key stops working, RFC 3339 (e.g. 2030-01-01T00:00:00Z), in the future and within the host's longest lifetime. Left out, the key gets that longest lifetime (a key that never expires only where the host set DAYTONA_KEY_ADMIN=unbounded).";
     }
 }
 
@@ -33,8 +33,10 @@ impl Contract for CreateApiKey {
     const SPEC: ToolSpec = ToolSpec {
         name: "create_api_key",
         title: "Create an API key",
-        description: "Create a Daytona API key with the given permissions and an optional expiry. \
-Adds a credential to the organization. The answer is the only time the key's full value is shown: pass it on to whoever needs it and do not repeat it. \
+        description: "Create a Daytona API key with the given permissions and an expiry. \
+Adds a credential to the organization. The answer is the only time the key's full value is shown: pass it on to whoever needs it and do not repeat it; its expiresAt is the expiry Daytona set. \
+The host's operator bounds new keys as it bounds mint_ephemeral_key: only the permissions of the scopes DAYTONA_MINT_SCOPES allows, at most DAYTONA_MINT_MAX_TTL of life, and that lifetime when expiresAt is left out \
+(DAYTONA_KEY_ADMIN=unbounded lifts this). A request beyond the bounds is refused with forbidden and creates nothing. \
 Give at least one permission from Daytona's list; listing and reading sandboxes needs none, so a key only for that can carry just read:volumes. \
 Needs DAYTONA_JWT_TOKEN and DAYTONA_ORGANIZATION_ID. \
 For a short-lived key for an agent or job, use mint_ephemeral_key instead: it derives the permissions from a scope and always expires.",
@@ -44,8 +46,7 @@ For a short-lived key for an agent or job, use mint_ephemeral_key instead: it de
     };
     type Output = ApiKey;
     fn run<T: Transport>(self, client: &Client<T>) -> Result<ApiKey, Error> {
-        keys::name::check_not_reserved(&self.name)?;
-        api_keys::create(
+        keys::admin::create(
             client,
             &self.name,
             &self.permissions,
@@ -55,6 +56,35 @@ For a short-lived key for an agent or job, use mint_ephemeral_key instead: it de
     fn output_json(key: ApiKey) -> Result<Value, Error> {
         super::to_value(key)
     }
+    const ADVERTISE: Advertise = create_within_ceiling;
+}
+
+/// `create_api_key` narrowed to the host's ceiling: the permissions and the
+/// longest lifetime that will be accepted. A malformed ceiling leaves the
+/// tool out (its calls say why); `DAYTONA_KEY_ADMIN=unbounded` says so.
+fn create_within_ceiling(
+    spec: &ToolSpec,
+    ceiling: &Result<MintCeiling, Error>,
+) -> Option<(String, Value)> {
+    let ceiling = ceiling.as_ref().ok()?;
+    let mut schema = spec.input_schema();
+    if ceiling.key_admin == KeyAdmin::Unbounded {
+        let description = format!(
+            "{} On this host DAYTONA_KEY_ADMIN=unbounded: any permission the user may grant, any expiry, or none (a key that never expires).",
+            spec.description
+        );
+        return Some((description, schema));
+    }
+    let allowed = ceiling.key_permissions();
+    schema["properties"]["permissions"]["items"]["enum"] = json!(allowed);
+    let max = ttl::describe(ceiling.max_ttl_secs);
+    let description = format!(
+        "{} On this host (set by its operator, not negotiable): permissions among {}; expiresAt at most {max} from now, and {max} from now when left out. \
+A request beyond these is refused with forbidden and creates nothing.",
+        spec.description,
+        allowed.join(", "),
+    );
+    Some((description, schema))
 }
 
 arguments! {
@@ -155,7 +185,7 @@ impl Contract for DeleteApiKey {
         name: "delete_api_key",
         title: "Delete an API key",
         description: "Delete (revoke) one of your API keys by name: everything using it is refused from then on, and it cannot be recovered. \
-Destructive. A key that does not exist is not-found. \
+Destructive. A key that does not exist is not-found. The key this component runs on (DAYTONA_API_KEY) is refused with forbidden and never deleted. \
 For an ephemeral key prefer revoke_ephemeral_key (an already revoked key counts as success there); for another user's key use delete_api_key_for_user.",
         fields: Self::FIELDS,
         hints: Hints::DELETE,
@@ -163,7 +193,7 @@ For an ephemeral key prefer revoke_ephemeral_key (an already revoked key counts 
     };
     type Output = Deleted;
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Deleted, Error> {
-        api_keys::delete(client, &self.name)?;
+        keys::admin::delete(client, &self.name)?;
         Ok(Deleted {
             deleted: self.name,
             user_id: None,
@@ -188,14 +218,15 @@ impl Contract for DeleteApiKeyForUser {
         name: "delete_api_key_for_user",
         title: "Delete another user's API key",
         description: "Delete (revoke) another user's API key by user ID and key name; for organization admins. \
-Destructive and cannot be undone. Use list_api_keys to find userId and names; use delete_api_key for your own keys.",
+Destructive and cannot be undone. The key this component runs on (DAYTONA_API_KEY) is refused with forbidden and never deleted. \
+Use list_api_keys to find userId and names; use delete_api_key for your own keys.",
         fields: Self::FIELDS,
         hints: Hints::DELETE,
         output: Some(schemas::deleted_for_user),
     };
     type Output = Deleted;
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Deleted, Error> {
-        api_keys::delete_for_user(client, &self.user_id, &self.name)?;
+        keys::admin::delete_for_user(client, &self.user_id, &self.name)?;
         Ok(Deleted {
             deleted: self.name,
             user_id: Some(self.user_id),

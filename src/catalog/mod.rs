@@ -305,6 +305,30 @@ mod tests {
     }
 
     #[test]
+    fn create_api_key_advertises_the_hosts_ceiling_or_that_it_is_lifted() {
+        let create = Tool::CreateApiKey;
+        let ceiling = MintCeiling::from_env([
+            ("DAYTONA_MINT_SCOPES", "daytona:workspaces:read"),
+            ("DAYTONA_MINT_MAX_TTL", "2h"),
+        ]);
+        let (text, schema) = create.advertised(&ceiling).unwrap();
+        assert_eq!(
+            schema["properties"]["permissions"]["items"]["enum"],
+            json!(["read:volumes"])
+        );
+        assert!(
+            text.contains("permissions among read:volumes; expiresAt at most 2h from now"),
+            "{text}"
+        );
+        let unbounded = MintCeiling::from_env([("DAYTONA_KEY_ADMIN", "unbounded")]);
+        let (text, schema) = create.advertised(&unbounded).unwrap();
+        assert_eq!(schema, create.spec().input_schema());
+        assert!(text.contains("DAYTONA_KEY_ADMIN=unbounded"), "{text}");
+        let broken = MintCeiling::from_env([("DAYTONA_KEY_ADMIN", "yes")]);
+        assert!(create.advertised(&broken).is_none());
+    }
+
+    #[test]
     fn tool_names_are_unique_snake_case_and_name_their_variant() {
         let mut names: Vec<_> = Tool::ALL.iter().map(|t| t.name()).collect();
         for (tool, name) in Tool::ALL.iter().zip(&names) {

@@ -1,4 +1,6 @@
-//! The audit trail: one JSON line on stderr per mint, revoke and sweep.
+//! The audit trail: one JSON line on stderr per mint, revoke and sweep, and
+//! per key created (`create_api_key`) or deleted (`delete_api_key`,
+//! `delete_api_key_for_user`).
 //!
 //! A line carries `ts`, `event`, `name`, `holder`, `scope`, `permissions`,
 //! `expiresAt` and `fingerprint` (the first 16 hex digits of the SHA-256 of the
@@ -24,6 +26,14 @@ pub enum Kind {
     RevokeFailed,
     /// A sweep finished (`detail` has the counts).
     Sweep,
+    /// A key was created (`create_api_key`).
+    Create,
+    /// Creating a key failed.
+    CreateFailed,
+    /// A key was deleted (`delete_api_key`, `delete_api_key_for_user`).
+    Delete,
+    /// Deleting a key failed.
+    DeleteFailed,
 }
 
 /// One audit event.

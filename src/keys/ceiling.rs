@@ -1,10 +1,13 @@
-//! The host's ceiling on what may be minted: which scopes
+//! The host's ceiling on the keys an agent can get: which scopes
 //! (`DAYTONA_MINT_SCOPES`) and how long a key may live (`DAYTONA_MINT_MAX_TTL`).
 //!
 //! The host sets these, not the agent: an agent handed only
 //! `mint_ephemeral_key` must not be able to mint the full `daytona` scope for a
-//! day because the tool allows it. A request beyond the ceiling is refused
-//! before anything is sent.
+//! day because the tool allows it. The same ceiling bounds `create_api_key`
+//! (the permissions of the allowed scopes, an expiry within the lifetime), or
+//! every tool could hand out what the mint tool may not; only
+//! `DAYTONA_KEY_ADMIN=unbounded` lifts that. A request beyond the ceiling is
+//! refused before anything is sent.
 //!
 //! - `DAYTONA_MINT_SCOPES`: comma list of scopes; default
 //!   `daytona:workspaces:read,daytona:workspaces`. `daytona` and
@@ -12,17 +15,35 @@
 //!   any organization scope (still only the configured organization, when one is).
 //! - `DAYTONA_MINT_MAX_TTL`: seconds or a duration (`30m`, `2h`); from 1 minute
 //!   to 24 hours, default 24 hours. It also caps the default lifetime.
+//! - `DAYTONA_KEY_ADMIN`: `bounded` (default) or `unbounded`, which lets
+//!   `create_api_key` grant any permission and any expiry, or none.
 
 use super::scope::Scope;
 use super::ttl;
+use crate::api::api_keys::PERMISSIONS;
 use crate::error::{Error, ErrorKind};
+use crate::models::CreateApiKey;
+use crate::time;
 
 /// The variable listing the scopes that may be minted.
 pub const SCOPES_VAR: &str = "DAYTONA_MINT_SCOPES";
 /// The variable bounding a minted key's lifetime.
 pub const MAX_TTL_VAR: &str = "DAYTONA_MINT_MAX_TTL";
+/// The variable that lets `create_api_key` past the ceiling.
+pub const KEY_ADMIN_VAR: &str = "DAYTONA_KEY_ADMIN";
 /// The scopes that may be minted when the host says nothing.
 pub const DEFAULT_SCOPES: &[&str] = &["daytona:workspaces:read", "daytona:workspaces"];
+
+/// How far `create_api_key` may go (`DAYTONA_KEY_ADMIN`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeyAdmin {
+    /// `bounded` (default): only the ceiling's permissions, an expiry within
+    /// its lifetime (filled in when none is given).
+    #[default]
+    Bounded,
+    /// `unbounded`: any permission Daytona lets the user grant, any expiry or none.
+    Unbounded,
+}
 
 /// One allowed scope form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +59,15 @@ impl ScopeRule {
         match self {
             ScopeRule::Exact(s) => s == scope,
             ScopeRule::AnyOrg => matches!(scope, Scope::Org(_)),
+        }
+    }
+
+    /// The permissions a key of an allowed scope carries.
+    fn permissions(&self) -> &'static [&'static str] {
+        match self {
+            ScopeRule::Exact(s) => s.permissions(),
+            // Every organization scope carries the same permissions.
+            ScopeRule::AnyOrg => Scope::Org(String::new()).permissions(),
         }
     }
 
@@ -57,6 +87,8 @@ pub struct MintCeiling {
     pub scopes: Vec<ScopeRule>,
     /// The longest lifetime, seconds (≤ [`ttl::MAX_SECS`]).
     pub max_ttl_secs: u64,
+    /// Whether `create_api_key` is held to the ceiling.
+    pub key_admin: KeyAdmin,
 }
 
 impl Default for MintCeiling {
@@ -67,6 +99,7 @@ impl Default for MintCeiling {
                 .map(|s| ScopeRule::Exact(Scope::parse(Some(s)).expect("default scopes parse")))
                 .collect(),
             max_ttl_secs: ttl::MAX_SECS,
+            key_admin: KeyAdmin::Bounded,
         }
     }
 }
@@ -88,6 +121,7 @@ impl MintCeiling {
             match k.as_ref() {
                 SCOPES_VAR => ceiling.scopes = parse_scopes(value)?,
                 MAX_TTL_VAR => ceiling.max_ttl_secs = parse_max_ttl(value)?,
+                KEY_ADMIN_VAR => ceiling.key_admin = parse_key_admin(value)?,
                 _ => {}
             }
         }
@@ -134,6 +168,86 @@ impl MintCeiling {
             )));
         }
         Ok(())
+    }
+
+    /// The permissions a created key may carry: those of the allowed scopes
+    /// (`daytona:org:*` gives the organization scopes' ones), in Daytona's order.
+    pub fn key_permissions(&self) -> Vec<&'static str> {
+        PERMISSIONS
+            .iter()
+            .copied()
+            .filter(|p| {
+                self.scopes
+                    .iter()
+                    .any(|rule| rule.permissions().contains(p))
+            })
+            .collect()
+    }
+
+    /// Hold a key to create to the ceiling, unless `DAYTONA_KEY_ADMIN=unbounded`:
+    /// refuse a permission outside [`Self::key_permissions`] or an expiry
+    /// beyond `now + max_ttl`, and give a key without expiry that bound.
+    /// `body` holds validated arguments (expiry normalised, in the future).
+    pub fn bound_new_key(&self, body: &mut CreateApiKey, now_millis: u64) -> Result<(), Error> {
+        if self.key_admin == KeyAdmin::Unbounded {
+            return Ok(());
+        }
+        let allowed = self.key_permissions();
+        if let Some(p) = body
+            .permissions
+            .iter()
+            .find(|p| !allowed.contains(&p.as_str()))
+        {
+            return Err(Error::new(
+                ErrorKind::Forbidden,
+                format!(
+                    "permission '{p}' is above this host's ceiling for new keys: {SCOPES_VAR} ({}) allows {}",
+                    self.scope_names().join(", "),
+                    allowed.join(", ")
+                ),
+            )
+            .with_hint(format!(
+                "ask only for those permissions; only the host's operator can widen {SCOPES_VAR} or set {KEY_ADMIN_VAR}=unbounded"
+            )));
+        }
+        let now = now_millis.min(i64::MAX as u64) as i64;
+        let limit = now.saturating_add(self.max_ttl_secs as i64 * 1000);
+        match body.expires_at.as_deref().map(time::parse) {
+            None => body.expires_at = Some(time::format_millis(limit)),
+            Some(Ok(at)) if at <= limit => {}
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::Forbidden,
+                    format!(
+                        "`expiresAt` {} is beyond this host's ceiling: a new key lives at most {} ({MAX_TTL_VAR}), until {}",
+                        body.expires_at.as_deref().unwrap_or_default(),
+                        ttl::describe(self.max_ttl_secs),
+                        time::format_millis(limit)
+                    ),
+                )
+                .with_hint(format!(
+                    "give an expiry within {} from now, or leave it out for that; only the host's operator can raise {MAX_TTL_VAR} or set {KEY_ADMIN_VAR}=unbounded",
+                    ttl::describe(self.max_ttl_secs)
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse_key_admin(value: &str) -> Result<KeyAdmin, Error> {
+    match value {
+        "bounded" => Ok(KeyAdmin::Bounded),
+        "unbounded" => Ok(KeyAdmin::Unbounded),
+        _ => Err(Error::config(
+            format!(
+                "{KEY_ADMIN_VAR} is '{}'; it must be bounded or unbounded",
+                crate::error::scrub(value, &[])
+            ),
+            format!(
+                "leave {KEY_ADMIN_VAR} unset (bounded: create_api_key stays within {SCOPES_VAR} and {MAX_TTL_VAR}), or set it to unbounded"
+            ),
+        )),
     }
 }
 
@@ -234,6 +348,95 @@ mod tests {
         assert_eq!(err.kind, ErrorKind::Forbidden);
         assert!(err.message.contains(MAX_TTL_VAR) && err.message.contains("5m"));
         assert!(c.check(&scope("daytona:workspaces"), 300).is_ok());
+    }
+
+    fn body(permissions: &[&str], expires_at: Option<&str>) -> CreateApiKey {
+        CreateApiKey {
+            name: "k".into(),
+            permissions: permissions.iter().map(|p| p.to_string()).collect(),
+            expires_at: expires_at.map(str::to_string),
+        }
+    }
+
+    const NOW: u64 = 1_893_456_000_000; // 2030-01-01T00:00:00Z
+
+    #[test]
+    fn new_keys_get_the_permissions_of_the_allowed_scopes() {
+        assert_eq!(
+            ceiling(&[]).unwrap().key_permissions(),
+            ["write:sandboxes", "delete:sandboxes", "read:volumes"]
+        );
+        let read = ceiling(&[(SCOPES_VAR, "daytona:workspaces:read")]).unwrap();
+        assert_eq!(read.key_permissions(), ["read:volumes"]);
+        // An organization scope gives the workspaces permissions, no more.
+        let org = ceiling(&[(SCOPES_VAR, "daytona:org:*")]).unwrap();
+        assert_eq!(
+            org.key_permissions(),
+            ["write:sandboxes", "delete:sandboxes"]
+        );
+        let full = ceiling(&[(SCOPES_VAR, "daytona")]).unwrap();
+        let perms = full.key_permissions();
+        assert_eq!(perms.len(), 7);
+        for admin in [
+            "write:runners",
+            "write:regions",
+            "write:registries",
+            "read:audit_logs",
+        ] {
+            assert!(!perms.contains(&admin), "{admin}");
+        }
+
+        let mut wide = body(&["write:sandboxes", "write:runners"], None);
+        let err = read.bound_new_key(&mut wide, NOW).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Forbidden);
+        assert!(
+            err.message.contains("'write:sandboxes'")
+                && err.message.contains(SCOPES_VAR)
+                && err.message.contains("daytona:workspaces:read"),
+            "{}",
+            err.message
+        );
+        assert!(err.hint.unwrap().contains(KEY_ADMIN_VAR));
+    }
+
+    #[test]
+    fn new_keys_expire_within_the_ttl_ceiling_and_get_it_when_given_none() {
+        let c = ceiling(&[(MAX_TTL_VAR, "2h")]).unwrap();
+        let mut none = body(&["read:volumes"], None);
+        c.bound_new_key(&mut none, NOW).unwrap();
+        assert_eq!(none.expires_at.as_deref(), Some("2030-01-01T02:00:00.000Z"));
+        let mut at_limit = body(&["read:volumes"], Some("2030-01-01T02:00:00.000Z"));
+        c.bound_new_key(&mut at_limit, NOW).unwrap();
+        assert_eq!(
+            at_limit.expires_at.as_deref(),
+            Some("2030-01-01T02:00:00.000Z")
+        );
+        let mut beyond = body(&["read:volumes"], Some("2030-01-01T02:00:00.001Z"));
+        let err = c.bound_new_key(&mut beyond, NOW).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Forbidden);
+        assert!(
+            err.message.contains(MAX_TTL_VAR) && err.message.contains("2h"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn key_admin_unbounded_lifts_the_bounds_and_other_values_are_config_errors() {
+        let c = ceiling(&[(KEY_ADMIN_VAR, "unbounded")]).unwrap();
+        let mut wide = body(&["write:runners"], None);
+        c.bound_new_key(&mut wide, NOW).unwrap();
+        assert_eq!(wide.expires_at, None, "left as asked: never expires");
+        assert_eq!(
+            ceiling(&[(KEY_ADMIN_VAR, "bounded")]).unwrap().key_admin,
+            KeyAdmin::Bounded
+        );
+        assert_eq!(ceiling(&[]).unwrap().key_admin, KeyAdmin::Bounded);
+        for bad in ["Unbounded", "yes", "true", "none"] {
+            let err = ceiling(&[(KEY_ADMIN_VAR, bad)]).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Config, "{bad}");
+            assert!(err.message.contains(KEY_ADMIN_VAR), "{}", err.message);
+        }
     }
 
     #[test]

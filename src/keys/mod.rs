@@ -12,9 +12,11 @@
 //! - [`ceiling`]: the host's bounds on what may be minted.
 //! - [`name`]: `eph-<holder>-<expiry>-<random>` names.
 //! - [`mod@mint`]: minting, and refusing an answer wider than asked.
-//! - [`audit`]: one JSON line on stderr per mint, revoke and sweep.
+//! - [`admin`]: `create_api_key` within the ceiling; deletes that spare the configured key.
+//! - [`audit`]: one JSON line on stderr per mint, revoke, sweep, create and delete.
 //! - [`sweep`]: revoking expired keys.
 
+pub mod admin;
 pub mod audit;
 pub mod ceiling;
 pub mod mint;
