@@ -35,6 +35,9 @@ fn key_requests(emu: &Emulator) -> Vec<(String, String)> {
 #[tokio::test]
 async fn create_list_get_and_delete_a_key_with_the_jwt() {
     let emu = emulator();
+    // An hour before the expiry below: within the host's default ceiling of a day.
+    emu.clock()
+        .set(SystemTime::UNIX_EPOCH + Duration::from_secs(4_070_898_000));
     let cfg = jwt_config(&emu);
     let expires = "2099-01-01T00:00:00+02:00";
     let created = call(
@@ -127,14 +130,14 @@ async fn the_typed_interface_creates_lists_and_deletes() {
     let cfg = jwt_config(&emu);
     let mut inst = instance(&cfg).await;
     let keys = inst.bindings.daytona_tools_api_keys();
-    let perms = vec!["write:snapshots".to_string()];
+    let perms = vec!["delete:sandboxes".to_string()];
     let created = keys
         .call_create_api_key(&mut inst.store, "typed", &perms, None)
         .await
         .unwrap()
         .unwrap();
     assert!(created.value.starts_with("dtn_"));
-    assert_eq!(created.expires_at, None);
+    assert!(created.expires_at.is_some(), "the ceiling's lifetime");
     let listed = keys
         .call_list_api_keys(&mut inst.store)
         .await
@@ -429,4 +432,301 @@ async fn list_tools_offers_the_key_tools_with_their_hints() {
     let schema: Value = serde_json::from_str(&mint.input_schema).unwrap();
     assert_eq!(schema["properties"]["ttl"]["anyOf"][0]["minimum"], 60);
     assert!(mint.description.contains("daytona:workspaces:read"));
+}
+
+/// The audit lines in an instance's output.
+fn audit_lines(output: &str) -> Vec<Value> {
+    output
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v.get("event").is_some() && v.get("ts").is_some())
+        .collect()
+}
+
+/// POSTs that reached the key routes.
+fn posts(emu: &Emulator) -> usize {
+    key_requests(emu)
+        .iter()
+        .filter(|(m, p)| m == "POST" && p == "/api/api-keys")
+        .count()
+}
+
+/// `t` in RFC 3339, as the component writes it.
+fn rfc3339(t: SystemTime) -> String {
+    format_rfc3339(
+        t.duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64,
+    )
+}
+
+#[tokio::test]
+async fn create_api_key_above_the_mint_ceiling_is_forbidden_and_sends_nothing() {
+    let emu = emulator();
+    let cfg = jwt_config(&emu).env("DAYTONA_MINT_SCOPES", "daytona:workspaces:read");
+    let err = call(
+        &emu,
+        &cfg,
+        "create_api_key",
+        r#"{"name":"x","permissions":["write:sandboxes","write:runners","write:regions"]}"#,
+    )
+    .await
+    .unwrap_err();
+    assert_kind(&err, ErrorKind::Forbidden);
+    assert!(
+        err.message.contains("DAYTONA_MINT_SCOPES")
+            && err.message.contains("daytona:workspaces:read")
+            && err.message.contains("allows read:volumes"),
+        "{err:?}"
+    );
+    assert_eq!(
+        posts(&emu),
+        0,
+        "no POST /api-keys: {:?}",
+        key_requests(&emu)
+    );
+    assert!(emu.api_keys().iter().all(|k| k.name != "x"));
+
+    // The organization scopes give the workspaces permissions, not the org's administration.
+    let org = jwt_config(&emu).env("DAYTONA_MINT_SCOPES", "daytona:org:*");
+    for admin in [
+        "write:runners",
+        "write:regions",
+        "write:registries",
+        "read:audit_logs",
+    ] {
+        let args = format!(r#"{{"name":"x","permissions":["{admin}"]}}"#);
+        let err = call(&emu, &org, "create_api_key", &args).await.unwrap_err();
+        assert_kind(&err, ErrorKind::Forbidden);
+    }
+    assert_eq!(posts(&emu), 0);
+}
+
+#[tokio::test]
+async fn create_api_key_lives_at_most_the_max_ttl_and_gets_it_when_no_expiry_is_given() {
+    let emu = emulator();
+    emu.clock().freeze();
+    let cfg = jwt_config(&emu).env("DAYTONA_MINT_MAX_TTL", "1h");
+    let limit = emu.clock().now() + Duration::from_secs(3600);
+    let beyond = rfc3339(limit + Duration::from_secs(1));
+    let err = call(
+        &emu,
+        &cfg,
+        "create_api_key",
+        &format!(r#"{{"name":"long","permissions":["read:volumes"],"expiresAt":"{beyond}"}}"#),
+    )
+    .await
+    .unwrap_err();
+    assert_kind(&err, ErrorKind::Forbidden);
+    assert!(
+        err.message.contains("DAYTONA_MINT_MAX_TTL") && err.message.contains("1h"),
+        "{err:?}"
+    );
+    assert_eq!(posts(&emu), 0);
+    assert!(emu.api_keys().iter().all(|k| k.name != "long"));
+
+    // Left out, the expiry is the ceiling's, and the answer says so.
+    let created = call(
+        &emu,
+        &cfg,
+        "create_api_key",
+        r#"{"name":"default","permissions":["write:sandboxes"]}"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(created["expiresAt"], rfc3339(limit).as_str());
+    let stored = emu
+        .api_keys()
+        .into_iter()
+        .find(|k| k.name == "default")
+        .unwrap();
+    assert_eq!(stored.expires_at, Some(limit));
+    // At the limit exactly is within it.
+    let at = rfc3339(limit);
+    call(
+        &emu,
+        &cfg,
+        "create_api_key",
+        &format!(r#"{{"name":"edge","permissions":["read:volumes"],"expiresAt":"{at}"}}"#),
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn key_admin_unbounded_lifts_the_bounds_and_a_bad_value_is_a_config_error() {
+    let emu = emulator();
+    let cfg = jwt_config(&emu)
+        .env("DAYTONA_MINT_SCOPES", "daytona:workspaces:read")
+        .env("DAYTONA_KEY_ADMIN", "unbounded");
+    let created = call(
+        &emu,
+        &cfg,
+        "create_api_key",
+        r#"{"name":"admin","permissions":["write:runners","write:regions"]}"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(created["expiresAt"], Value::Null, "never expires, as asked");
+    let stored = emu
+        .api_keys()
+        .into_iter()
+        .find(|k| k.name == "admin")
+        .unwrap();
+    assert_eq!(stored.permissions, ["write:runners", "write:regions"]);
+    assert_eq!(stored.expires_at, None);
+
+    emu.clear_requests();
+    let bad = jwt_config(&emu).env("DAYTONA_KEY_ADMIN", "yes");
+    let err = call(
+        &emu,
+        &bad,
+        "create_api_key",
+        r#"{"name":"y","permissions":["read:volumes"]}"#,
+    )
+    .await
+    .unwrap_err();
+    assert_kind(&err, ErrorKind::Config);
+    assert!(err.message.contains("DAYTONA_KEY_ADMIN"), "{err:?}");
+    assert!(key_requests(&emu).is_empty());
+}
+
+#[tokio::test]
+async fn list_tools_shows_create_api_keys_bounds() {
+    let bounded = CallConfig::default()
+        .env("DAYTONA_MINT_SCOPES", "daytona:workspaces:read")
+        .env("DAYTONA_MINT_MAX_TTL", "2h");
+    let unbounded = CallConfig::default().env("DAYTONA_KEY_ADMIN", "unbounded");
+    let mut offered = Vec::new();
+    for cfg in [bounded, unbounded] {
+        let mut inst = instance(&cfg).await;
+        let tools = inst.list_tools().await.unwrap();
+        let create = tools
+            .into_iter()
+            .find(|t| t.name == "create_api_key")
+            .unwrap();
+        let schema: Value = serde_json::from_str(&create.input_schema).unwrap();
+        offered.push((
+            create.description,
+            schema["properties"]["permissions"]["items"]["enum"].clone(),
+        ));
+    }
+    let (text, permissions) = &offered[0];
+    assert_eq!(permissions, &serde_json::json!(["read:volumes"]));
+    assert!(
+        text.contains("permissions among read:volumes; expiresAt at most 2h from now"),
+        "{text}"
+    );
+    let (text, permissions) = &offered[1];
+    assert_eq!(
+        permissions.as_array().unwrap().len(),
+        15,
+        "Daytona's whole enum"
+    );
+    assert!(text.contains("DAYTONA_KEY_ADMIN=unbounded"), "{text}");
+}
+
+#[tokio::test]
+async fn the_configured_api_key_survives_both_deletes() {
+    let emu = emulator();
+    let cfg = jwt_config(&emu);
+    let master = emu.api_keys()[0].name.clone();
+    let mut inst = instance(&cfg).await;
+    for (tool, args) in [
+        ("delete_api_key", serde_json::json!({ "name": master })),
+        (
+            "delete_api_key_for_user",
+            serde_json::json!({ "userId": emu.user_id(), "name": master }),
+        ),
+    ] {
+        let err = inst
+            .call_tool(tool, &args.to_string())
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert_kind(&err, ErrorKind::Forbidden);
+        assert!(
+            err.message.contains("DAYTONA_API_KEY") && err.message.contains("not deleted"),
+            "{tool}: {err:?}"
+        );
+    }
+    let sent = key_requests(&emu);
+    assert!(sent.iter().all(|(m, _)| m == "GET"), "no DELETE: {sent:?}");
+    assert!(sent.iter().all(|(_, p)| p == "/api/api-keys/current"));
+    assert!(emu.api_keys().iter().any(|k| k.name == master));
+    inst.call_tool("list_sandboxes", "{}")
+        .await
+        .unwrap()
+        .expect("the host still works");
+    assert_no_secrets(&emu, &inst.output());
+
+    // Another user's key of the same name is not the configured one.
+    emu.clear_requests();
+    let args = format!(r#"{{"userId":"someone-else","name":"{master}"}}"#);
+    let err = call(&emu, &cfg, "delete_api_key_for_user", &args)
+        .await
+        .unwrap_err();
+    assert_kind(&err, ErrorKind::NotFound);
+    assert!(key_requests(&emu).contains(&(
+        "DELETE".into(),
+        format!("/api/api-keys/someone-else/{master}")
+    )));
+}
+
+#[tokio::test]
+async fn creating_and_deleting_a_key_write_audit_lines_without_its_value() {
+    let emu = emulator();
+    emu.clock().freeze();
+    let cfg = jwt_config(&emu);
+    let mut inst = instance(&cfg).await;
+    let created: Value = serde_json::from_str(
+        &inst
+            .call_tool(
+                "create_api_key",
+                r#"{"name":"audited","permissions":["write:sandboxes"]}"#,
+            )
+            .await
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
+    let value = created["value"].as_str().unwrap().to_string();
+    inst.call_tool("delete_api_key", r#"{"name":"audited"}"#)
+        .await
+        .unwrap()
+        .unwrap();
+    let args = format!(r#"{{"userId":"{}","name":"audited"}}"#, emu.user_id());
+    let err = inst
+        .call_tool("delete_api_key_for_user", &args)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_kind(&err, ErrorKind::NotFound);
+
+    let output = inst.output();
+    let lines = audit_lines(&output);
+    let events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
+    assert_eq!(events, ["create", "delete", "delete_failed"], "{output}");
+    let create = &lines[0];
+    assert_eq!(create["name"], "audited");
+    assert_eq!(
+        create["permissions"],
+        serde_json::json!(["write:sandboxes"])
+    );
+    let day = emu.clock().now() + Duration::from_secs(86_400);
+    assert_eq!(create["expiresAt"], rfc3339(day).as_str());
+    let fingerprint = create["fingerprint"].as_str().unwrap();
+    assert_eq!(fingerprint.len(), 16);
+    assert!(fingerprint.chars().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(lines[1]["name"], "audited");
+    assert!(
+        lines[2]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("user {}; ", emu.user_id())),
+        "{}",
+        lines[2]
+    );
+    assert!(!output.contains(&value), "the value is never written");
+    assert_no_secrets(&emu, &output);
 }
