@@ -77,7 +77,8 @@ pub struct Config {
     /// Where a credential may go: the API host, its parent domain and
     /// `DAYTONA_TOOLBOX_HOSTS`.
     pub hosts: HostPolicy,
-    /// `DAYTONA_MINT_SCOPES` and `DAYTONA_MINT_MAX_TTL`: what may be minted.
+    /// `DAYTONA_MINT_SCOPES`, `DAYTONA_MINT_MAX_TTL` and `DAYTONA_KEY_ADMIN`:
+    /// what may be minted, and what `create_api_key` may create.
     pub mint_ceiling: MintCeiling,
     /// `DAYTONA_TOOLS`: which tools are offered; a call to any other is refused.
     pub tools: Selection,
