@@ -4,19 +4,23 @@
 //!
 //! - A new key gets only the permissions of the scopes `DAYTONA_MINT_SCOPES`
 //!   allows and lives at most `DAYTONA_MINT_MAX_TTL`; without an expiry it gets
-//!   that lifetime ([`MintCeiling::bound_new_key`]). `DAYTONA_KEY_ADMIN=unbounded`
-//!   lifts both.
+//!   that lifetime ([`MintCeiling::bound_new_key`]). An answer granting more or
+//!   living longer is deleted at once, as a mint's is. `DAYTONA_KEY_ADMIN=unbounded`
+//!   lifts all of this.
 //! - Before a delete, `GET /api-keys/current` (with the API key) names the
 //!   configured key; a delete of that name is refused before anything is
 //!   deleted. With no API key configured there is nothing to protect.
 //!
 //! [`MintCeiling::bound_new_key`]: super::ceiling::MintCeiling::bound_new_key
 
+use super::EXPIRY_AGREEMENT_SECS;
 use super::audit::{self, Event, Kind};
+use super::ceiling::KeyAdmin;
 use crate::api::api_keys;
 use crate::error::{Error, ErrorKind, scrub};
 use crate::http::{Client, Transport};
-use crate::models::ApiKey;
+use crate::models::{ApiKey, CreateApiKey};
+use crate::time;
 
 /// Create a key held to the host's ceiling; the answer holds the full value
 /// and the expiry Daytona set.
@@ -37,19 +41,64 @@ pub fn create<T: Transport>(
         e.expires_at = body.expires_at.clone();
         e
     };
-    match api_keys::post(client, &body, None) {
-        Ok(key) => {
-            let mut created = event(Kind::Create);
-            created.permissions = Some(key.permissions.clone());
-            created.expires_at = key.expires_at.clone().or(created.expires_at);
-            created.fingerprint = Some(audit::fingerprint(&key.value));
-            audit::emit(&created);
-            Ok(key)
-        }
+    let key = match api_keys::post(client, &body, None) {
+        Ok(key) => key,
         Err(e) => {
             audit::emit(&event(Kind::CreateFailed).detail(e.message.clone()));
-            Err(e)
+            return Err(e);
         }
+    };
+    let bounded = client.config.mint_ceiling.key_admin == KeyAdmin::Bounded;
+    if let Some(why) = bounded.then(|| beyond_request(&key, &body)).flatten() {
+        // Never hand out a key wider or longer-lived than the ceiling let through.
+        let outcome = match api_keys::delete(client, &body.name) {
+            Ok(()) => "the key was deleted again".to_string(),
+            Err(e) => format!(
+                "deleting it failed ({}); delete it with delete_api_key",
+                e.message
+            ),
+        };
+        let mut failed = event(Kind::CreateFailed).detail(format!("{why}; {outcome}"));
+        failed.fingerprint = Some(audit::fingerprint(&key.value));
+        audit::emit(&failed);
+        return Err(Error::new(
+            ErrorKind::Upstream,
+            format!(
+                "create API key '{}': {why}; {outcome}",
+                scrub(&body.name, &[])
+            ),
+        ));
+    }
+    let mut created = event(Kind::Create);
+    created.permissions = Some(key.permissions.clone());
+    created.expires_at = key.expires_at.clone().or(created.expires_at);
+    created.fingerprint = Some(audit::fingerprint(&key.value));
+    audit::emit(&created);
+    Ok(key)
+}
+
+/// Why Daytona's answer grants more than was sent, or lives longer, if it does.
+fn beyond_request(key: &ApiKey, body: &CreateApiKey) -> Option<String> {
+    if let Some(extra) = key
+        .permissions
+        .iter()
+        .find(|p| !body.permissions.contains(p))
+    {
+        return Some(format!(
+            "Daytona granted '{}', which was not asked for",
+            scrub(extra, &[])
+        ));
+    }
+    let asked = body
+        .expires_at
+        .as_deref()
+        .and_then(|t| time::parse(t).ok())?;
+    match key.expires_at.as_deref().map(time::parse) {
+        Some(Ok(at)) if at.div_euclid(1000) <= asked.div_euclid(1000) + EXPIRY_AGREEMENT_SECS => {
+            None
+        }
+        Some(Ok(_)) => Some("Daytona set a later expiry than asked".into()),
+        _ => Some("Daytona's answer has no expiry".into()),
     }
 }
 
@@ -218,6 +267,42 @@ mod tests {
         let err = delete(&Client::new(&cfg, &t), "k").unwrap_err();
         assert!(err.message.contains("not deleted"), "{}", err.message);
         assert_eq!(methods(&t), [Method::Get]);
+    }
+
+    #[test]
+    fn an_answer_wider_or_longer_than_asked_is_deleted_again() {
+        let cfg = crate::keys::tests::jwt_config();
+        let perms = vec!["read:volumes".to_string()];
+        for answer in [
+            r#"{"name":"k","value":"dtn_new","permissions":["read:volumes","write:runners"],"expiresAt":"2030-01-01T01:00:00.000Z"}"#,
+            r#"{"name":"k","value":"dtn_new","permissions":["read:volumes"],"expiresAt":"2030-01-01T01:00:02.000Z"}"#,
+            r#"{"name":"k","value":"dtn_new","permissions":["read:volumes"],"expiresAt":null}"#,
+        ] {
+            let t = Scripted::default();
+            t.now_millis.set(crate::keys::tests::NOW);
+            t.answer(201, &[], answer).answer(204, &[], "");
+            let c = Client::new(&cfg, &t);
+            let err = create(&c, "k", &perms, Some("2030-01-01T01:00:00Z")).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Upstream, "{answer}");
+            assert!(err.message.contains("deleted again"), "{}", err.message);
+            assert!(!err.message.contains("dtn_new"));
+            assert_eq!(methods(&t), [Method::Post, Method::Delete]);
+        }
+        // A second of rounding is agreement.
+        let t = Scripted::default();
+        t.now_millis.set(crate::keys::tests::NOW);
+        t.answer(
+            201,
+            &[],
+            r#"{"name":"k","value":"dtn_new","permissions":["read:volumes"],"expiresAt":"2030-01-01T01:00:01.000Z"}"#,
+        );
+        create(
+            &Client::new(&cfg, &t),
+            "k",
+            &perms,
+            Some("2030-01-01T01:00:00Z"),
+        )
+        .unwrap();
     }
 
     #[test]
