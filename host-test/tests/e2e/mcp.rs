@@ -336,6 +336,61 @@ async fn a_sandbox_is_created_used_and_deleted_with_results_matching_their_outpu
 }
 
 #[tokio::test]
+async fn create_api_key_is_offered_and_held_to_the_hosts_ceiling() {
+    let s = Setup::with_emu(|emu, c| {
+        c.env("DAYTONA_MCP_TOKEN", TOKEN)
+            .env("DAYTONA_JWT_TOKEN", emu.jwt())
+            .env("DAYTONA_ORGANIZATION_ID", emu.organization_id())
+            .env("DAYTONA_MINT_SCOPES", "daytona:workspaces:read")
+            .env("DAYTONA_MINT_MAX_TTL", "2h")
+    })
+    .await;
+    let listed = s.rpc("tools/list", json!({})).await;
+    let create = listed["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "create_api_key")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        create["inputSchema"]["properties"]["permissions"]["items"]["enum"],
+        json!(["read:volumes"])
+    );
+    assert!(
+        create["description"]
+            .as_str()
+            .unwrap()
+            .contains("expiresAt at most 2h from now"),
+        "{create}"
+    );
+    let refused = s
+        .call(
+            "create_api_key",
+            json!({ "name": "x", "permissions": ["write:sandboxes", "write:runners"] }),
+        )
+        .await;
+    assert_eq!(refused["isError"], true, "{refused}");
+    let record: Value =
+        serde_json::from_str(refused["content"][0]["text"].as_str().unwrap()).unwrap();
+    assert_eq!(record["kind"], "forbidden");
+    assert!(
+        record["message"]
+            .as_str()
+            .unwrap()
+            .contains("DAYTONA_MINT_SCOPES")
+    );
+    assert!(
+        s.emu
+            .requests()
+            .iter()
+            .all(|r| !r.path_only().starts_with("/api/api-keys")),
+        "nothing sent"
+    );
+    assert!(s.emu.api_keys().iter().all(|k| k.name != "x"));
+}
+
+#[tokio::test]
 async fn a_tool_error_is_an_is_error_result_with_the_librarys_error_record() {
     let s = Setup::new().await;
     let result = s
