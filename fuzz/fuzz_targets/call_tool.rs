@@ -5,7 +5,8 @@
 //! secrets never appear in a result or an error unless an answer carried
 //! them; a minted key never has more than its scope's permissions nor
 //! lives outside the TTL bounds, and no Daytona answer wider than asked is
-//! handed out; a key created through create_api_key has valid permissions;
+//! handed out; a key created through create_api_key has valid permissions
+//! within the host's ceiling and an expiry within its lifetime;
 //! command output stays within the configured limit.
 #![no_main]
 
@@ -202,6 +203,17 @@ fuzz_target!(|input: (u8, u8, Arguments, Vec<Answer>)| {
             let name = body["name"].as_str().unwrap();
             if spec.name == "create_api_key" {
                 assert!(validate_new_name(name).is_ok(), "{name}");
+                // Within the host's (default) ceiling: its permissions, and an
+                // expiry always, at most its lifetime away.
+                let ceiling = &cfg.mint_ceiling;
+                let allowed = ceiling.key_permissions();
+                assert!(
+                    perms.iter().all(|p| allowed.contains(&p.as_str().unwrap())),
+                    "{perms:?} beyond {allowed:?}"
+                );
+                let at = body["expiresAt"].as_str().expect("a created key expires");
+                let limit = NOW_MILLIS as i64 + ceiling.max_ttl_secs as i64 * 1000;
+                assert!(time::parse(at).unwrap() <= limit, "{at}");
             } else {
                 assert!(EphemeralName::is_ours(name), "{name}");
             }

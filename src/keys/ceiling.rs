@@ -193,15 +193,19 @@ impl MintCeiling {
             return Ok(());
         }
         let allowed = self.key_permissions();
-        if let Some(p) = body
+        let beyond: Vec<&str> = body
             .permissions
             .iter()
-            .find(|p| !allowed.contains(&p.as_str()))
-        {
+            .map(String::as_str)
+            .filter(|p| !allowed.contains(p))
+            .collect();
+        if !beyond.is_empty() {
+            // Validated permissions: Daytona's enum, safe to show.
             return Err(Error::new(
                 ErrorKind::Forbidden,
                 format!(
-                    "permission '{p}' is above this host's ceiling for new keys: {SCOPES_VAR} ({}) allows {}",
+                    "`permissions` asks for {}, beyond this host's ceiling for new keys: {SCOPES_VAR} ({}) allows {}",
+                    beyond.join(", "),
                     self.scope_names().join(", "),
                     allowed.join(", ")
                 ),
@@ -390,7 +394,8 @@ mod tests {
         let err = read.bound_new_key(&mut wide, NOW).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Forbidden);
         assert!(
-            err.message.contains("'write:sandboxes'")
+            err.message
+                .contains("asks for write:sandboxes, write:runners, beyond")
                 && err.message.contains(SCOPES_VAR)
                 && err.message.contains("daytona:workspaces:read"),
             "{}",
