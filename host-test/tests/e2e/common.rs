@@ -142,13 +142,17 @@ pub async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
     false
 }
 
-/// A loopback port nothing listens on right now.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// The port `python3 -u -m http.server 0` chose, read from the line it prints
+/// once it listens ("Serving HTTP on 127.0.0.1 port 41234 ..."). The server
+/// binds the port itself: no port is found free, released, then raced for.
+pub fn served_port(stdout: &str) -> Option<u16> {
+    let rest = stdout.split("Serving HTTP on ").nth(1)?;
+    rest.split(" port ")
+        .nth(1)?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// GET `url` (http only) with `headers` over HTTP/1.0; the status and the body.

@@ -502,7 +502,7 @@ async fn execute_errors_say_what_to_do() {
         &emu,
         &cfg,
         "execute_command",
-        r#"{"sandbox": "on", "command": "sleep 5", "timeout": 1}"#,
+        r#"{"sandbox": "on", "command": "sleep 600", "timeout": 1}"#,
     )
     .await
     .unwrap_err();
