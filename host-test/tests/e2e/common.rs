@@ -125,8 +125,9 @@ pub async fn ok(
         .unwrap_or_else(|e| panic!("{tool} {args}: {e:?}"))
 }
 
-/// How many times [`eventually`] checks a condition, [`PAUSE`] apart.
-pub const TRIES: usize = 200;
+/// How many times [`eventually`] checks a condition, [`PAUSE`] apart: a minute,
+/// a guard against a hang only (a loaded machine may take seconds to start a process).
+pub const TRIES: usize = 1200;
 /// The pause between two checks of [`eventually`].
 pub const PAUSE: std::time::Duration = std::time::Duration::from_millis(50);
 
@@ -178,4 +179,12 @@ pub async fn fetch(url: &str, headers: &[(&str, &str)]) -> (u16, String) {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     (status, body.to_string())
+}
+
+#[test]
+fn served_port_reads_the_line_http_server_prints() {
+    let line = "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ...\n";
+    assert_eq!(served_port(line), Some(41234));
+    assert_eq!(served_port(""), None);
+    assert_eq!(served_port("Serving HTTP on 127.0.0.1 port x"), None);
 }
