@@ -808,6 +808,10 @@ async fn git_credentials_are_checked_and_never_echoed() {
 
 // ---------------------------------------------------------------- sessions and code run
 
+/// How long a wait for a process to start, write or die may take before the
+/// test fails: a guard against a hang, generous for a loaded machine.
+const HANG_GUARD: Duration = Duration::from_secs(60);
+
 fn pid_alive(pid: i32) -> bool {
     // A zombie still answers kill(0): look at /proc's state too.
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
@@ -815,7 +819,7 @@ fn pid_alive(pid: i32) -> bool {
 }
 
 async fn wait_dead(pid: i32) {
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + HANG_GUARD;
     while pid_alive(pid) && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -823,7 +827,7 @@ async fn wait_dead(pid: i32) {
 }
 
 async fn wait_for_file(path: &Path) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + HANG_GUARD;
     loop {
         if let Ok(s) = std::fs::read_to_string(path)
             && s.ends_with('\n')
@@ -915,7 +919,7 @@ async fn sessions_run_real_processes_and_reap_them() {
         "{c}"
     );
     std::fs::write(&gate, "").unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + HANG_GUARD;
     loop {
         let c = tb
             .get(&format!("/process/session/s1/command/{cmd}"))
@@ -979,7 +983,7 @@ async fn sessions_run_real_processes_and_reap_them() {
     wait_dead(bg).await;
     wait_dead(fg).await;
     toolbox_error(&tb.get("/process/session/s1").await, 404, "NOT_FOUND");
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + HANG_GUARD;
     while emu.running_process_groups() > 0 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -1111,7 +1115,7 @@ async fn preview_urls_reach_a_server_started_in_a_session() {
         .await;
     ok(&r, 202);
     let cmd = r.json()["cmdId"].as_str().unwrap().to_string();
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + HANG_GUARD;
     let port = loop {
         let logs = tb
             .get(&format!("/process/session/web/command/{cmd}/logs"))
@@ -1138,7 +1142,7 @@ async fn preview_urls_reach_a_server_started_in_a_session() {
     assert_eq!(url, format!("{}/preview/{port}-{}", emu.base_url(), tb.id));
 
     // Wait for the server (502 until it listens).
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + HANG_GUARD;
     let resp = loop {
         let r = http::send(
             "GET",
