@@ -33,7 +33,9 @@ async fn fails(emu: &Emulator, cfg: &CallConfig, tool: &str, args: Value) -> Err
 /// The status line of `GET /` on `port`, or `None` when nothing answers.
 fn http_get(port: u16) -> Option<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(60))).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .ok()?;
     stream
         .write_all(b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n")
         .ok()?;
