@@ -459,6 +459,11 @@ impl Instance {
         self.store.data().hooks.denied()
     }
 
+    /// Requests the allowlist let through to the network during this instance's life.
+    pub fn sent(&self) -> usize {
+        self.store.data().hooks.sent()
+    }
+
     /// The largest linear memory this instance has used so far, in bytes.
     pub fn peak_memory(&self) -> usize {
         self.store.data().peak_memory()

@@ -11,6 +11,8 @@ use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 pub struct AllowlistHooks {
     allowed: Vec<Entry>,
     denied: Arc<Mutex<Vec<String>>>,
+    /// Requests let through to the network (tests count attempts no server saw).
+    sent: usize,
     /// Pass `None` request options on, like a host that ignores the guest's timeouts.
     drop_options: bool,
     /// Where allowed requests go; `None`: `default_send_request`.
@@ -72,6 +74,7 @@ impl AllowlistHooks {
         AllowlistHooks {
             allowed: allowed.iter().filter_map(|a| Entry::parse(a)).collect(),
             denied: Arc::default(),
+            sent: 0,
             drop_options: false,
             pool: None,
         }
@@ -112,6 +115,11 @@ impl AllowlistHooks {
     pub fn denied(&self) -> Vec<String> {
         self.denied.lock().unwrap().clone()
     }
+
+    /// Requests let through to the network so far.
+    pub fn sent(&self) -> usize {
+        self.sent
+    }
 }
 
 type SendFuture = Box<
@@ -143,6 +151,7 @@ impl WasiHttpHooks for AllowlistHooks {
             return Box::new(async { Err(Error::HttpRequestDenied) });
         }
         _ = fut;
+        self.sent += 1;
         let options = if self.drop_options { None } else { options };
         if let Some(pool) = self.pool.clone() {
             return Box::new(async move {

@@ -125,8 +125,9 @@ pub async fn ok(
         .unwrap_or_else(|e| panic!("{tool} {args}: {e:?}"))
 }
 
-/// How many times [`eventually`] checks a condition, [`PAUSE`] apart.
-pub const TRIES: usize = 200;
+/// How many times [`eventually`] checks a condition, [`PAUSE`] apart: a minute,
+/// a guard against a hang only (a loaded machine may take seconds to start a process).
+pub const TRIES: usize = 1200;
 /// The pause between two checks of [`eventually`].
 pub const PAUSE: std::time::Duration = std::time::Duration::from_millis(50);
 
@@ -142,13 +143,17 @@ pub async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
     false
 }
 
-/// A loopback port nothing listens on right now.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// The port `python3 -u -m http.server 0` chose, read from the line it prints
+/// once it listens ("Serving HTTP on 127.0.0.1 port 41234 ..."). The server
+/// binds the port itself: no port is found free, released, then raced for.
+pub fn served_port(stdout: &str) -> Option<u16> {
+    let rest = stdout.split("Serving HTTP on ").nth(1)?;
+    rest.split(" port ")
+        .nth(1)?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// GET `url` (http only) with `headers` over HTTP/1.0; the status and the body.
@@ -174,4 +179,12 @@ pub async fn fetch(url: &str, headers: &[(&str, &str)]) -> (u16, String) {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     (status, body.to_string())
+}
+
+#[test]
+fn served_port_reads_the_line_http_server_prints() {
+    let line = "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ...\n";
+    assert_eq!(served_port(line), Some(41234));
+    assert_eq!(served_port(""), None);
+    assert_eq!(served_port("Serving HTTP on 127.0.0.1 port x"), None);
 }

@@ -12,9 +12,10 @@
 //! - `mint_ephemeral_key` with a JWT: the result on stdout, the component's audit line on
 //!   stderr, no secret in either;
 //! - timeouts: a 300 ms `DAYTONA_RESPONSE_TIMEOUT_MS` against a 2 s answer, and a 1 s
-//!   `DAYTONA_CONNECT_TIMEOUT_MS` against a command that takes 2 s. The wasmtime hosts and
-//!   jco's shim differ here (see examples/node/README.md); each host's test pins its own
-//!   behaviour.
+//!   `DAYTONA_CONNECT_TIMEOUT_MS` against a command that takes 2 s (600 s where the host's
+//!   bound is expected to fire, so it is the only end the call can meet). The wasmtime
+//!   hosts and jco's shim differ here (see examples/node/README.md); each host's test pins
+//!   its own behaviour.
 //!
 //! A missing prerequisite (python3 with venv, node/npm) or a failed install fails the test
 //! with setup.sh's message; nothing is skipped. Latency is measured by
@@ -512,14 +513,21 @@ fn exercise(host: &Host) {
         outcome.transcript()
     );
 
-    // wasi:http timeouts. A 2 s answer against a 300 ms response (first-byte) timeout; an
-    // unnamed create is sent once, so one delayed answer decides it.
-    s.emu
-        .fail_next("POST", "/api/sandbox", Fault::Delay(Duration::from_secs(2)));
+    // wasi:http timeouts. A delayed answer against a 300 ms response (first-byte) timeout;
+    // an unnamed create is sent once, so one delayed answer decides it. A host that
+    // enforces the timeout gets an answer that would take 600 s, so no stall of the
+    // machine lets it arrive first; the shim waits out a 2 s one.
     let slow_create = [("DAYTONA_RESPONSE_TIMEOUT_MS", "300")];
     if host.enforces_first_byte_timeout {
+        s.emu.fail_next(
+            "POST",
+            "/api/sandbox",
+            Fault::Delay(Duration::from_secs(600)),
+        );
         s.call_err("create_sandbox", "{}", &slow_create, "timeout");
     } else {
+        s.emu
+            .fail_next("POST", "/api/sandbox", Fault::Delay(Duration::from_secs(2)));
         // Only the delayed answer could have given it an id: the shim waited it out.
         let (created, outcome) = s.call("create_sandbox", "{}", &slow_create);
         assert!(
@@ -537,7 +545,11 @@ fn exercise(host: &Host) {
     let slow_exec = format!(r#"{{"sandbox": "{sleeper}", "command": "sleep 2; echo late"}}"#);
     let short_connect = [("DAYTONA_CONNECT_TIMEOUT_MS", "1000")];
     if host.connect_timeout_bounds_answer {
-        s.call_err("execute_command", &slow_exec, &short_connect, "timeout");
+        // A command that would take 600 s (the emulator ends it at its 10 s
+        // default), so the 1 s bound is the only end it can meet.
+        let slower_exec =
+            format!(r#"{{"sandbox": "{sleeper}", "command": "sleep 600; echo late"}}"#);
+        s.call_err("execute_command", &slower_exec, &short_connect, "timeout");
         // The example's default (a connect timeout with room for the answer) avoids it.
         let (done, outcome) = s.call("execute_command", &slow_exec, &[]);
         assert_eq!(done["result"], "late\n", "{}", outcome.transcript());

@@ -95,7 +95,7 @@ async fn create_waits_until_started_in_both_interfaces() {
 
 #[tokio::test]
 async fn create_with_zero_timeout_returns_before_started() {
-    let emu = emulator_with_delay(5_000);
+    let emu = emulator_with_delay(3_600_000);
     let cfg = config(&emu);
     let json = call(
         &emu,
@@ -110,7 +110,7 @@ async fn create_with_zero_timeout_returns_before_started() {
 
 #[tokio::test]
 async fn create_running_out_of_time_names_the_sandbox_and_state() {
-    let emu = emulator_with_delay(60_000);
+    let emu = emulator_with_delay(3_600_000);
     let cfg = config(&emu);
     let err = call(
         &emu,
@@ -502,7 +502,7 @@ async fn execute_errors_say_what_to_do() {
         &emu,
         &cfg,
         "execute_command",
-        r#"{"sandbox": "on", "command": "sleep 5", "timeout": 1}"#,
+        r#"{"sandbox": "on", "command": "sleep 600", "timeout": 1}"#,
     )
     .await
     .unwrap_err();

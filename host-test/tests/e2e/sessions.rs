@@ -33,7 +33,9 @@ async fn fails(emu: &Emulator, cfg: &CallConfig, tool: &str, args: Value) -> Err
 /// The status line of `GET /` on `port`, or `None` when nothing answers.
 fn http_get(port: u16) -> Option<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .ok()?;
     stream
         .write_all(b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n")
         .ok()?;
@@ -99,22 +101,31 @@ async fn a_session_keeps_its_state_and_runs_a_server_until_it_is_deleted() {
     assert_eq!(failed["outputLength"], 8);
 
     // A server in the background: the call returns at once with the command's ID.
-    let port = free_port();
-    let mut start = run(&format!(
-        "python3 -u -m http.server {port} --bind 127.0.0.1"
-    ));
+    let mut start = run("python3 -u -m http.server 0 --bind 127.0.0.1");
     start["async"] = json!(true);
     let server = ok(&emu, &cfg, "run_session_command", start).await;
     assert_eq!(server["exitCode"], Value::Null, "{server}");
     assert_eq!(server["stdout"], "");
     let command_id = server["commandId"].as_str().unwrap().to_string();
     assert!(!command_id.is_empty());
+    let logs_args = json!({"sandbox": "box", "session": "web", "commandId": command_id});
+    // The server picks its port and says which once it listens.
+    let mut port = None;
+    assert!(
+        eventually(async || {
+            let logs = ok(&emu, &cfg, "get_session_command_logs", logs_args.clone()).await;
+            port = served_port(logs["stdout"].as_str().unwrap());
+            port.is_some()
+        })
+        .await,
+        "the server never said which port it listens on"
+    );
+    let port = port.unwrap();
     assert!(
         eventually(async || http_get(port).is_some_and(|s| s.contains(" 200 "))).await,
         "the server never answered on port {port}"
     );
     assert!(http_get(port).is_some(), "a second request");
-    let logs_args = json!({"sandbox": "box", "session": "web", "commandId": command_id});
     let mut logs = Value::Null;
     assert!(
         eventually(async || {

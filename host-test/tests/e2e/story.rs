@@ -9,7 +9,7 @@
 use crate::common;
 use crate::mcp::client::send;
 
-use common::{bare_repo, config, emulator, eventually, fetch, free_port, git};
+use common::{bare_repo, config, emulator, eventually, fetch, git, served_port};
 use host_test::CallConfig;
 use host_test::emulator::Emulator;
 use host_test::mcp_server::McpServer;
@@ -204,7 +204,6 @@ async fn story(agent: &Agent, emu: &Emulator) {
     assert_eq!(commits[1]["message"].as_str().unwrap().trim(), "seed");
 
     // Serve the repository from a session and fetch it through a signed preview URL.
-    let port = free_port();
     agent
         .ok(
             emu,
@@ -217,10 +216,28 @@ async fn story(agent: &Agent, emu: &Emulator) {
             emu,
             "run_session_command",
             json!({ "sandbox": "story", "session": "web", "async": true,
-                    "command": format!("python3 -m http.server {port} --bind 127.0.0.1 --directory repo") }),
+                    "command": "python3 -u -m http.server 0 --bind 127.0.0.1 --directory repo" }),
         )
         .await;
     let command_id = started["commandId"].as_str().unwrap().to_string();
+    // The server picks its port and says which once it listens.
+    let mut port = None;
+    assert!(
+        eventually(async || {
+            let logs = agent
+                .ok(
+                    emu,
+                    "get_session_command_logs",
+                    json!({ "sandbox": "story", "session": "web", "commandId": command_id }),
+                )
+                .await;
+            port = served_port(logs["stdout"].as_str().unwrap());
+            port.is_some()
+        })
+        .await,
+        "the server never said which port it listens on"
+    );
+    let port = port.unwrap();
     let preview = agent
         .ok(
             emu,

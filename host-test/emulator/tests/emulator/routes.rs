@@ -742,11 +742,11 @@ async fn exec_timeout_kills_the_whole_process_group() {
     let id = emu.add_sandbox(SandboxSeed::new());
     let c = Client::master(&emu);
     let path = format!("/toolbox/{id}/process/execute");
-    // A 408 (not the command's own 200 after 30 s) shows the timeout fired.
+    // A 408 (not the command's own 200 after 600 s) shows the timeout fired.
     let r = c
         .post(
             &path,
-            json!({"command": "sleep 30 & echo $! > bg.pid; sleep 30", "timeout": 1}),
+            json!({"command": "sleep 600 & echo $! > bg.pid; sleep 600", "timeout": 1}),
         )
         .await;
     assert_eq!(r.status, 408);
@@ -795,7 +795,7 @@ async fn exec_timeout_kills_the_whole_process_group() {
     // The legacy route answers the timeout in the API shape.
     let legacy = format!("/api/toolbox/{id}/toolbox/process/execute");
     let r = c
-        .post(&legacy, json!({"command": "sleep 5", "timeout": 1}))
+        .post(&legacy, json!({"command": "sleep 600", "timeout": 1}))
         .await;
     assert!(api_error(&r, 408, &legacy).contains("timed out"));
 }

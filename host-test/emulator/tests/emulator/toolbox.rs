@@ -808,6 +808,10 @@ async fn git_credentials_are_checked_and_never_echoed() {
 
 // ---------------------------------------------------------------- sessions and code run
 
+/// How long a wait for a process to start, write or die may take before the
+/// test fails: a guard against a hang, generous for a loaded machine.
+const HANG_GUARD: Duration = Duration::from_secs(60);
+
 fn pid_alive(pid: i32) -> bool {
     // A zombie still answers kill(0): look at /proc's state too.
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
@@ -815,7 +819,7 @@ fn pid_alive(pid: i32) -> bool {
 }
 
 async fn wait_dead(pid: i32) {
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + HANG_GUARD;
     while pid_alive(pid) && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -823,7 +827,7 @@ async fn wait_dead(pid: i32) {
 }
 
 async fn wait_for_file(path: &Path) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + HANG_GUARD;
     loop {
         if let Ok(s) = std::fs::read_to_string(path)
             && s.ends_with('\n')
@@ -895,11 +899,13 @@ async fn sessions_run_real_processes_and_reap_them() {
         format!("{}\nhi\n{}\n", home.join("sub").display(), home.display())
     );
 
-    // Asynchronous: 202 at once, logs while it runs, exitCode once done.
+    // Asynchronous: 202 at once, logs while it runs, exitCode once done. The
+    // command waits for a file the test creates, not for a time.
+    let gate = home.join("go");
     let r = tb
         .post(
             "/process/session/s1/exec",
-            json!({"command": "echo started; sleep 0.3; echo finished", "runAsync": true}),
+            json!({"command": format!("echo started; while [ ! -e {} ]; do sleep 0.05; done; echo finished", gate.display()), "runAsync": true}),
         )
         .await;
     ok(&r, 202);
@@ -912,7 +918,8 @@ async fn sessions_run_real_processes_and_reap_them() {
         c.get("exitCode").is_none() || c["exitCode"].is_null(),
         "{c}"
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
+    std::fs::write(&gate, "").unwrap();
+    let deadline = Instant::now() + HANG_GUARD;
     loop {
         let c = tb
             .get(&format!("/process/session/s1/command/{cmd}"))
@@ -976,7 +983,7 @@ async fn sessions_run_real_processes_and_reap_them() {
     wait_dead(bg).await;
     wait_dead(fg).await;
     toolbox_error(&tb.get("/process/session/s1").await, 404, "NOT_FOUND");
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + HANG_GUARD;
     while emu.running_process_groups() > 0 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -1076,12 +1083,17 @@ async fn code_run_runs_python() {
 
 // ---------------------------------------------------------------- preview URLs
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// The port `python3 -u -m http.server 0` chose, read from the line it prints
+/// once it listens: the server binds the port itself, so no port is found
+/// free, released, then raced for.
+fn served_port(stdout: &str) -> Option<u16> {
+    let rest = stdout.split("Serving HTTP on ").nth(1)?;
+    rest.split(" port ")
+        .nth(1)?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 #[tokio::test]
@@ -1090,7 +1102,6 @@ async fn preview_urls_reach_a_server_started_in_a_session() {
     let tb = Toolbox::create(&emu).await;
     let home = home(&emu, &tb.id);
     std::fs::write(home.join("hello.txt"), "hello from the sandbox\n").unwrap();
-    let port = free_port();
     ok(
         &tb.post("/process/session", json!({"sessionId": "web"}))
             .await,
@@ -1099,10 +1110,26 @@ async fn preview_urls_reach_a_server_started_in_a_session() {
     let r = tb
         .post(
             "/process/session/web/exec",
-            json!({"command": format!("exec python3 -m http.server {port} --bind 127.0.0.1"), "runAsync": true}),
+            json!({"command": "exec python3 -u -m http.server 0 --bind 127.0.0.1", "runAsync": true}),
         )
         .await;
     ok(&r, 202);
+    let cmd = r.json()["cmdId"].as_str().unwrap().to_string();
+    let deadline = Instant::now() + HANG_GUARD;
+    let port = loop {
+        let logs = tb
+            .get(&format!("/process/session/web/command/{cmd}/logs"))
+            .await
+            .json();
+        if let Some(port) = served_port(logs["stdout"].as_str().unwrap_or_default()) {
+            break port;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server never said which port it listens on: {logs}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
 
     let r = tb
         .api_get(&format!("/sandbox/{}/ports/{port}/preview-url", tb.id))
@@ -1115,7 +1142,7 @@ async fn preview_urls_reach_a_server_started_in_a_session() {
     assert_eq!(url, format!("{}/preview/{port}-{}", emu.base_url(), tb.id));
 
     // Wait for the server (502 until it listens).
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + HANG_GUARD;
     let resp = loop {
         let r = http::send(
             "GET",
