@@ -227,19 +227,18 @@ pub enum Credential<'a> {
 
 fn parse_api_url(value: &str) -> Result<String, Error> {
     let trimmed = value.trim_end_matches('/');
-    let rest = trimmed
-        .strip_prefix("https://")
-        .or_else(|| trimmed.strip_prefix("http://"));
-    let ok = match rest {
-        Some(rest) => {
-            let host = rest.split('/').next().unwrap_or_default();
-            !host.is_empty() && !rest.contains(['?', '#', ' ']) && !host.contains('@')
-        }
-        None => false,
+    // The parser every request goes through; the base URL must not carry a
+    // query (paths are appended to it).
+    let why = match hosts::Target::parse(trimmed) {
+        Ok(t) if t.path_and_query().contains('?') => Some("has a query"),
+        Ok(_) => None,
+        Err(why) => Some(why.reason()),
     };
-    if !ok {
+    if let Some(why) = why {
         return Err(Error::config(
-            "DAYTONA_API_URL is not an http(s) URL with a host (e.g. https://app.daytona.io/api)",
+            format!(
+                "DAYTONA_API_URL {why}; it must be an http(s) URL with a host (e.g. https://app.daytona.io/api)"
+            ),
             "set DAYTONA_API_URL to the API base URL, or unset it for the default",
         ));
     }
