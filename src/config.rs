@@ -74,8 +74,8 @@ pub struct Config {
     pub response_timeout: Duration,
     /// `DAYTONA_OUTPUT_LIMIT_BYTES`: most command output handed back.
     pub output_limit: usize,
-    /// Where a credential may go: the API host, its parent domain and
-    /// `DAYTONA_TOOLBOX_HOSTS`.
+    /// Where a credential may go: the API host on its port (and `*.daytona.io`
+    /// for Daytona's cloud) and `DAYTONA_TOOLBOX_HOSTS`.
     pub hosts: HostPolicy,
     /// `DAYTONA_MINT_SCOPES` and `DAYTONA_MINT_MAX_TTL`: what may be minted.
     pub mint_ceiling: MintCeiling,
@@ -299,6 +299,24 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(cfg.api_url, "http://h:1/api");
+    }
+
+    #[test]
+    fn api_urls_go_through_the_request_parser() {
+        for (bad, why) in [
+            ("http://user:hunter2@h/api", "user name or password"),
+            ("https://h?@evil.example/api", "user name or password"),
+            ("https://evil.example\\.h/api", "host with characters"),
+            ("http://h:0/api", "port"),
+            ("http://h/api?x=1", "query"),
+            ("http://h/a pi", "path"),
+        ] {
+            let err = env(&[("DAYTONA_API_KEY", "k"), ("DAYTONA_API_URL", bad)]).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Config, "{bad}");
+            assert!(err.message.contains("DAYTONA_API_URL"), "{bad}");
+            assert!(err.message.contains(why), "{bad}: {}", err.message);
+            assert!(!err.message.contains("hunter2"));
+        }
     }
 
     #[test]

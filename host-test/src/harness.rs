@@ -173,7 +173,8 @@ const PIPE_CAPACITY: usize = 1 << 20;
 pub struct CallConfig {
     /// Environment variables the guest sees.
     pub env: Vec<(String, String)>,
-    /// Authorities (`host` or `host:port`) outbound requests may go to.
+    /// Authorities outbound requests may go to: `host:port`, `*.domain:port`,
+    /// or either without a port (the scheme's default port only).
     pub allowed_hosts: Vec<String>,
     /// The guest's wall clock; the real one when none. Sharing the emulator's
     /// clock lets a test move time for both sides at once.
