@@ -123,7 +123,12 @@ async fn the_cli_allows_exactly_the_hosts_the_component_accepts() {
         "{text}"
     );
     assert_eq!(executes(&emu), Vec::<String>::new());
-    // Listed: the CLI's allowlist follows, so the host lets it through.
+    // Listed without its port (port 80 for http): still refused, by both.
+    let (ok, text) = cli(Some("localhost"));
+    assert!(!ok, "{text}");
+    assert!(text.contains("config") && text.contains("port"), "{text}");
+    assert_eq!(executes(&emu), Vec::<String>::new());
+    // Listed with its port: the CLI's allowlist follows, so the host lets it through.
     let (ok, text) = cli(Some(&format!("localhost:{}", emu.addr().port())));
     assert!(ok, "{text}");
     assert!(text.contains("hi"), "{text}");
