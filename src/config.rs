@@ -74,8 +74,8 @@ pub struct Config {
     pub response_timeout: Duration,
     /// `DAYTONA_OUTPUT_LIMIT_BYTES`: most command output handed back.
     pub output_limit: usize,
-    /// Where a credential may go: the API host, its parent domain and
-    /// `DAYTONA_TOOLBOX_HOSTS`.
+    /// Where a credential may go: the API host on its port (and `*.daytona.io`
+    /// for Daytona's cloud) and `DAYTONA_TOOLBOX_HOSTS`.
     pub hosts: HostPolicy,
     /// `DAYTONA_MINT_SCOPES`, `DAYTONA_MINT_MAX_TTL` and `DAYTONA_KEY_ADMIN`:
     /// what may be minted, and what `create_api_key` may create.
@@ -228,19 +228,18 @@ pub enum Credential<'a> {
 
 fn parse_api_url(value: &str) -> Result<String, Error> {
     let trimmed = value.trim_end_matches('/');
-    let rest = trimmed
-        .strip_prefix("https://")
-        .or_else(|| trimmed.strip_prefix("http://"));
-    let ok = match rest {
-        Some(rest) => {
-            let host = rest.split('/').next().unwrap_or_default();
-            !host.is_empty() && !rest.contains(['?', '#', ' ']) && !host.contains('@')
-        }
-        None => false,
+    // The parser every request goes through; the base URL must not carry a
+    // query (paths are appended to it).
+    let why = match hosts::Target::parse(trimmed) {
+        Ok(t) if t.path_and_query().contains('?') => Some("has a query"),
+        Ok(_) => None,
+        Err(why) => Some(why.reason()),
     };
-    if !ok {
+    if let Some(why) = why {
         return Err(Error::config(
-            "DAYTONA_API_URL is not an http(s) URL with a host (e.g. https://app.daytona.io/api)",
+            format!(
+                "DAYTONA_API_URL {why}; it must be an http(s) URL with a host (e.g. https://app.daytona.io/api)"
+            ),
             "set DAYTONA_API_URL to the API base URL, or unset it for the default",
         ));
     }
@@ -301,6 +300,24 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(cfg.api_url, "http://h:1/api");
+    }
+
+    #[test]
+    fn api_urls_go_through_the_request_parser() {
+        for (bad, why) in [
+            ("http://user:hunter2@h/api", "user name or password"),
+            ("https://h?@evil.example/api", "user name or password"),
+            ("https://evil.example\\.h/api", "host with characters"),
+            ("http://h:0/api", "port"),
+            ("http://h/api?x=1", "query"),
+            ("http://h/a pi", "path"),
+        ] {
+            let err = env(&[("DAYTONA_API_KEY", "k"), ("DAYTONA_API_URL", bad)]).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Config, "{bad}");
+            assert!(err.message.contains("DAYTONA_API_URL"), "{bad}");
+            assert!(err.message.contains(why), "{bad}: {}", err.message);
+            assert!(!err.message.contains("hunter2"));
+        }
     }
 
     #[test]

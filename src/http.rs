@@ -7,6 +7,7 @@
 use crate::config::{AuthPreference, Config, Credential, Secret};
 use crate::deadline::{CallBudget, Limits};
 use crate::error::{Error, ErrorKind};
+use crate::hosts::Target;
 use crate::models::wire::{Cx, Misfit, Wire};
 use std::cell::Cell;
 use std::collections::VecDeque;
@@ -327,10 +328,13 @@ impl Response {
 
 /// What sends requests and waits. The component uses [`crate::wasi_http::WasiTransport`].
 pub trait Transport {
-    /// Send one request and read the whole answer within `limits`; failures to
-    /// send or read, and running out of time, are `Error`s.
+    /// Send one request to `target` (the request's URL as the host policy
+    /// parsed and checked it: send its parts, never re-read `request.url`)
+    /// and read the whole answer within `limits`; failures to send or read,
+    /// and running out of time, are `Error`s.
     fn send(
         &self,
+        target: &Target,
         request: &Request,
         headers: &[(String, String)],
         limits: &Limits,
@@ -520,6 +524,12 @@ impl<'a, T: Transport> Client<'a, T> {
     }
 
     fn attempt(&self, request: &Request) -> Result<Response, Error> {
+        // Every request, API or toolbox, is parsed once and checked against
+        // the host policy before its credential is added; that parse is sent.
+        let target = self
+            .config
+            .hosts
+            .check_url(&request.url, &format!("the URL to {}", request.what))?;
         let headers = self.headers(request)?;
         let mut waited = Duration::ZERO;
         let mut attempt = 0;
@@ -529,7 +539,7 @@ impl<'a, T: Transport> Client<'a, T> {
             }
             let outcome = self
                 .transport
-                .send(request, &headers, &self.limits(request));
+                .send(&target, request, &headers, &self.limits(request));
             let (status, server_wait) = match &outcome {
                 Ok(r) if (200..300).contains(&r.status) => return outcome,
                 Ok(r) => (Some(r.status), retry_after(r)),
@@ -754,6 +764,7 @@ pub(crate) mod testing {
     impl Transport for Scripted {
         fn send(
             &self,
+            _target: &Target,
             request: &Request,
             headers: &[(String, String)],
             limits: &Limits,
@@ -1051,9 +1062,41 @@ mod tests {
     }
 
     #[test]
+    fn every_request_passes_the_host_policy_before_the_transport_sees_it() {
+        let cfg = Config::from_env([
+            ("DAYTONA_API_KEY", "k"),
+            ("DAYTONA_API_URL", "http://localhost:3000/api"),
+        ])
+        .unwrap();
+        let t = Scripted::default();
+        let client = Client::new(&cfg, &t);
+        for (url, kind) in [
+            ("http://localhost:6379/x", ErrorKind::Config),
+            ("http://evil.example:3000/x", ErrorKind::Config),
+            ("http://localhost:3000?@evil.example/x", ErrorKind::Upstream),
+            (
+                "http://evil.example\\.localhost:3000/x",
+                ErrorKind::Upstream,
+            ),
+        ] {
+            let err = client
+                .send(&Request::new(Method::Get, url.into(), "x"))
+                .unwrap_err();
+            assert_eq!(err.kind, kind, "{url}: {err:?}");
+        }
+        assert!(t.sent.borrow().is_empty());
+        t.answer(200, &[], "{}");
+        client
+            .send(&Request::new(Method::Get, client.url("/x"), "x"))
+            .unwrap();
+        assert_eq!(t.urls(), ["http://localhost:3000/api/x"]);
+    }
+
+    #[test]
     fn attempts_get_the_configured_bounds_and_a_commands_own_wait() {
         let cfg = Config::from_env([
             ("DAYTONA_API_KEY", "k"),
+            ("DAYTONA_API_URL", "http://emu/api"),
             ("DAYTONA_CONNECT_TIMEOUT_MS", "100"),
             ("DAYTONA_RESPONSE_TIMEOUT_MS", "300"),
             ("DAYTONA_REQUEST_TIMEOUT_MS", "2000"),
@@ -1080,6 +1123,7 @@ mod tests {
     fn retries_stop_when_the_call_budget_would_run_out() {
         let cfg = Config::from_env([
             ("DAYTONA_API_KEY", "k"),
+            ("DAYTONA_API_URL", "http://emu/api"),
             ("DAYTONA_CALL_TIMEOUT_MS", "1000"),
         ])
         .unwrap();
@@ -1104,6 +1148,7 @@ mod tests {
     fn nothing_is_sent_once_the_call_budget_is_spent() {
         let cfg = Config::from_env([
             ("DAYTONA_API_KEY", "k"),
+            ("DAYTONA_API_URL", "http://emu/api"),
             ("DAYTONA_CALL_TIMEOUT_MS", "1000"),
         ])
         .unwrap();

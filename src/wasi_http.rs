@@ -11,6 +11,7 @@
 
 use crate::deadline::{Bound, Limits, Phase, nanos};
 use crate::error::{Error, ErrorKind};
+use crate::hosts::{Scheme as UrlScheme, Target};
 use crate::http::{BodyBuffer, Method, Request, Response, Transport};
 use std::time::Duration;
 use wasip2::clocks::monotonic_clock;
@@ -44,12 +45,13 @@ impl Default for WasiTransport {
 impl Transport for WasiTransport {
     fn send(
         &self,
+        target: &Target,
         request: &Request,
         headers: &[(String, String)],
         limits: &Limits,
     ) -> Result<Response, Error> {
-        self.send_inner(request, headers, limits)
-            .map_err(|failure| failure.into_error(request, limits))
+        self.send_inner(target, request, headers, limits)
+            .map_err(|failure| failure.into_error(target, request, limits))
     }
 
     fn sleep(&self, duration: Duration) {
@@ -101,11 +103,11 @@ fn wait(ready: &Pollable, (at, bound): (u64, Bound)) -> Result<(), Failure> {
 impl WasiTransport {
     fn send_inner(
         &self,
+        target: &Target,
         request: &Request,
         headers: &[(String, String)],
         limits: &Limits,
     ) -> Result<Response, Failure> {
-        let (scheme, authority, path) = split_url(&request.url).ok_or(Failure::Invalid("URL"))?;
         let entries: Vec<(String, Vec<u8>)> = headers
             .iter()
             .map(|(k, v)| (k.clone(), v.as_bytes().to_vec()))
@@ -118,16 +120,16 @@ impl WasiTransport {
             Method::Put => WasiMethod::Put,
             Method::Delete => WasiMethod::Delete,
         };
-        let scheme = if scheme == "https" {
-            Scheme::Https
-        } else {
-            Scheme::Http
+        // Exactly the parts the host policy checked: the URL is not read again.
+        let scheme = match target.scheme() {
+            UrlScheme::Https => Scheme::Https,
+            UrlScheme::Http => Scheme::Http,
         };
         outgoing
             .set_method(&method)
             .and_then(|()| outgoing.set_scheme(Some(&scheme)))
-            .and_then(|()| outgoing.set_authority(Some(authority)))
-            .and_then(|()| outgoing.set_path_with_query(Some(path)))
+            .and_then(|()| outgoing.set_authority(Some(&target.authority())))
+            .and_then(|()| outgoing.set_path_with_query(Some(target.path_and_query())))
             .map_err(|()| Failure::Invalid("URL"))?;
 
         // Hosts that do not support a timeout (jco's shim, for one) refuse to
@@ -273,24 +275,10 @@ fn write_all(stream: &OutputStream, bytes: &[u8], limits: &Limits) -> Result<(),
     }
 }
 
-/// `(scheme, authority, path?query)` of an absolute http(s) URL.
-fn split_url(url: &str) -> Option<(&str, &str, &str)> {
-    let (scheme, rest) = url.split_once("://")?;
-    if scheme != "http" && scheme != "https" {
-        return None;
-    }
-    let split = rest.find('/').unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(split);
-    if authority.is_empty() {
-        return None;
-    }
-    Some((scheme, authority, if path.is_empty() { "/" } else { path }))
-}
-
 impl Failure {
     /// Name the host and what failed; never headers or bodies.
-    fn into_error(self, request: &Request, limits: &Limits) -> Error {
-        let host = split_url(&request.url).map_or("the Daytona API", |(_, a, _)| a);
+    fn into_error(self, target: &Target, request: &Request, limits: &Limits) -> Error {
+        let host = &target.authority();
         let what = &request.what;
         let (kind, reason, hint, retryable) = match self {
             Failure::Timeout(bound) => return limits.timeout_error(bound, what, host),
@@ -413,19 +401,5 @@ mod tests {
             code_name(&ErrorCode::ConnectionRefused),
             "ErrorCode::ConnectionRefused"
         );
-    }
-
-    #[test]
-    fn urls_split_into_scheme_authority_and_path() {
-        assert_eq!(
-            split_url("https://app.daytona.io/api/sandbox?limit=1"),
-            Some(("https", "app.daytona.io", "/api/sandbox?limit=1"))
-        );
-        assert_eq!(
-            split_url("http://127.0.0.1:80"),
-            Some(("http", "127.0.0.1:80", "/"))
-        );
-        assert_eq!(split_url("ftp://x/y"), None);
-        assert_eq!(split_url("http:///y"), None);
     }
 }

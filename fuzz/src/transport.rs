@@ -5,6 +5,7 @@
 
 use daytona_tools::deadline::Limits;
 use daytona_tools::error::{Error, ErrorKind};
+use daytona_tools::hosts::Target;
 use daytona_tools::http::{Request, Response, Transport};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use serde_json::{Value, json};
@@ -246,10 +247,13 @@ impl Scripted {
 impl Transport for Scripted {
     fn send(
         &self,
+        target: &Target,
         request: &Request,
         headers: &[(String, String)],
         _limits: &Limits,
     ) -> Result<Response, Error> {
+        // The sender gets exactly the parse the host policy checked.
+        assert_eq!(Target::parse(&request.url).as_ref(), Ok(target));
         self.sent
             .borrow_mut()
             .push((request.clone(), headers.to_vec()));

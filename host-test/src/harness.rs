@@ -173,7 +173,8 @@ const PIPE_CAPACITY: usize = 1 << 20;
 pub struct CallConfig {
     /// Environment variables the guest sees.
     pub env: Vec<(String, String)>,
-    /// Authorities (`host` or `host:port`) outbound requests may go to.
+    /// Authorities outbound requests may go to: `host:port`, `*.domain:port`,
+    /// or either without a port (the scheme's default port only).
     pub allowed_hosts: Vec<String>,
     /// The guest's wall clock; the real one when none. Sharing the emulator's
     /// clock lets a test move time for both sides at once.
@@ -186,6 +187,10 @@ pub struct CallConfig {
     /// Send each request on a new connection (wasmtime-wasi-http's
     /// `default_send_request`) instead of the harness's pool.
     pub new_connection_per_request: bool,
+    /// `(authority, address)`: an allowed request to `authority` connects to
+    /// `address` instead (like curl's `--resolve`), so a test can use names
+    /// that do not resolve.
+    pub resolve: Vec<(String, String)>,
 }
 
 impl CallConfig {
@@ -207,6 +212,12 @@ impl CallConfig {
     /// Allow an authority.
     pub fn allow(mut self, authority: impl Into<String>) -> Self {
         self.allowed_hosts.push(authority.into());
+        self
+    }
+    /// Connect to `address` (`ip:port`) for requests to `authority`
+    /// (`name:port`); the allowlist still decides on `authority`.
+    pub fn resolve(mut self, authority: impl Into<String>, address: impl Into<String>) -> Self {
+        self.resolve.push((authority.into(), address.into()));
         self
     }
     /// Open a new connection per request, as wasmtime's default sender does.
@@ -365,7 +376,8 @@ impl Harness {
             builder.wall_clock(GuestClock(clock.clone()));
         }
         let wasi = builder.build();
-        let mut hooks = AllowlistHooks::new(call.allowed_hosts.clone());
+        let mut hooks =
+            AllowlistHooks::new(call.allowed_hosts.clone()).resolving(call.resolve.clone());
         if call.drop_request_options {
             hooks = hooks.dropping_request_options();
         }

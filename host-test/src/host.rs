@@ -17,16 +17,20 @@ pub struct AllowlistHooks {
     drop_options: bool,
     /// Where allowed requests go; `None`: `default_send_request`.
     pool: Option<Pool>,
+    /// `(authority, address)`: connect to `address` for `authority`.
+    resolve: Vec<(String, String)>,
 }
 
 /// One allowlist entry: `host`, `host:port`, `*.domain` or `*.domain:port`.
+/// Without a port it means the request scheme's default port (443 for https,
+/// 80 for http), as in the component's `DAYTONA_TOOLBOX_HOSTS`.
 #[derive(Debug, Clone)]
 struct Entry {
     /// Lower-case host (IPv6 in brackets), or the domain after `*.`.
     host: String,
     /// Whether any host strictly under `host` matches (not `host` itself).
     under: bool,
-    /// The port, when the entry names one.
+    /// The port, when the entry names one; `None`: the scheme's default.
     port: Option<u16>,
 }
 
@@ -44,14 +48,16 @@ impl Entry {
         })
     }
 
-    fn matches(&self, host: &str, port: Option<u16>) -> bool {
+    /// Whether `host` on `port` (the request's, or its scheme's default
+    /// `default`) matches.
+    fn matches(&self, host: &str, port: u16, default: u16) -> bool {
         let host_ok = if self.under {
             host.strip_suffix(self.host.as_str())
                 .is_some_and(|prefix| prefix.len() > 1 && prefix.ends_with('.'))
         } else {
             host == self.host
         };
-        host_ok && (self.port.is_none() || self.port == port)
+        host_ok && self.port.unwrap_or(default) == port
     }
 }
 
@@ -67,9 +73,10 @@ fn parse_authority(text: &str) -> Option<http::uri::Authority> {
 }
 
 impl AllowlistHooks {
-    /// Allow these authorities: `host` (any port), `host:port`, and `*.domain`
-    /// (any host under `domain`, as [`daytona_tools::hosts::HostPolicy::allowlist`]
-    /// gives them). Malformed entries allow nothing.
+    /// Allow these authorities: `host:port`, `*.domain:port` (any host under
+    /// `domain`), and either without a port (the scheme's default port only),
+    /// as [`daytona_tools::hosts::HostPolicy::allowlist`] gives them.
+    /// Malformed entries allow nothing.
     pub fn new(allowed: Vec<String>) -> Self {
         AllowlistHooks {
             allowed: allowed.iter().filter_map(|a| Entry::parse(a)).collect(),
@@ -77,7 +84,16 @@ impl AllowlistHooks {
             sent: 0,
             drop_options: false,
             pool: None,
+            resolve: Vec::new(),
         }
+    }
+
+    /// Connect to `address` for requests to `authority` (exact, case-insensitive),
+    /// after the allowlist has decided on `authority`: names that do not resolve
+    /// can stand for a local server.
+    pub fn resolving(mut self, resolve: Vec<(String, String)>) -> Self {
+        self.resolve = resolve;
+        self
     }
 
     /// Send allowed requests on `pool`'s kept-alive connections (share one
@@ -94,15 +110,21 @@ impl AllowlistHooks {
         self
     }
 
-    /// Whether an authority may be reached: parsed as a URI authority, host
-    /// compared case-insensitively, userinfo refused.
-    pub fn allows(&self, authority: &str) -> bool {
+    /// Whether an authority may be reached with `scheme` (`http` or `https`;
+    /// anything else is refused): parsed as a URI authority, host compared
+    /// case-insensitively, port explicit or the scheme's default, userinfo refused.
+    pub fn allows(&self, scheme: &str, authority: &str) -> bool {
+        let default = match scheme.to_ascii_lowercase().as_str() {
+            "https" => 443,
+            "http" => 80,
+            _ => return false,
+        };
         let Some(authority) = parse_authority(authority) else {
             return false;
         };
         let host = authority.host().to_ascii_lowercase();
-        let port = authority.port_u16();
-        self.allowed.iter().any(|e| e.matches(&host, port))
+        let port = authority.port_u16().unwrap_or(default);
+        self.allowed.iter().any(|e| e.matches(&host, port, default))
     }
 
     /// Record refused authorities in `log` (shared by many instances).
@@ -137,7 +159,7 @@ type SendFuture = Box<
 impl WasiHttpHooks for AllowlistHooks {
     fn send_request(
         &mut self,
-        request: http::Request<WasiBody>,
+        mut request: http::Request<WasiBody>,
         options: Option<RequestOptions>,
         fut: Box<dyn Future<Output = Result<(), Error>> + Send>,
     ) -> SendFuture {
@@ -146,12 +168,24 @@ impl WasiHttpHooks for AllowlistHooks {
             .authority()
             .map(|a| a.as_str().to_string())
             .unwrap_or_default();
-        if !self.allows(&authority) {
+        let scheme = request.uri().scheme_str().unwrap_or_default();
+        if !self.allows(scheme, &authority) {
             self.denied.lock().unwrap().push(authority);
             return Box::new(async { Err(Error::HttpRequestDenied) });
         }
         _ = fut;
         self.sent += 1;
+        if let Some((_, address)) = self
+            .resolve
+            .iter()
+            .find(|(from, _)| from.eq_ignore_ascii_case(&authority))
+        {
+            let mut parts = request.uri().clone().into_parts();
+            parts.authority = address.parse().ok();
+            if let Ok(uri) = http::Uri::from_parts(parts) {
+                *request.uri_mut() = uri;
+            }
+        }
         let options = if self.drop_options { None } else { options };
         if let Some(pool) = self.pool.clone() {
             return Box::new(async move {
@@ -180,15 +214,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn allowlist_matches_authority_or_host() {
+    fn allowlist_matches_host_and_port() {
         let hooks = AllowlistHooks::new(vec!["127.0.0.1:8080".into(), "app.daytona.io".into()]);
-        assert!(hooks.allows("127.0.0.1:8080"));
-        assert!(!hooks.allows("127.0.0.1:8081"));
-        assert!(hooks.allows("app.daytona.io:443"));
-        assert!(hooks.allows("app.daytona.io"));
-        assert!(hooks.allows("APP.Daytona.IO"));
-        assert!(!hooks.allows("evil.example"));
-        assert!(!hooks.allows("app.daytona.io.evil.example"));
+        assert!(hooks.allows("http", "127.0.0.1:8080"));
+        assert!(!hooks.allows("http", "127.0.0.1:8081"));
+        assert!(!hooks.allows("http", "127.0.0.1"));
+        assert!(hooks.allows("https", "app.daytona.io:443"));
+        assert!(hooks.allows("https", "app.daytona.io"));
+        assert!(hooks.allows("HTTPS", "APP.Daytona.IO"));
+        assert!(hooks.allows("http", "app.daytona.io"));
+        // Without a port, an entry means the scheme's default port only.
+        assert!(!hooks.allows("https", "app.daytona.io:80"));
+        assert!(!hooks.allows("http", "app.daytona.io:443"));
+        assert!(!hooks.allows("https", "app.daytona.io:6379"));
+        assert!(!hooks.allows("ftp", "app.daytona.io"));
+        assert!(!hooks.allows("https", "evil.example"));
+        assert!(!hooks.allows("https", "app.daytona.io.evil.example"));
     }
 
     #[test]
@@ -201,18 +242,25 @@ mod tests {
             "",
             "app daytona.io",
         ] {
-            assert!(!hooks.allows(bad), "{bad:?}");
+            assert!(!hooks.allows("https", bad), "{bad:?}");
         }
     }
 
     #[test]
     fn wildcards_match_hosts_under_the_domain_only() {
-        let hooks = AllowlistHooks::new(vec!["*.daytona.io".into(), "[::1]:9".into()]);
-        assert!(hooks.allows("proxy.app.daytona.io"));
-        assert!(hooks.allows("Proxy.Daytona.io:443"));
-        assert!(!hooks.allows("daytona.io"));
-        assert!(!hooks.allows("evildaytona.io"));
-        assert!(hooks.allows("[::1]:9"));
-        assert!(!hooks.allows("[::1]:10"));
+        let hooks = AllowlistHooks::new(vec![
+            "*.daytona.io:443".into(),
+            "[::1]:9".into(),
+            "*.proxy.test".into(),
+        ]);
+        assert!(hooks.allows("https", "proxy.app.daytona.io"));
+        assert!(hooks.allows("https", "Proxy.Daytona.io:443"));
+        assert!(!hooks.allows("https", "proxy.daytona.io:8443"));
+        assert!(!hooks.allows("https", "daytona.io"));
+        assert!(!hooks.allows("https", "evildaytona.io"));
+        assert!(hooks.allows("http", "[::1]:9"));
+        assert!(!hooks.allows("http", "[::1]:10"));
+        assert!(hooks.allows("http", "a.proxy.test"));
+        assert!(!hooks.allows("http", "a.proxy.test:4000"));
     }
 }

@@ -80,8 +80,8 @@ fn emulator_config(emu: &Emulator) -> CallConfig {
 
 /// Guest configuration from this process's DAYTONA_* variables. The hosts
 /// allowed are exactly those the component would send a credential to: the API
-/// host, hosts under its parent domain (Daytona's toolbox proxy) and
-/// `DAYTONA_TOOLBOX_HOSTS`, by the component's own [`HostPolicy`].
+/// host on its port, `*.daytona.io` for Daytona's cloud (its toolbox proxy) and
+/// `DAYTONA_TOOLBOX_HOSTS`, ports included, by the component's own [`HostPolicy`].
 fn env_config() -> Result<CallConfig> {
     let mut config = CallConfig::default();
     for (k, v) in std::env::vars().filter(|(k, _)| k.starts_with("DAYTONA_")) {

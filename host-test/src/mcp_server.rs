@@ -139,6 +139,7 @@ impl Shared {
     /// the shared pool (or a new connection per request, if `call` asks).
     fn hooks(&self) -> AllowlistHooks {
         let hooks = AllowlistHooks::new(self.call.allowed_hosts.clone())
+            .resolving(self.call.resolve.clone())
             .with_denied_log(self.denied.clone());
         if self.call.new_connection_per_request {
             hooks

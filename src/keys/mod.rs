@@ -204,11 +204,12 @@ pub(crate) mod tests {
     impl Transport for Counting {
         fn send(
             &self,
+            target: &crate::hosts::Target,
             request: &Request,
             headers: &[(String, String)],
             limits: &crate::deadline::Limits,
         ) -> Result<Response, Error> {
-            self.inner.send(request, headers, limits)
+            self.inner.send(target, request, headers, limits)
         }
         fn sleep(&self, duration: Duration) {
             self.inner.sleep(duration)

@@ -62,10 +62,12 @@ async fn a_foreign_toolbox_proxy_gets_no_request_and_no_credential() {
         assert_eq!(executes(&emu), Vec::<String>::new());
     }
 
-    // Listed by the operator, the same host is used.
-    let cfg = config(&emu)
-        .allow(&localhost)
-        .env("DAYTONA_TOOLBOX_HOSTS", "LocalHost");
+    // Listed by the operator (with its port: without one, a listed host means
+    // port 80 for http), the same host is used.
+    let cfg = config(&emu).allow(&localhost).env(
+        "DAYTONA_TOOLBOX_HOSTS",
+        localhost.replace("localhost", "LocalHost"),
+    );
     let out = call(&emu, &cfg, "execute_command", ECHO).await.unwrap();
     assert_eq!(out["result"], "hi\n");
     let sent = executes(&emu);
@@ -121,8 +123,13 @@ async fn the_cli_allows_exactly_the_hosts_the_component_accepts() {
         "{text}"
     );
     assert_eq!(executes(&emu), Vec::<String>::new());
-    // Listed: the CLI's allowlist follows, so the host lets it through.
+    // Listed without its port (port 80 for http): still refused, by both.
     let (ok, text) = cli(Some("localhost"));
+    assert!(!ok, "{text}");
+    assert!(text.contains("config") && text.contains("port"), "{text}");
+    assert_eq!(executes(&emu), Vec::<String>::new());
+    // Listed with its port: the CLI's allowlist follows, so the host lets it through.
+    let (ok, text) = cli(Some(&format!("localhost:{}", emu.addr().port())));
     assert!(ok, "{text}");
     assert!(text.contains("hi"), "{text}");
     assert_eq!(executes(&emu).len(), 1);

@@ -16,6 +16,7 @@ mod deadlines;
 mod ephemeral_keys;
 mod files;
 mod git;
+mod host_policy;
 mod hosts;
 mod least_privilege;
 mod lifecycle;
