@@ -11,8 +11,10 @@ use hyper::server::conn::http1;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use wasmtime_wasi::WasiCtx;
 use wasmtime_wasi_http::WasiHttpView;
 use wasmtime_wasi_http::io::TokioIo;
@@ -42,6 +44,27 @@ struct Shared {
     denied: Arc<Mutex<Vec<String>>>,
     /// The kept-alive outbound connections every request's instance shares.
     pool: Pool,
+    /// Instances still running (the answer may be out before the instance
+    /// writes its log line), and a wake-up when one ends.
+    running: AtomicUsize,
+    ended: Notify,
+}
+
+/// Counts one running instance until dropped.
+struct Running(Arc<Shared>);
+
+impl Running {
+    fn new(shared: &Arc<Shared>) -> Running {
+        shared.running.fetch_add(1, Ordering::SeqCst);
+        Running(shared.clone())
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.running.fetch_sub(1, Ordering::SeqCst);
+        self.0.ended.notify_waiters();
+    }
 }
 
 /// A running server; stops when dropped.
@@ -100,6 +123,8 @@ impl McpServer {
             log,
             denied: Arc::default(),
             pool: Pool::new(),
+            running: AtomicUsize::new(0),
+            ended: Notify::new(),
         });
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
@@ -124,6 +149,18 @@ impl McpServer {
     /// What the instances wrote to stdout and stderr so far (the newest lines).
     pub fn log(&self) -> String {
         self.shared.log.contents()
+    }
+
+    /// The log once every instance has ended: an instance writes its line
+    /// after its answer is sent, so a client can have the answer first.
+    pub async fn settled_log(&self) -> String {
+        loop {
+            let ended = self.shared.ended.notified();
+            if self.shared.running.load(Ordering::SeqCst) == 0 {
+                return self.log();
+            }
+            ended.await;
+        }
     }
 
     /// How many bytes the instances wrote to stdout and stderr in all.
@@ -231,12 +268,21 @@ async fn handle(
         .new_incoming_request(Scheme::Http, req)?;
     let out = store.data_mut().http().new_response_outparam(sender)?;
     let pre = shared.pre.clone();
+    let running = Running::new(&shared);
     let task = tokio::spawn(async move {
-        let proxy = pre.instantiate_async(&mut store).await?;
-        proxy
-            .wasi_http_incoming_handler()
-            .call_handle(&mut store, req, out)
-            .await
+        let result = async {
+            let proxy = pre.instantiate_async(&mut store).await?;
+            proxy
+                .wasi_http_incoming_handler()
+                .call_handle(&mut store, req, out)
+                .await
+        }
+        .await;
+        // The store holds the instance's stdout and stderr: its last line is
+        // in the log once it is dropped, and only then has the instance ended.
+        drop(store);
+        drop(running);
+        result
     });
     match receiver.await {
         Ok(Ok(resp)) => Ok(resp),

@@ -162,14 +162,22 @@ impl Setup {
         body["result"].clone()
     }
 
-    /// No credential of the emulator and not the MCP token, anywhere in `text` or the server's log.
+    /// No credential of the emulator and not the MCP token, anywhere in `text`
+    /// or the server's log so far (instances still running may add lines:
+    /// [`Setup::assert_no_secrets_settled`] waits for them).
     fn assert_no_secrets(&self, text: &str) {
-        for secret in [self.emu.api_key(), self.emu.jwt(), TOKEN.to_string()] {
+        Self::check_no_secrets(&self.emu, text, &self.server.log());
+    }
+
+    /// [`Setup::assert_no_secrets`] once every instance has written its line.
+    async fn assert_no_secrets_settled(&self, text: &str) {
+        Self::check_no_secrets(&self.emu, text, &self.server.settled_log().await);
+    }
+
+    fn check_no_secrets(emu: &Emulator, text: &str, log: &str) {
+        for secret in [emu.api_key(), emu.jwt(), TOKEN.to_string()] {
             assert!(!text.contains(&secret), "a secret leaked into: {text}");
-            assert!(
-                !self.server.log().contains(&secret),
-                "a secret leaked into the log"
-            );
+            assert!(!log.contains(&secret), "a secret leaked into the log");
         }
     }
 }
@@ -333,9 +341,9 @@ async fn a_sandbox_is_created_used_and_deleted_with_results_matching_their_outpu
         }
     }
     assert!(
-        s.server.log().contains("POST /mcp -> 200"),
+        s.server.settled_log().await.contains("POST /mcp -> 200"),
         "{}",
-        s.server.log()
+        s.server.settled_log().await
     );
 }
 
@@ -539,7 +547,7 @@ async fn http_mistakes_get_the_status_the_spec_names() {
         send("POST", &s.server.url(), &headers, huge).await.status,
         413
     );
-    s.assert_no_secrets("");
+    s.assert_no_secrets_settled("").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -613,7 +621,10 @@ async fn a_minted_key_is_handed_to_the_caller_and_never_logged() {
         .unwrap()
         .to_string();
     assert!(key.starts_with("dtn_") && key.len() == 68, "{key:.4}…");
-    assert!(!s.server.log().contains(&key), "the minted key was logged");
+    assert!(
+        !s.server.settled_log().await.contains(&key),
+        "the minted key was logged"
+    );
     let revoked = s
         .call(
             "revoke_ephemeral_key",
@@ -621,7 +632,10 @@ async fn a_minted_key_is_handed_to_the_caller_and_never_logged() {
         )
         .await;
     assert_eq!(revoked["isError"], false, "{revoked}");
-    assert!(!s.server.log().contains(&key), "the minted key was logged");
+    assert!(
+        !s.server.settled_log().await.contains(&key),
+        "the minted key was logged"
+    );
 }
 
 #[tokio::test]
@@ -645,7 +659,7 @@ async fn a_token_with_auth_none_serves_nothing_and_tells_only_the_log_why() {
             resp.text()
         );
     }
-    let log = s.server.log();
+    let log = s.server.settled_log().await;
     assert!(
         log.contains("POST /mcp -> 503: configuration error: DAYTONA_MCP_AUTH=none and DAYTONA_MCP_TOKEN are both set"),
         "{log}"
@@ -673,7 +687,7 @@ async fn with_auth_off_a_rebinding_host_is_refused_and_loopback_is_served() {
             .await;
         assert_eq!(resp.status, 200, "{host}: {}", resp.text());
     }
-    let log = s.server.log();
+    let log = s.server.settled_log().await;
     assert!(
         log.contains("-> 403: Host \"evil.example\" refused"),
         "{log}"
@@ -717,7 +731,7 @@ async fn a_configuration_error_shows_no_detail_to_any_client() {
     )
     .await;
     assert_eq!(other.status, 503);
-    let log = s.server.log();
+    let log = s.server.settled_log().await;
     assert!(
         log.contains("DAYTONA_MCP_ALLOWED_ORIGINS") && log.contains(VALUE),
         "{log}"
@@ -765,9 +779,9 @@ async fn a_stalled_body_ends_in_408_within_its_bound() {
     .await
     .expect("no answer to a stalled body");
     assert_eq!(status.as_deref(), Some("HTTP/1.1 408 Request Timeout"));
-    let log = s.server.log();
+    let log = s.server.settled_log().await;
     assert!(log.contains("POST /mcp -> 408"), "{log}");
-    s.assert_no_secrets("");
+    s.assert_no_secrets_settled("").await;
 }
 
 #[tokio::test]
@@ -807,7 +821,7 @@ async fn the_log_streams_line_by_line_and_never_fills() {
     )
     .await;
     assert_eq!(other.status, 404);
-    let log = server.log();
+    let log = server.settled_log().await;
     assert!(log.len() <= TAIL, "{}", log.len());
     assert!(log.ends_with("daytona-mcp: POST /last -> 404\n"), "{log}");
     assert!(log.starts_with("daytona-mcp: "), "whole lines only: {log}");
