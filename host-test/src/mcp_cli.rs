@@ -4,6 +4,7 @@
 use anyhow::{Context, Result, bail};
 use host_test::emulator::Emulator;
 use host_test::harness::COMPONENT_PATH;
+use host_test::log_sink::LogSink;
 use host_test::mcp_server::{MCP_COMPONENT_PATH, McpClient, McpServer};
 use host_test::{CallConfig, Harness};
 use serde_json::{Value, json};
@@ -30,7 +31,9 @@ pub async fn serve(mut config: CallConfig, emu: Option<&Emulator>, args: &[&str]
         config = config.env("DAYTONA_MCP_TOKEN", token.clone());
         Some(token)
     };
-    let server = McpServer::start(MCP_COMPONENT_PATH, config, port).await?;
+    // The log streams to stderr line by line; only a bounded tail stays in memory.
+    let log = LogSink::stderr(1 << 20);
+    let server = McpServer::start_with_log(MCP_COMPONENT_PATH, config, port, log).await?;
     let url = server.url();
     match emu {
         Some(emu) => println!(

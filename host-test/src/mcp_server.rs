@@ -11,10 +11,11 @@ use hyper::server::conn::http1;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use wasmtime_wasi::WasiCtx;
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi_http::WasiHttpView;
 use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
@@ -23,24 +24,47 @@ use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 
 use crate::harness::{CallConfig, HostState};
 use crate::host::AllowlistHooks;
+use crate::log_sink::LogSink;
 use crate::pool::Pool;
 
 /// The MCP component this checkout builds (see build.rs).
 pub const MCP_COMPONENT_PATH: &str = env!("DAYTONA_MCP_WASM");
 
-/// Largest guest output kept, all requests together.
-const LOG_CAPACITY: usize = 64 << 20;
+/// Guest output kept in memory, all requests together: the newest lines
+/// (older ones are dropped, never the server's ability to write).
+pub const LOG_TAIL: usize = 16 << 20;
 
 /// The compiled MCP component and the per-request settings.
 struct Shared {
     pre: ProxyPre<HostState>,
     call: CallConfig,
-    /// Everything the instances wrote to stdout and stderr, in one pipe.
-    log: MemoryOutputPipe,
+    /// What the instances write to stdout and stderr, line by line.
+    log: LogSink,
     /// Authorities the allowlist refused.
     denied: Arc<Mutex<Vec<String>>>,
     /// The kept-alive outbound connections every request's instance shares.
     pool: Pool,
+    /// Instances still running (the answer may be out before the instance
+    /// writes its log line), and a wake-up when one ends.
+    running: AtomicUsize,
+    ended: Notify,
+}
+
+/// Counts one running instance until dropped.
+struct Running(Arc<Shared>);
+
+impl Running {
+    fn new(shared: &Arc<Shared>) -> Running {
+        shared.running.fetch_add(1, Ordering::SeqCst);
+        Running(shared.clone())
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.running.fetch_sub(1, Ordering::SeqCst);
+        self.0.ended.notify_waiters();
+    }
 }
 
 /// A running server; stops when dropped.
@@ -52,14 +76,30 @@ pub struct McpServer {
 
 impl McpServer {
     /// Compile the component at `path` and serve it on 127.0.0.1 at a free
-    /// port (or `port`), each request in a fresh instance configured by `call`.
+    /// port (or `port`), each request in a fresh instance configured by `call`;
+    /// the log kept in memory ([`LOG_TAIL`]).
     pub async fn start(path: impl AsRef<Path>, call: CallConfig, port: u16) -> Result<McpServer> {
-        Self::serve(prelink(path.as_ref())?, call, port).await
+        Self::start_with_log(path, call, port, LogSink::memory(LOG_TAIL)).await
+    }
+
+    /// [`McpServer::start`], the instances writing to `log`.
+    pub async fn start_with_log(
+        path: impl AsRef<Path>,
+        call: CallConfig,
+        port: u16,
+        log: LogSink,
+    ) -> Result<McpServer> {
+        Self::serve(prelink(path.as_ref())?, call, port, log).await
     }
 
     /// Serve the component built from this checkout, compiled once per process
     /// (every server of a test run shares it, as the library harness does).
     pub async fn start_default(call: CallConfig) -> Result<McpServer> {
+        Self::start_default_with_log(call, LogSink::memory(LOG_TAIL)).await
+    }
+
+    /// [`McpServer::start_default`], the instances writing to `log`.
+    pub async fn start_default_with_log(call: CallConfig, log: LogSink) -> Result<McpServer> {
         static PRE: OnceLock<ProxyPre<HostState>> = OnceLock::new();
         let pre = match PRE.get() {
             Some(pre) => pre.clone(),
@@ -68,16 +108,23 @@ impl McpServer {
                 PRE.get_or_init(|| pre).clone()
             }
         };
-        Self::serve(pre, call, 0).await
+        Self::serve(pre, call, 0, log).await
     }
 
-    async fn serve(pre: ProxyPre<HostState>, call: CallConfig, port: u16) -> Result<McpServer> {
+    async fn serve(
+        pre: ProxyPre<HostState>,
+        call: CallConfig,
+        port: u16,
+        log: LogSink,
+    ) -> Result<McpServer> {
         let shared = Arc::new(Shared {
             pre,
             call,
-            log: MemoryOutputPipe::new(LOG_CAPACITY),
+            log,
             denied: Arc::default(),
             pool: Pool::new(),
+            running: AtomicUsize::new(0),
+            ended: Notify::new(),
         });
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
@@ -99,9 +146,26 @@ impl McpServer {
         self.addr
     }
 
-    /// What the instances wrote to stdout and stderr so far.
+    /// What the instances wrote to stdout and stderr so far (the newest lines).
     pub fn log(&self) -> String {
-        String::from_utf8_lossy(&self.shared.log.contents()).into_owned()
+        self.shared.log.contents()
+    }
+
+    /// The log once every instance has ended: an instance writes its line
+    /// after its answer is sent, so a client can have the answer first.
+    pub async fn settled_log(&self) -> String {
+        loop {
+            let ended = self.shared.ended.notified();
+            if self.shared.running.load(Ordering::SeqCst) == 0 {
+                return self.log();
+            }
+            ended.await;
+        }
+    }
+
+    /// How many bytes the instances wrote to stdout and stderr in all.
+    pub fn log_written(&self) -> u64 {
+        self.shared.log.written()
     }
 
     /// Authorities the outbound allowlist refused so far.
@@ -205,12 +269,21 @@ async fn handle(
         .new_incoming_request(Scheme::Http, req)?;
     let out = store.data_mut().http().new_response_outparam(sender)?;
     let pre = shared.pre.clone();
+    let running = Running::new(&shared);
     let task = tokio::spawn(async move {
-        let proxy = pre.instantiate_async(&mut store).await?;
-        proxy
-            .wasi_http_incoming_handler()
-            .call_handle(&mut store, req, out)
-            .await
+        let result = async {
+            let proxy = pre.instantiate_async(&mut store).await?;
+            proxy
+                .wasi_http_incoming_handler()
+                .call_handle(&mut store, req, out)
+                .await
+        }
+        .await;
+        // The store holds the instance's stdout and stderr: its last line is
+        // in the log once it is dropped, and only then has the instance ended.
+        drop(store);
+        drop(running);
+        result
     });
     match receiver.await {
         Ok(Ok(resp)) => Ok(resp),

@@ -3,21 +3,26 @@
 //! wasmCloud).
 //!
 //! This crate is only glue: it copies the request into
-//! [`daytona_tools::mcp::Head`] and a bounded body, runs
+//! [`daytona_tools::mcp::Head`] and a body bounded in size and time, runs
 //! [`daytona_tools::mcp::Server::handle`] with [`daytona_tools::catalog::call`]
 //! over the shared `wasi:http` transport, and copies the reply back. Every
 //! request gets a fresh instance in these hosts; nothing is kept.
 #![deny(missing_docs)]
 
 use daytona_tools::config::Config;
+use daytona_tools::deadline::nanos;
 use daytona_tools::error::Error;
 use daytona_tools::http::Client;
 use daytona_tools::mcp::{Head, MAX_BODY_BYTES, Reply, Server};
 use daytona_tools::wasi_http::WasiTransport;
 use serde_json::Value;
+use std::io::Write;
+use std::time::Duration;
+use wasip2::clocks::monotonic_clock;
 use wasip2::http::types::{
     Fields, IncomingRequest, Method, OutgoingBody, OutgoingResponse, ResponseOutparam,
 };
+use wasip2::io::poll::poll;
 use wasip2::io::streams::StreamError;
 
 /// The exported `wasi:http/incoming-handler`.
@@ -32,9 +37,10 @@ impl wasip2::exports::http::incoming_handler::Guest for Handler {
         let head = head(&request);
         let reply = match server.check_head(&head) {
             Some(refusal) => refusal,
-            None => match read_body(request) {
-                Some(body) => server.handle(&head, &body, &|name, args| run(&vars, name, args)),
-                None => Reply::refusal(
+            None => match read_body(request, server.body_timeout()) {
+                Ok(body) => server.handle(&head, &body, &|name, args| run(&vars, name, args)),
+                Err(BodyError::TimedOut) => Reply::body_timed_out(),
+                Err(BodyError::Unreadable) => Reply::refusal(
                     400,
                     daytona_tools::mcp::jsonrpc::INVALID_REQUEST,
                     "the request body could not be read",
@@ -42,11 +48,21 @@ impl wasip2::exports::http::incoming_handler::Guest for Handler {
                 ),
             },
         };
-        // One line per request: method, path without query, status. Never a
-        // header, a body or a credential.
+        // One line per request: method, path without query, status, and the
+        // reason for a refusal the server gives the operator only. Never a
+        // header value, a body or a credential.
         let path = head.path.split('?').next().unwrap_or_default();
-        eprintln!("daytona-mcp: {} {} -> {}", head.method, path, reply.status);
+        let line = match &reply.log {
+            Some(detail) => format!(
+                "daytona-mcp: {} {path} -> {}: {detail}\n",
+                head.method, reply.status
+            ),
+            None => format!("daytona-mcp: {} {path} -> {}\n", head.method, reply.status),
+        };
+        // The answer first; then the line, whose failure (a closed or full
+        // stderr) is ignored: `eprintln!` would panic and abort the instance.
         send(reply, response_out);
+        let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }
 }
 
@@ -80,26 +96,51 @@ fn head(request: &IncomingRequest) -> Head {
         method,
         path: request.path_with_query().unwrap_or_else(|| "/".into()),
         headers,
+        authority: request.authority(),
     }
 }
 
+/// Why a body was not read.
+enum BodyError {
+    /// The whole body did not arrive within the deadline.
+    TimedOut,
+    /// The stream failed.
+    Unreadable,
+}
+
 /// The body, read until its end or one byte past the cap (the server refuses
-/// it then); `None` if it cannot be read.
-fn read_body(request: IncomingRequest) -> Option<Vec<u8>> {
-    let body = request.consume().ok()?;
-    let stream = body.stream().ok()?;
+/// it then), all of it within `timeout` of the first read: every wait is a
+/// poll over the stream and a monotonic-clock timer at that deadline, so a
+/// client that sends part of a body and stalls cannot hold the instance.
+fn read_body(request: IncomingRequest, timeout: Duration) -> Result<Vec<u8>, BodyError> {
+    let deadline = monotonic_clock::now().saturating_add(nanos(timeout));
+    let body = request.consume().map_err(|()| BodyError::Unreadable)?;
+    let stream = body.stream().map_err(|()| BodyError::Unreadable)?;
+    let readable = stream.subscribe();
     let mut bytes = Vec::new();
     loop {
-        match stream.blocking_read(64 * 1024) {
+        match stream.read(64 * 1024) {
+            Ok(chunk) if chunk.is_empty() => {
+                if !readable.ready() {
+                    let timer = monotonic_clock::subscribe_instant(deadline);
+                    if !poll(&[&readable, &timer]).contains(&0) {
+                        return Err(BodyError::TimedOut);
+                    }
+                }
+            }
             Ok(chunk) => bytes.extend_from_slice(&chunk),
             Err(StreamError::Closed) => break,
-            Err(StreamError::LastOperationFailed(_)) => return None,
+            Err(StreamError::LastOperationFailed(_)) => return Err(BodyError::Unreadable),
         }
         if bytes.len() > MAX_BODY_BYTES {
             break;
         }
+        // A steady trickle never waits: the deadline holds for it too.
+        if monotonic_clock::now() >= deadline {
+            return Err(BodyError::TimedOut);
+        }
     }
-    Some(bytes)
+    Ok(bytes)
 }
 
 fn send(reply: Reply, response_out: ResponseOutparam) {

@@ -1,7 +1,7 @@
-//! Who may call: the bearer token (compared in constant time) and the browser
-//! `Origin` (DNS-rebinding protection).
+//! Who may call: the bearer token (compared in constant time), the browser
+//! `Origin` and, with authentication off, the `Host` (DNS-rebinding protection).
 
-use super::settings::{Auth, Origins};
+use super::settings::{Auth, Hosts, Origins};
 use sha2::{Digest, Sha256};
 
 /// Whether the `Authorization` header carries the configured token.
@@ -75,6 +75,46 @@ fn is_loopback_origin(origin: &str) -> bool {
     matches!(host, "localhost" | "127.0.0.1" | "[::1]")
 }
 
+/// Whether a request naming this host (a `Host` header or request authority,
+/// `host[:port]`) may be served: a loopback name or one listed in `hosts`.
+pub fn host_ok(hosts: &Hosts, value: &str) -> bool {
+    let value = value.trim().to_ascii_lowercase();
+    let Some((host, port)) = split_host(&value) else {
+        return false;
+    };
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let loopback = host == "localhost"
+        || host == "[::1]"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    loopback
+        || hosts.0.iter().any(|entry| match split_host(entry) {
+            Some((h, None)) => h == host,
+            Some((h, Some(p))) => h == host && Some(p) == port,
+            None => false,
+        })
+}
+
+/// `host[:port]` into its host and port; `None` if the port is not digits
+/// or a bracketed IPv6 literal is not closed.
+fn split_host(value: &str) -> Option<(&str, Option<&str>)> {
+    let (host, port) = if value.starts_with('[') {
+        let end = value.find(']')? + 1;
+        match &value[end..] {
+            "" => (&value[..end], None),
+            rest => (&value[..end], Some(rest.strip_prefix(':')?)),
+        }
+    } else {
+        match value.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (value, None),
+        }
+    };
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    (!host.is_empty() && port_ok).then_some((host, port))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +183,61 @@ mod tests {
         assert!(origin_ok(&list, Some("https://App.example.com")));
         assert!(!origin_ok(&list, Some("http://localhost")));
         assert!(!origin_ok(&list, Some("https://app.example.com:444")));
+    }
+
+    #[test]
+    fn loopback_hosts_pass_and_rebinding_names_do_not() {
+        let none = Hosts::default();
+        for ok in [
+            "localhost",
+            "LOCALHOST:8080",
+            "localhost.:80",
+            "127.0.0.1",
+            "127.0.0.1:8080",
+            "127.1.2.3:9",
+            "[::1]",
+            "[::1]:8080",
+        ] {
+            assert!(host_ok(&none, ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "evil.example",
+            "evil.example:8080",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io",
+            "127.0.0.1:",
+            "127.0.0.1:80:80",
+            "127.0.0.1:x",
+            "0.0.0.0:8080",
+            "10.0.0.1",
+            "[::1",
+            "[::1]x",
+            "[::2]:80",
+            "localhost@evil.example",
+        ] {
+            assert!(!host_ok(&none, bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn listed_hosts_pass_with_any_port_or_the_listed_one() {
+        let hosts = Hosts(vec!["mcp.internal".into(), "box.lan:8080".into()]);
+        for ok in [
+            "mcp.internal",
+            "MCP.internal:9000",
+            "box.lan:8080",
+            "localhost:1",
+        ] {
+            assert!(host_ok(&hosts, ok), "{ok}");
+        }
+        for bad in [
+            "box.lan",
+            "box.lan:8081",
+            "evil.mcp.internal",
+            "mcp.internal.evil",
+        ] {
+            assert!(!host_ok(&hosts, bad), "{bad}");
+        }
     }
 }

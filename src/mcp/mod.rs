@@ -2,8 +2,9 @@
 //! (method, path, headers, body) in, an abstract reply (status, headers, body)
 //! out, so the `wasi:http` glue only copies bytes.
 //!
-//! - [`settings`]: `DAYTONA_MCP_*` variables: token, opt-out, origins, path.
-//! - [`guard`]: bearer token (constant time) and `Origin` checks.
+//! - [`settings`]: `DAYTONA_MCP_*` variables: token, opt-out, origins, hosts,
+//!   path, body deadline.
+//! - [`guard`]: bearer token (constant time), `Origin` and `Host` checks.
 //! - [`jsonrpc`]: one JSON-RPC message, with a nesting cap; error codes.
 //! - [`version`]: the three revisions spoken and how one is chosen.
 //! - [`tools`]: descriptors and results from the shared catalog.
@@ -23,7 +24,8 @@ use crate::catalog::selection::Selection;
 use crate::error::Error;
 use crate::keys::ceiling::MintCeiling;
 use serde_json::Value;
-use settings::{AUTH_VAR, Auth, Settings, TOKEN_VAR};
+use settings::{AUTH_VAR, Auth, HOSTS_VAR, Settings, TOKEN_VAR};
+use std::time::Duration;
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -37,6 +39,9 @@ pub struct Head {
     pub path: String,
     /// Header names and values, as received.
     pub headers: Vec<(String, String)>,
+    /// The authority the host says the request was sent to (`wasi:http`'s
+    /// `authority`: the URI's, or the `Host` header's), if it says one.
+    pub authority: Option<String>,
 }
 
 impl Head {
@@ -58,6 +63,9 @@ pub struct Reply {
     pub headers: Vec<(String, String)>,
     /// The body (JSON, or empty).
     pub body: Vec<u8>,
+    /// What the server's log line should add, for the operator only (the
+    /// reason a request was refused); never a secret, never sent.
+    pub log: Option<String>,
 }
 
 impl Reply {
@@ -70,6 +78,7 @@ impl Reply {
                 ("cache-control".into(), "no-store".into()),
             ],
             body: body.to_string().into_bytes(),
+            log: None,
         }
     }
 
@@ -79,6 +88,7 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: Vec::new(),
+            log: None,
         }
     }
 
@@ -86,6 +96,23 @@ impl Reply {
     pub fn refusal(status: u16, code: i64, message: &str, hint: Option<&str>) -> Reply {
         let data = hint.map(|h| serde_json::json!({ "hint": h }));
         Reply::json(status, &jsonrpc::error(&Value::Null, code, message, data))
+    }
+
+    /// The refusal when a request's body did not arrive within
+    /// [`Server::body_timeout`]: 408.
+    pub fn body_timed_out() -> Reply {
+        Reply::refusal(
+            408,
+            jsonrpc::INVALID_REQUEST,
+            "the request body did not arrive in time",
+            Some("send the whole body at once"),
+        )
+    }
+
+    /// Add a line for the server's log.
+    pub fn with_log(mut self, line: String) -> Reply {
+        self.log = Some(line);
+        self
     }
 
     /// Add a header.
@@ -117,21 +144,61 @@ impl Server {
         }
     }
 
+    /// How long the glue waits for a request's whole body before answering
+    /// [`Reply::body_timed_out`] (`DAYTONA_MCP_BODY_TIMEOUT_MS`).
+    pub fn body_timeout(&self) -> Duration {
+        self.settings
+            .as_ref()
+            .map_or(settings::DEFAULT_BODY_TIMEOUT, |s| s.body_timeout)
+    }
+
     /// Decide from the head alone, before any of the body is read: `Some` is
-    /// the refusal to send (bad settings, wrong path, foreign origin, no or
-    /// wrong token, wrong method or content type, too large a body).
+    /// the refusal to send (bad settings, foreign host with authentication
+    /// off, wrong path, foreign origin, no or wrong token, wrong method or
+    /// content type, too large a body).
     pub fn check_head(&self, head: &Head) -> Option<Reply> {
         let settings = match &self.settings {
             Ok(s) => s,
+            // The caller may be anyone: it learns only that the server is
+            // misconfigured; the reason goes to the operator's log.
             Err(e) => {
-                return Some(Reply::refusal(
-                    500,
-                    jsonrpc::REFUSED,
-                    &e.message,
-                    e.hint.as_deref(),
-                ));
+                return Some(
+                    Reply::refusal(
+                        503,
+                        jsonrpc::REFUSED,
+                        "this MCP server is misconfigured",
+                        Some("the operator can find the reason in the server's log"),
+                    )
+                    .with_log(match &e.hint {
+                        Some(hint) => format!("configuration error: {} ({hint})", e.message),
+                        None => format!("configuration error: {}", e.message),
+                    }),
+                );
             }
         };
+        if settings.auth == Auth::None {
+            // Without a token, the Host is what tells a rebound browser page
+            // (Host: evil.example) from a local client.
+            let names = [head.authority.as_deref(), head.header("host")];
+            let refused = names
+                .iter()
+                .flatten()
+                .find(|h| !guard::host_ok(&settings.hosts, h));
+            if refused.is_some() || names.iter().all(Option::is_none) {
+                let shown: String = refused.copied().unwrap_or("").chars().take(100).collect();
+                return Some(
+                    Reply::refusal(
+                        403,
+                        jsonrpc::REFUSED,
+                        "this Host is not served",
+                        Some(&format!("the operator can allow it in {HOSTS_VAR}")),
+                    )
+                    .with_log(format!(
+                        "Host {shown:?} refused: not a loopback name nor in {HOSTS_VAR}"
+                    )),
+                );
+            }
+        }
         let path = head.path.split('?').next().unwrap_or_default();
         if path != settings.path {
             return Some(Reply::refusal(

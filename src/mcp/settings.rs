@@ -1,9 +1,10 @@
 //! The MCP server's own settings, from `DAYTONA_MCP_*` environment variables:
 //! the bearer token, the explicit opt-out from it, the allowed browser origins
-//! and the endpoint path.
+//! and `Host` names, the endpoint path and the deadline for a request's body.
 
 use crate::config::Secret;
 use crate::error::Error;
+use std::time::Duration;
 
 /// The bearer token clients must send.
 pub const TOKEN_VAR: &str = "DAYTONA_MCP_TOKEN";
@@ -11,6 +12,14 @@ pub const TOKEN_VAR: &str = "DAYTONA_MCP_TOKEN";
 pub const AUTH_VAR: &str = "DAYTONA_MCP_AUTH";
 /// Comma list of origins a browser may call from (`scheme://host[:port]`).
 pub const ORIGINS_VAR: &str = "DAYTONA_MCP_ALLOWED_ORIGINS";
+/// Comma list of `Host` names (`host[:port]`) served besides the loopback names.
+pub const HOSTS_VAR: &str = "DAYTONA_MCP_ALLOWED_HOSTS";
+/// How long a request's whole body may take to arrive, in milliseconds.
+pub const BODY_TIMEOUT_VAR: &str = "DAYTONA_MCP_BODY_TIMEOUT_MS";
+/// The body deadline when none is set.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The range `DAYTONA_MCP_BODY_TIMEOUT_MS` accepts, in milliseconds.
+pub const BODY_TIMEOUT_RANGE_MS: std::ops::RangeInclusive<u64> = 100..=300_000;
 /// The endpoint path.
 pub const PATH_VAR: &str = "DAYTONA_MCP_PATH";
 /// The endpoint path when none is set.
@@ -38,6 +47,16 @@ pub enum Origins {
     List(Vec<String>),
 }
 
+/// Which `Host` names are served: the loopback names (`localhost`, `127.x.y.z`,
+/// `[::1]`, any port) and these entries (lower-case `host` or `host:port`; a
+/// bare host matches any port).
+///
+/// Checked only with authentication off, where it is what stops DNS rebinding:
+/// a page on `evil.example` rebound to 127.0.0.1 sends `Host: evil.example`,
+/// and a browser may omit `Origin` on some requests.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Hosts(pub Vec<String>);
+
 /// The server's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -45,8 +64,12 @@ pub struct Settings {
     pub auth: Auth,
     /// Allowed `Origin` values.
     pub origins: Origins,
+    /// `Host` names served with authentication off.
+    pub hosts: Hosts,
     /// The endpoint path, e.g. `/mcp`.
     pub path: String,
+    /// How long a request's whole body may take to arrive.
+    pub body_timeout: Duration,
 }
 
 impl Settings {
@@ -59,6 +82,7 @@ impl Settings {
         V: AsRef<str>,
     {
         let (mut token, mut auth, mut origins, mut path) = (None, None, None, None);
+        let (mut hosts, mut body_timeout) = (None, None);
         for (k, v) in vars {
             let value = v.as_ref().trim();
             if value.is_empty() {
@@ -69,11 +93,23 @@ impl Settings {
                 AUTH_VAR => auth = Some(value.to_ascii_lowercase()),
                 ORIGINS_VAR => origins = Some(value.to_string()),
                 PATH_VAR => path = Some(value.to_string()),
+                HOSTS_VAR => hosts = Some(value.to_string()),
+                BODY_TIMEOUT_VAR => body_timeout = Some(value.to_string()),
                 _ => {}
             }
         }
         let auth = match (auth.as_deref(), token) {
-            (Some("none"), _) => Auth::None,
+            (Some("none"), None) => Auth::None,
+            // Both set is a contradiction: serving without the token the
+            // operator configured would fail open.
+            (Some("none"), Some(_)) => {
+                return Err(Error::config(
+                    format!("{AUTH_VAR}=none and {TOKEN_VAR} are both set"),
+                    format!(
+                        "unset {AUTH_VAR} to require the token, or unset {TOKEN_VAR} to turn authentication off"
+                    ),
+                ));
+            }
             (Some("bearer") | None, Some(token)) if token.len() >= MIN_TOKEN_LEN => {
                 Auth::Bearer(Secret::new(token))
             }
@@ -103,6 +139,31 @@ impl Settings {
                     .collect::<Result<_, _>>()?,
             ),
         };
+        let hosts = Hosts(
+            hosts
+                .unwrap_or_default()
+                .split(',')
+                .map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .map(|h| check_host(&h).map(|()| h))
+                .collect::<Result<_, _>>()?,
+        );
+        let body_timeout = match body_timeout {
+            None => DEFAULT_BODY_TIMEOUT,
+            Some(ms) => match ms.parse::<u64>() {
+                Ok(ms) if BODY_TIMEOUT_RANGE_MS.contains(&ms) => Duration::from_millis(ms),
+                _ => {
+                    return Err(Error::config(
+                        format!(
+                            "{BODY_TIMEOUT_VAR} must be a whole number of milliseconds from {} to {}",
+                            BODY_TIMEOUT_RANGE_MS.start(),
+                            BODY_TIMEOUT_RANGE_MS.end()
+                        ),
+                        format!("unset {BODY_TIMEOUT_VAR} for the default of 10000"),
+                    ));
+                }
+            },
+        };
         let path = path.unwrap_or_else(|| DEFAULT_PATH.to_string());
         if !path.starts_with('/') || path.contains(['?', '#', ' ']) {
             return Err(Error::config(
@@ -113,7 +174,9 @@ impl Settings {
         Ok(Settings {
             auth,
             origins,
+            hosts,
             path,
+            body_timeout,
         })
     }
 }
@@ -129,6 +192,22 @@ fn check_origin(origin: &str) -> Result<(), Error> {
             format!("{ORIGINS_VAR} has an entry that is not an origin: '{origin}'"),
             "list origins as scheme://host[:port], comma-separated, e.g. https://app.example.com",
         )),
+    }
+}
+
+/// An allowed host is `host` or `host:port`: no scheme, path, user or wildcard.
+fn check_host(host: &str) -> Result<(), Error> {
+    let ok = host
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+        && !host.starts_with(':');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::config(
+            format!("{HOSTS_VAR} has an entry that is not a host name: '{host}'"),
+            "list host names as host or host:port, comma-separated, e.g. mcp.internal:8080",
+        ))
     }
 }
 
@@ -151,14 +230,54 @@ mod tests {
     #[test]
     fn auth_none_is_an_explicit_opt_out() {
         assert_eq!(settings(&[(AUTH_VAR, "none")]).unwrap().auth, Auth::None);
+        assert_eq!(settings(&[(AUTH_VAR, "NONE")]).unwrap().auth, Auth::None);
+        let err = settings(&[(AUTH_VAR, "off")]).unwrap_err();
+        assert!(err.message.contains(AUTH_VAR), "{err:?}");
+    }
+
+    #[test]
+    fn a_token_and_auth_none_together_are_a_configuration_error() {
+        let token = "x".repeat(20);
+        for auth in ["none", "NONE"] {
+            let err = settings(&[(AUTH_VAR, auth), (TOKEN_VAR, token.as_str())]).unwrap_err();
+            assert_eq!(err.kind, crate::error::ErrorKind::Config);
+            assert!(err.message.contains(AUTH_VAR) && err.message.contains(TOKEN_VAR));
+            assert!(!format!("{err:?}").contains(&token));
+        }
+        // An empty token counts as unset.
         assert_eq!(
-            settings(&[(AUTH_VAR, "NONE"), (TOKEN_VAR, "x".repeat(20).as_str())])
+            settings(&[(AUTH_VAR, "none"), (TOKEN_VAR, " ")])
                 .unwrap()
                 .auth,
             Auth::None
         );
-        let err = settings(&[(AUTH_VAR, "off")]).unwrap_err();
-        assert!(err.message.contains(AUTH_VAR), "{err:?}");
+    }
+
+    #[test]
+    fn allowed_hosts_are_normalised_and_checked() {
+        assert_eq!(settings(&[]).unwrap().hosts, Hosts(Vec::new()));
+        let s = settings(&[(HOSTS_VAR, "MCP.internal, box.lan:8080,")]).unwrap();
+        assert_eq!(
+            s.hosts,
+            Hosts(vec!["mcp.internal".into(), "box.lan:8080".into()])
+        );
+        for bad in ["http://mcp.internal", "*.internal", "a/b", "u@h", ":80"] {
+            let err = settings(&[(HOSTS_VAR, bad)]).unwrap_err();
+            assert!(err.message.contains(HOSTS_VAR), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_body_timeout_has_a_default_and_a_range() {
+        assert_eq!(settings(&[]).unwrap().body_timeout, DEFAULT_BODY_TIMEOUT);
+        assert_eq!(
+            settings(&[(BODY_TIMEOUT_VAR, "500")]).unwrap().body_timeout,
+            Duration::from_millis(500)
+        );
+        for bad in ["99", "300001", "-1", "1.5", "10s"] {
+            let err = settings(&[(BODY_TIMEOUT_VAR, bad)]).unwrap_err();
+            assert!(err.message.contains(BODY_TIMEOUT_VAR), "{bad}");
+        }
     }
 
     #[test]

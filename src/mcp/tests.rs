@@ -24,6 +24,7 @@ fn head(headers: &[(&str, &str)]) -> Head {
                 "application/json, text/event-stream".into(),
             ),
         ],
+        authority: None,
     };
     for (k, v) in headers {
         h.headers.retain(|(name, _)| !name.eq_ignore_ascii_case(k));
@@ -280,10 +281,96 @@ fn without_a_token_no_tools_are_served_and_the_variable_is_named() {
     let open = Server::from_env(&[("DAYTONA_MCP_AUTH".into(), "none".into())]);
     let (status, _) = send(
         &open,
-        &head(&[("Authorization", "")]),
+        &head(&[("Authorization", ""), ("Host", "127.0.0.1:8080")]),
         &request("tools/list", json!({})),
     );
     assert_eq!(status, 200);
+}
+
+/// A server with authentication off and `extra` settings.
+fn open_server(extra: &[(&str, &str)]) -> Server {
+    let mut vars = vec![("DAYTONA_MCP_AUTH".to_string(), "none".to_string())];
+    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    Server::from_env(&vars)
+}
+
+#[test]
+fn a_token_with_auth_none_serves_nothing_and_says_nothing() {
+    let s = server(&[("DAYTONA_MCP_AUTH", "none")]);
+    for auth in ["", "Bearer test-token-0123456789abcdef"] {
+        let reply = s.handle(
+            &head(&[("Authorization", auth), ("Host", "localhost")]),
+            request("tools/list", json!({})).to_string().as_bytes(),
+            &echo,
+        );
+        assert_eq!(reply.status, 503, "{auth:?}");
+        let body = String::from_utf8_lossy(&reply.body);
+        assert!(
+            !body.contains("DAYTONA_MCP") && !body.contains("tools\""),
+            "{body}"
+        );
+        assert!(!body.contains(TOKEN));
+        let log = reply.log.unwrap();
+        assert!(log.contains("DAYTONA_MCP_AUTH") && log.contains("DAYTONA_MCP_TOKEN"));
+        assert!(!log.contains(TOKEN), "{log}");
+    }
+}
+
+#[test]
+fn with_auth_off_only_loopback_or_listed_hosts_are_served() {
+    let ping = request("ping", json!({}));
+    let open = open_server(&[]);
+    for host in ["127.0.0.1:8080", "localhost", "[::1]:80", "127.0.0.2"] {
+        let (status, _) = send(&open, &head(&[("Host", host)]), &ping);
+        assert_eq!(status, 200, "{host}");
+    }
+    for host in [
+        "evil.example",
+        "evil.example:8080",
+        "0.0.0.0:8080",
+        "192.168.1.2",
+    ] {
+        let reply = open.handle(&head(&[("Host", host)]), ping.to_string().as_bytes(), &echo);
+        assert_eq!(reply.status, 403, "{host}");
+        assert!(!String::from_utf8_lossy(&reply.body).contains(host));
+        assert!(reply.log.unwrap().contains(host));
+    }
+    // No Host at all, or an authority that disagrees with the header.
+    assert_eq!(send(&open, &head(&[]), &ping).0, 403);
+    let mut rebound = head(&[("Host", "localhost")]);
+    rebound.authority = Some("evil.example".into());
+    assert_eq!(send(&open, &rebound, &ping).0, 403);
+    rebound.authority = Some("localhost:8080".into());
+    assert_eq!(send(&open, &rebound, &ping).0, 200);
+    let listed = open_server(&[("DAYTONA_MCP_ALLOWED_HOSTS", "mcp.internal")]);
+    assert_eq!(
+        send(&listed, &head(&[("Host", "mcp.internal:8080")]), &ping).0,
+        200
+    );
+    assert_eq!(
+        send(&listed, &head(&[("Host", "evil.example")]), &ping).0,
+        403
+    );
+    // With a token the Host is not checked: the token is the protection.
+    assert_eq!(
+        send(&server(&[]), &head(&[("Host", "evil.example")]), &ping).0,
+        200
+    );
+}
+
+#[test]
+fn the_body_timeout_comes_from_its_variable() {
+    assert_eq!(server(&[]).body_timeout(), settings::DEFAULT_BODY_TIMEOUT);
+    assert_eq!(
+        server(&[("DAYTONA_MCP_BODY_TIMEOUT_MS", "500")]).body_timeout(),
+        Duration::from_millis(500)
+    );
+    let reply = Reply::body_timed_out();
+    assert_eq!(reply.status, 408);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&reply.body).unwrap()["error"]["code"],
+        jsonrpc::INVALID_REQUEST
+    );
 }
 
 #[test]
@@ -423,11 +510,37 @@ fn an_unsupported_protocol_version_header_is_400() {
 }
 
 #[test]
-fn settings_errors_are_500_naming_the_variable() {
-    let s = server(&[("DAYTONA_MCP_AUTH", "maybe")]);
-    let reply = s.handle(&head(&[]), b"{}", &echo);
-    assert_eq!(reply.status, 500);
-    assert!(String::from_utf8_lossy(&reply.body).contains("DAYTONA_MCP_AUTH"));
+fn settings_errors_are_503_with_the_detail_only_in_the_log() {
+    for (var, value) in [
+        ("DAYTONA_MCP_AUTH", "maybe"),
+        ("DAYTONA_MCP_ALLOWED_ORIGINS", "evil-config-value.example"),
+        (
+            "DAYTONA_MCP_ALLOWED_HOSTS",
+            "http://evil-config-value.example",
+        ),
+        ("DAYTONA_MCP_BODY_TIMEOUT_MS", "forever"),
+        ("DAYTONA_MCP_PATH", "mcp"),
+    ] {
+        let s = server(&[(var, value)]);
+        // Before the path and the token are checked: any caller gets the same.
+        for h in [head(&[]), head(&[("Authorization", "")])] {
+            let mut other_path = h.clone();
+            other_path.path = "/other".into();
+            for h in [h, other_path] {
+                let reply = s.handle(&h, b"{}", &echo);
+                assert_eq!(reply.status, 503, "{var}");
+                let body: Value = serde_json::from_slice(&reply.body).unwrap();
+                assert_eq!(
+                    body["error"]["message"], "this MCP server is misconfigured",
+                    "{var}"
+                );
+                let text = body.to_string();
+                assert!(!text.contains(var) && !text.contains(value), "{text}");
+                let log = reply.log.unwrap();
+                assert!(log.contains(var), "{log}");
+            }
+        }
+    }
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! (`host_test::mcp_server`), driven over HTTP against the emulator: the
 //! handshake revisions and the stateless one, the same tools as the library
 //! component, tool results and errors, the HTTP refusals, secrets kept out of
-//! every answer and log line, and 50 clients at once.
+//! every answer and log line, failing closed (misconfiguration, a rebinding
+//! `Host`, a stalled body), the log that never fills, and 50 clients at once.
 
 use crate::common;
 
@@ -59,8 +60,11 @@ pub(crate) mod client {
         tokio::spawn(conn);
         let mut req = hyper::Request::builder()
             .method(method)
-            .uri(uri.path_and_query().map_or("/", |pq| pq.as_str()))
-            .header("host", &authority);
+            .uri(uri.path_and_query().map_or("/", |pq| pq.as_str()));
+        // The real authority unless the test names another `Host`.
+        if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+            req = req.header("host", &authority);
+        }
         for (n, v) in headers {
             req = req.header(*n, *v);
         }
@@ -158,14 +162,22 @@ impl Setup {
         body["result"].clone()
     }
 
-    /// No credential of the emulator and not the MCP token, anywhere in `text` or the server's log.
+    /// No credential of the emulator and not the MCP token, anywhere in `text`
+    /// or the server's log so far (instances still running may add lines:
+    /// [`Setup::assert_no_secrets_settled`] waits for them).
     fn assert_no_secrets(&self, text: &str) {
-        for secret in [self.emu.api_key(), self.emu.jwt(), TOKEN.to_string()] {
+        Self::check_no_secrets(&self.emu, text, &self.server.log());
+    }
+
+    /// [`Setup::assert_no_secrets`] once every instance has written its line.
+    async fn assert_no_secrets_settled(&self, text: &str) {
+        Self::check_no_secrets(&self.emu, text, &self.server.settled_log().await);
+    }
+
+    fn check_no_secrets(emu: &Emulator, text: &str, log: &str) {
+        for secret in [emu.api_key(), emu.jwt(), TOKEN.to_string()] {
             assert!(!text.contains(&secret), "a secret leaked into: {text}");
-            assert!(
-                !self.server.log().contains(&secret),
-                "a secret leaked into the log"
-            );
+            assert!(!log.contains(&secret), "a secret leaked into the log");
         }
     }
 }
@@ -329,9 +341,9 @@ async fn a_sandbox_is_created_used_and_deleted_with_results_matching_their_outpu
         }
     }
     assert!(
-        s.server.log().contains("POST /mcp -> 200"),
+        s.server.settled_log().await.contains("POST /mcp -> 200"),
         "{}",
-        s.server.log()
+        s.server.settled_log().await
     );
 }
 
@@ -590,7 +602,7 @@ async fn http_mistakes_get_the_status_the_spec_names() {
         send("POST", &s.server.url(), &headers, huge).await.status,
         413
     );
-    s.assert_no_secrets("");
+    s.assert_no_secrets_settled("").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -664,7 +676,10 @@ async fn a_minted_key_is_handed_to_the_caller_and_never_logged() {
         .unwrap()
         .to_string();
     assert!(key.starts_with("dtn_") && key.len() == 68, "{key:.4}…");
-    assert!(!s.server.log().contains(&key), "the minted key was logged");
+    assert!(
+        !s.server.settled_log().await.contains(&key),
+        "the minted key was logged"
+    );
     let revoked = s
         .call(
             "revoke_ephemeral_key",
@@ -672,5 +687,203 @@ async fn a_minted_key_is_handed_to_the_caller_and_never_logged() {
         )
         .await;
     assert_eq!(revoked["isError"], false, "{revoked}");
-    assert!(!s.server.log().contains(&key), "the minted key was logged");
+    assert!(
+        !s.server.settled_log().await.contains(&key),
+        "the minted key was logged"
+    );
+}
+
+#[tokio::test]
+async fn a_token_with_auth_none_serves_nothing_and_tells_only_the_log_why() {
+    let s = Setup::with(|c| {
+        c.env("DAYTONA_MCP_TOKEN", TOKEN)
+            .env("DAYTONA_MCP_AUTH", "none")
+    })
+    .await;
+    let list = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" });
+    for auth in [String::new(), format!("Bearer {TOKEN}")] {
+        let resp = s.post(&list, &[("authorization", &auth)]).await;
+        assert_eq!(resp.status, 503, "{}", resp.text());
+        assert_eq!(
+            resp.json()["error"]["message"],
+            "this MCP server is misconfigured"
+        );
+        assert!(
+            !resp.text().contains("DAYTONA_MCP") && !resp.text().contains("inputSchema"),
+            "{}",
+            resp.text()
+        );
+    }
+    let log = s.server.settled_log().await;
+    assert!(
+        log.contains("POST /mcp -> 503: configuration error: DAYTONA_MCP_AUTH=none and DAYTONA_MCP_TOKEN are both set"),
+        "{log}"
+    );
+}
+
+#[tokio::test]
+async fn with_auth_off_a_rebinding_host_is_refused_and_loopback_is_served() {
+    let s = Setup::with(|c| c.env("DAYTONA_MCP_AUTH", "none")).await;
+    let ping = json!({ "jsonrpc": "2.0", "id": 1, "method": "ping" });
+    let port = s.server.addr().port();
+    let (evil, evil_port) = ("evil.example".to_string(), format!("evil.example:{port}"));
+    for host in [&evil, &evil_port] {
+        let resp = s
+            .post(&ping, &[("authorization", ""), ("host", host)])
+            .await;
+        assert_eq!(resp.status, 403, "{host}: {}", resp.text());
+        assert_eq!(resp.json()["error"]["message"], "this Host is not served");
+        assert!(!resp.text().contains("evil"), "{}", resp.text());
+        assert!(!resp.text().contains("\"result\""));
+    }
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        let resp = s
+            .post(&ping, &[("authorization", ""), ("host", &host)])
+            .await;
+        assert_eq!(resp.status, 200, "{host}: {}", resp.text());
+    }
+    let log = s.server.settled_log().await;
+    assert!(
+        log.contains("-> 403: Host \"evil.example\" refused"),
+        "{log}"
+    );
+    // An operator can name the host it is reached by.
+    let listed = Setup::with(|c| {
+        c.env("DAYTONA_MCP_AUTH", "none")
+            .env("DAYTONA_MCP_ALLOWED_HOSTS", "mcp.internal")
+    })
+    .await;
+    let host = format!("mcp.internal:{}", listed.server.addr().port());
+    let resp = listed
+        .post(&ping, &[("authorization", ""), ("host", &host)])
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.text());
+}
+
+#[tokio::test]
+async fn a_configuration_error_shows_no_detail_to_any_client() {
+    const VALUE: &str = "not-an-origin.example";
+    let s = Setup::with(|c| {
+        c.env("DAYTONA_MCP_TOKEN", TOKEN)
+            .env("DAYTONA_MCP_ALLOWED_ORIGINS", VALUE)
+    })
+    .await;
+    let ping = json!({ "jsonrpc": "2.0", "id": 1, "method": "ping" });
+    for auth in [String::new(), format!("Bearer {TOKEN}")] {
+        let resp = s.post(&ping, &[("authorization", &auth)]).await;
+        assert_eq!(resp.status, 503, "{}", resp.text());
+        assert!(
+            !resp.text().contains(VALUE) && !resp.text().contains("ORIGINS"),
+            "{}",
+            resp.text()
+        );
+    }
+    let other = send(
+        "GET",
+        &s.server.url().replace("/mcp", "/x"),
+        &[],
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(other.status, 503);
+    let log = s.server.settled_log().await;
+    assert!(
+        log.contains("DAYTONA_MCP_ALLOWED_ORIGINS") && log.contains(VALUE),
+        "{log}"
+    );
+}
+
+/// Send `head` and then `body` on a raw connection and never more; the
+/// status line of whatever comes back (or `None` if the server closes first).
+async fn stalled_request(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+    conn.write_all(head.as_bytes()).await.unwrap();
+    conn.write_all(body).await.unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    // Read until the head of the answer is in; the connection stays open on
+    // our side, as a stalled client's would.
+    while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+        match conn.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    text.lines().next().map(str::to_string)
+}
+
+#[tokio::test]
+async fn a_stalled_body_ends_in_408_within_its_bound() {
+    let s = Setup::with(|c| {
+        c.env("DAYTONA_MCP_TOKEN", TOKEN)
+            .env("DAYTONA_MCP_BODY_TIMEOUT_MS", "500")
+    })
+    .await;
+    let head = format!(
+        "POST /mcp HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n",
+        s.server.addr()
+    );
+    // Generous: the bound under test is 500 ms; this only stops a hang.
+    let status = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        stalled_request(s.server.addr(), &head, br#"{"jsonrpc""#),
+    )
+    .await
+    .expect("no answer to a stalled body");
+    assert_eq!(status.as_deref(), Some("HTTP/1.1 408 Request Timeout"));
+    let log = s.server.settled_log().await;
+    assert!(log.contains("POST /mcp -> 408"), "{log}");
+    s.assert_no_secrets_settled("").await;
+}
+
+#[tokio::test]
+async fn the_log_streams_line_by_line_and_never_fills() {
+    use host_test::log_sink::LogSink;
+    // A tail far smaller than the server's output: the server keeps writing
+    // and answering, and the newest lines are the ones kept.
+    const TAIL: usize = 2048;
+    let emu = emulator();
+    let server = McpServer::start_default_with_log(
+        config(&emu).env("DAYTONA_MCP_TOKEN", TOKEN),
+        LogSink::memory(TAIL),
+    )
+    .await
+    .unwrap();
+    let auth = format!("Bearer {TOKEN}");
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("content-type", "application/json"),
+    ];
+    for id in 0..200 {
+        let ping = json!({ "jsonrpc": "2.0", "id": id, "method": "ping" });
+        let resp = send(
+            "POST",
+            &server.url(),
+            &headers,
+            ping.to_string().into_bytes(),
+        )
+        .await;
+        assert_eq!(resp.status, 200, "request {id}: {}", resp.text());
+    }
+    let other = send(
+        "POST",
+        &server.url().replace("/mcp", "/last"),
+        &headers,
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(other.status, 404);
+    let log = server.settled_log().await;
+    assert!(log.len() <= TAIL, "{}", log.len());
+    assert!(log.ends_with("daytona-mcp: POST /last -> 404\n"), "{log}");
+    assert!(log.starts_with("daytona-mcp: "), "whole lines only: {log}");
+    let line = "daytona-mcp: POST /mcp -> 200\n".len() as u64;
+    assert!(
+        server.log_written() >= 200 * line,
+        "{}",
+        server.log_written()
+    );
 }

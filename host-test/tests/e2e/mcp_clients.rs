@@ -158,7 +158,10 @@ async fn the_python_sdk_connects_lists_and_calls_tools_through_the_embedding() {
         .await
         .unwrap();
     let outcome = python_sdk(&server.url()).await;
-    assert_no_secrets(&emu, &format!("{}{}", outcome.transcript(), server.log()));
+    assert_no_secrets(
+        &emu,
+        &format!("{}{}", outcome.transcript(), server.settled_log().await),
+    );
     assert_sdk_passed(&outcome);
 }
 
@@ -171,17 +174,25 @@ struct WasmtimeServe {
 
 impl WasmtimeServe {
     async fn start(emu: &Emulator) -> WasmtimeServe {
+        Self::start_with(emu, &[("DAYTONA_MCP_TOKEN", TOKEN)]).await
+    }
+
+    /// Serve with the emulator's URL and key and the MCP settings in `mcp`.
+    async fn start_with(emu: &Emulator, mcp: &[(&str, &str)]) -> WasmtimeServe {
         let vars = install("host-test/tests/hosts/setup.sh", "cli").await;
         let mut cmd = Command::new(&vars["WASMTIME"]);
         // Values come from the environment (`--env NAME`), so no secret is on the command line.
         cmd.args(["serve", "-S", "cli,http", "--addr", "127.0.0.1:0"]);
-        for name in ["DAYTONA_API_URL", "DAYTONA_API_KEY", "DAYTONA_MCP_TOKEN"] {
+        for name in ["DAYTONA_API_URL", "DAYTONA_API_KEY"]
+            .iter()
+            .chain(mcp.iter().map(|(k, _)| k))
+        {
             cmd.args(["--env", name]);
         }
+        cmd.envs(mcp.iter().copied());
         cmd.arg(MCP_COMPONENT_PATH)
             .env("DAYTONA_API_URL", emu.api_url())
             .env("DAYTONA_API_KEY", emu.api_key())
-            .env("DAYTONA_MCP_TOKEN", TOKEN)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -207,6 +218,25 @@ impl WasmtimeServe {
         });
         WasmtimeServe { child, url, stderr }
     }
+
+    /// Its stderr once it holds every one of `lines` (an instance writes its
+    /// line after its answer), or after a generous bound that only stops a hang.
+    async fn log_with(&self, lines: &[&str]) -> String {
+        let all = || {
+            let log = self.stderr.lock().unwrap().clone();
+            lines.iter().all(|l| log.contains(l)).then_some(log)
+        };
+        let waited = tokio::time::timeout(DEADLINE, async {
+            loop {
+                if let Some(log) = all() {
+                    return log;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await;
+        waited.unwrap_or_else(|_| self.stderr.lock().unwrap().clone())
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -214,12 +244,103 @@ async fn wasmtime_serve_runs_the_component_for_the_python_sdk() {
     let emu = emulator();
     let mut serve = WasmtimeServe::start(&emu).await;
     let outcome = python_sdk(&serve.url).await;
-    let log = serve.stderr.lock().unwrap().clone();
+    let (ok, refused) = (
+        "daytona-mcp: POST /mcp -> 200",
+        "daytona-mcp: POST /mcp -> 401",
+    );
+    let log = serve.log_with(&[ok, refused]).await;
     assert_no_secrets(&emu, &format!("{}{log}", outcome.transcript()));
     assert_sdk_passed(&outcome);
-    assert!(log.contains("daytona-mcp: POST /mcp -> 200"), "{log}");
-    assert!(log.contains("daytona-mcp: POST /mcp -> 401"), "{log}");
+    assert!(log.contains(ok), "{log}");
+    assert!(log.contains(refused), "{log}");
     serve.child.kill().await.ok();
+}
+
+/// Under `wasmtime serve` (where a half-sent body once held an instance for
+/// minutes): half a body and silence on a raw socket get 408 within
+/// `DAYTONA_MCP_BODY_TIMEOUT_MS`; with authentication off, a rebinding `Host`
+/// is refused and a loopback one served.
+#[tokio::test(flavor = "multi_thread")]
+async fn wasmtime_serve_bounds_a_stalled_body_and_refuses_a_rebinding_host() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    /// Write `request`, never more; the status line of the answer.
+    async fn status_line(url: &str, request: &str) -> String {
+        let authority = url.trim_start_matches("http://").split('/').next().unwrap();
+        let mut conn = tokio::net::TcpStream::connect(authority).await.unwrap();
+        conn.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !answer.windows(2).any(|w| w == b"\r\n") {
+            match conn.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => answer.extend_from_slice(&buf[..n]),
+            }
+        }
+        let text = String::from_utf8_lossy(&answer).into_owned();
+        text.lines().next().unwrap_or_default().to_string()
+    }
+    let emu = emulator();
+    let mut serve = WasmtimeServe::start_with(
+        &emu,
+        &[
+            ("DAYTONA_MCP_TOKEN", TOKEN),
+            ("DAYTONA_MCP_BODY_TIMEOUT_MS", "500"),
+        ],
+    )
+    .await;
+    let authority = serve
+        .url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let stalled = format!(
+        "POST /mcp HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"jsonrpc\""
+    );
+    // Generous: the bound under test is 500 ms; this only stops a hang.
+    let status = tokio::time::timeout(Duration::from_secs(120), status_line(&serve.url, &stalled))
+        .await
+        .expect("no answer to a stalled body under wasmtime serve");
+    assert_eq!(status, "HTTP/1.1 408 Request Timeout");
+    let timed_out = "daytona-mcp: POST /mcp -> 408";
+    let serve_log = serve.log_with(&[timed_out]).await;
+    serve.child.kill().await.ok();
+
+    let mut open = WasmtimeServe::start_with(&emu, &[("DAYTONA_MCP_AUTH", "none")]).await;
+    let authority = open
+        .url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let ping = r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#;
+    let request = |host: &str| {
+        format!(
+            "POST /mcp HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{ping}",
+            ping.len()
+        )
+    };
+    let evil = format!("evil.example:{}", authority.rsplit(':').next().unwrap());
+    let answers = tokio::time::timeout(Duration::from_secs(120), async {
+        (
+            status_line(&open.url, &request(&evil)).await,
+            status_line(&open.url, &request(&authority)).await,
+        )
+    })
+    .await
+    .expect("wasmtime serve did not answer");
+    assert_eq!(answers.0, "HTTP/1.1 403 Forbidden");
+    assert_eq!(answers.1, "HTTP/1.1 200 OK");
+    let rebound = "-> 403: Host \"evil.example";
+    let log = format!("{serve_log}{}", open.log_with(&[rebound]).await);
+    open.child.kill().await.ok();
+    assert!(log.contains(timed_out), "{log}");
+    assert!(log.contains(rebound), "{log}");
+    assert_no_secrets(&emu, &log);
 }
 
 /// Conformance scenarios that apply to a tools-only, stateless server: all must pass.
@@ -347,7 +468,12 @@ async fn the_inspector_cli_lists_tools_and_calls_one() {
         // The command line carries the token (that is how a user runs it); the output must not.
         assert_no_secrets(
             &emu,
-            &format!("{}{}{}", outcome.stdout, outcome.stderr, server.log()),
+            &format!(
+                "{}{}{}",
+                outcome.stdout,
+                outcome.stderr,
+                server.settled_log().await
+            ),
         );
         assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
     }

@@ -21,7 +21,7 @@ fn examples() -> PathBuf {
 
 /// Every variable the component reads (src/config.rs, src/hosts.rs, src/keys/ceiling.rs,
 /// src/catalog/selection.rs, src/mcp/settings.rs).
-const KNOWN: [&str; 15] = [
+const KNOWN: [&str; 17] = [
     "DAYTONA_API_URL",
     "DAYTONA_API_KEY",
     "DAYTONA_JWT_TOKEN",
@@ -36,6 +36,8 @@ const KNOWN: [&str; 15] = [
     "DAYTONA_MCP_TOKEN",
     "DAYTONA_MCP_AUTH",
     "DAYTONA_MCP_ALLOWED_ORIGINS",
+    "DAYTONA_MCP_ALLOWED_HOSTS",
+    "DAYTONA_MCP_BODY_TIMEOUT_MS",
     "DAYTONA_MCP_PATH",
 ];
 /// Secrets: never written into a manifest.
