@@ -7,6 +7,7 @@
 use crate::config::{AuthPreference, Config, Credential, Secret};
 use crate::deadline::{CallBudget, Limits};
 use crate::error::{Error, ErrorKind};
+use crate::json_ends::{JsonEnds, StringCut};
 use crate::models::wire::{Cx, Misfit, Wire};
 use std::cell::Cell;
 use std::collections::VecDeque;
@@ -49,6 +50,10 @@ pub struct Request {
     /// Whether an answer over the body cap keeps its first and last parts
     /// ([`Response::cut`]) instead of failing.
     pub keep_ends: bool,
+    /// For a JSON answer: keep at most this many bytes of each string, its
+    /// first and last parts ([`Response::strings_cut`]), reading the answer
+    /// as it arrives; any other answer keeps its ends as with `keep_ends`.
+    pub string_ends: Option<usize>,
     /// What to tell the caller about a failure of this request: the first
     /// that matches replaces the generic hint, where the error is made.
     pub explanations: Vec<Explanation>,
@@ -111,6 +116,7 @@ impl Request {
             what: what.into(),
             timeout: None,
             keep_ends: false,
+            string_ends: None,
             explanations: Vec::new(),
             secrets: Vec::new(),
         }
@@ -187,6 +193,14 @@ impl Request {
         self
     }
 
+    /// Keep the ends of each string of a JSON answer beyond `keep` bytes
+    /// ([`Request::string_ends`]), and the ends of any other answer over the cap.
+    pub fn keep_string_ends(mut self, keep: usize) -> Self {
+        self.string_ends = Some(keep);
+        self.keep_ends = true;
+        self
+    }
+
     /// Say what to do when this request fails `when`.
     pub fn hint(self, when: When, hint: impl Into<String>) -> Self {
         self.explain(when, None, hint)
@@ -241,6 +255,9 @@ pub struct Response {
     pub body: Vec<u8>,
     /// Set when the body was over the cap and its middle was dropped.
     pub cut: Option<Cut>,
+    /// The strings of a JSON answer whose middle was dropped
+    /// ([`Request::keep_string_ends`]), in order.
+    pub strings_cut: Vec<StringCut>,
 }
 
 /// The rest of an answer whose middle was dropped.
@@ -250,6 +267,49 @@ pub struct Cut {
     pub tail: Vec<u8>,
     /// The length of the whole body.
     pub total: u64,
+}
+
+/// Collects an answer's body as the request asks: whole up to the cap, its
+/// ends ([`BodyBuffer`]), or the ends of each of its strings ([`JsonEnds`]).
+#[derive(Debug)]
+pub enum Body {
+    /// The bytes, or their ends.
+    Bytes(BodyBuffer),
+    /// A JSON document with its long strings cut.
+    Json(JsonEnds),
+}
+
+impl Body {
+    /// The collector for `request`'s answer of content-type `content_type`.
+    pub fn new(cap: usize, request: &Request, content_type: Option<&str>) -> Self {
+        let json = content_type.is_none_or(|t| t.to_ascii_lowercase().contains("json"));
+        match request.string_ends {
+            Some(keep) if json => Body::Json(JsonEnds::new(keep, cap)),
+            _ => Body::Bytes(BodyBuffer::new(cap, request.keep_ends)),
+        }
+    }
+
+    /// Add bytes; `Err(cap)` when they do not fit.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), usize> {
+        match self {
+            Body::Bytes(b) => b.push(chunk),
+            Body::Json(j) => j.push(chunk),
+        }
+    }
+
+    /// The body, what was cut from its middle, and which strings were cut.
+    pub fn finish(self) -> (Vec<u8>, Option<Cut>, Vec<StringCut>) {
+        match self {
+            Body::Bytes(b) => {
+                let (body, cut) = b.finish();
+                (body, cut, Vec::new())
+            }
+            Body::Json(j) => {
+                let (body, strings) = j.finish();
+                (body, None, strings)
+            }
+        }
+    }
 }
 
 /// Collects a body up to a cap: past it, either fails or keeps the first half
@@ -726,6 +786,7 @@ pub(crate) mod testing {
                     .collect(),
                 body: body.as_bytes().to_vec(),
                 cut: None,
+                strings_cut: Vec::new(),
             }));
             self
         }
@@ -739,6 +800,7 @@ pub(crate) mod testing {
                     tail: tail.as_bytes().to_vec(),
                     total,
                 }),
+                strings_cut: Vec::new(),
             }));
             self
         }

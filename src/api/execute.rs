@@ -7,6 +7,7 @@ use super::toolbox::Toolbox;
 use crate::api::lifecycle::check_env_names;
 use crate::error::Error;
 use crate::http::{Client, Method, Request, Response, Transport, When, decode};
+use crate::json_ends::StringCut;
 use crate::models::toolbox::{ExecuteRequest, ExecuteResponse};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -178,17 +179,82 @@ pub fn bound_output(output: String, limit: usize) -> (String, bool, u64) {
     (join_ends(&output, &output, total, limit), true, total)
 }
 
+/// Output whose middle may have been dropped on the way (an answer's string
+/// cut by [`crate::json_ends`], or the two ends of a raw answer): its first
+/// part, its last part, and the whole length in bytes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ends {
+    /// The start (the whole text when nothing was dropped).
+    pub head: String,
+    /// The end, after the dropped middle.
+    pub tail: String,
+    /// Bytes of the whole text.
+    pub total: u64,
+}
+
+impl Ends {
+    /// Text that arrived whole.
+    pub fn whole(text: String) -> Self {
+        Ends {
+            total: text.len() as u64,
+            head: text,
+            tail: String::new(),
+        }
+    }
+
+    /// An answer's string as kept, split where its ends meet when it was cut.
+    pub fn of(text: String, cut: Option<&StringCut>) -> Self {
+        match cut {
+            Some(cut) if text.is_char_boundary(cut.head_len) => {
+                let mut head = text;
+                let tail = head.split_off(cut.head_len);
+                Ends {
+                    head,
+                    tail,
+                    total: cut.total,
+                }
+            }
+            _ => Ends::whole(text),
+        }
+    }
+
+    /// Whether a middle was dropped.
+    pub fn is_cut(&self) -> bool {
+        self.total > (self.head.len() + self.tail.len()) as u64
+    }
+
+    /// Within `limit` bytes by the rule of [`bound_output`]: the text, whether
+    /// it was cut, and the whole length.
+    pub fn bound(self, limit: usize) -> (String, bool, u64) {
+        if !self.is_cut() {
+            return bound_output(self.head + &self.tail, limit);
+        }
+        (
+            join_ends(&self.head, &self.tail, self.total, limit),
+            true,
+            self.total,
+        )
+    }
+}
+
 /// At most `limit` bytes: a quarter from the start of `head`, the rest from
 /// the end of `tail`, and a marker saying how much of `total` was cut.
 fn join_ends(head: &str, tail: &str, total: u64, limit: usize) -> String {
-    let cut = total.saturating_sub(limit as u64);
-    let marker =
-        format!("\n[... {cut} bytes of output cut: the first and last parts are shown ...]\n");
-    let budget = limit.saturating_sub(marker.len());
+    let marker = |cut: u64| {
+        format!("\n[... {cut} bytes of output cut: the first and last parts are shown ...]\n")
+    };
+    // Room for the marker with the longest count; it then says what was really left out.
+    let budget = limit.saturating_sub(marker(u64::MAX).len());
     let head_end = floor_char_boundary(head, (budget / 4).min(head.len()));
     let tail_len = (budget - budget / 4).min(tail.len());
     let tail_start = ceil_char_boundary(tail, tail.len() - tail_len);
-    format!("{}{marker}{}", &head[..head_end], &tail[tail_start..])
+    let shown = (head_end + tail.len() - tail_start) as u64;
+    format!(
+        "{}{}{}",
+        &head[..head_end],
+        marker(total.saturating_sub(shown)),
+        &tail[tail_start..]
+    )
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
