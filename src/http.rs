@@ -790,20 +790,6 @@ pub(crate) mod testing {
             }));
             self
         }
-        /// A 200 whose middle was cut: `head`, then `tail`, `total` bytes in all.
-        pub fn answer_cut(&self, head: &str, tail: &str, total: u64) -> &Self {
-            self.answers.borrow_mut().push_back(Ok(Response {
-                status: 200,
-                headers: Vec::new(),
-                body: head.as_bytes().to_vec(),
-                cut: Some(Cut {
-                    tail: tail.as_bytes().to_vec(),
-                    total,
-                }),
-                strings_cut: Vec::new(),
-            }));
-            self
-        }
         pub fn urls(&self) -> Vec<String> {
             self.sent
                 .borrow()

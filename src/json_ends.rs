@@ -4,9 +4,9 @@
 //! and JSON-escaped stream labels make it larger still.
 //!
 //! [`JsonEnds`] is fed the raw bytes chunk by chunk. Everything outside
-//! strings is copied; every string is decoded, and when it is longer than
-//! `keep` bytes only its first and last `keep / 2` bytes are kept (a ring
-//! for the last). The result is a smaller, valid JSON document, decoded as
+//! strings is copied; every string value is decoded, and when it is longer
+//! than `keep` bytes only its first and last `keep / 2` bytes are kept (a
+//! ring for the last); member names are kept whole. The result is a smaller, valid JSON document, decoded as
 //! usual, and the list of strings that were cut ([`StringCut`]): which
 //! top-level member, where its two ends meet, and its whole length.
 
@@ -124,7 +124,9 @@ impl JsonEnds {
             b'"' => {
                 self.in_string = true;
                 self.escape = Escape::None;
-                self.text = BodyBuffer::new(self.keep, true);
+                // Member names are kept whole (within the cap): the caller looks fields up by them.
+                let keep = if self.expect_key { self.cap } else { self.keep };
+                self.text = BodyBuffer::new(keep, true);
                 return;
             }
             b'{' | b'[' => {
@@ -331,6 +333,11 @@ mod tests {
         let (read, cuts) = read(&json, 1000, 777);
         assert_eq!(read["output"].as_str().unwrap().len(), 1000);
         assert_eq!(cuts[0].total, 10_000);
+        // Member names longer than the bound are kept whole.
+        let (named, cuts) = super::tests::read(r#"{"exitCode":0,"output":"abcdefgh"}"#, 4, 1);
+        assert_eq!(named["exitCode"], 0);
+        assert_eq!(named["output"], "abgh");
+        assert_eq!(cuts[0].member.as_deref(), Some("output"));
     }
 
     #[test]

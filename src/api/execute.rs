@@ -2,7 +2,6 @@
 //! `toolboxProxyUrl` route first, the legacy API route when there is no proxy
 //! URL or it answers 404.
 
-use super::salvage::salvage;
 use super::toolbox::Toolbox;
 use crate::api::lifecycle::check_env_names;
 use crate::error::Error;
@@ -86,8 +85,8 @@ pub fn execute<T: Transport>(
     client.extend_call(wait);
     let send = |req: Request| {
         client.send(
-            &req.timeout(wait)
-                .keep_ends()
+            &keeping_ends(req, output_limit)
+                .timeout(wait)
                 .hint(When::Status(408), too_long(timeout)),
         )
     };
@@ -128,25 +127,33 @@ fn too_long(timeout: u32) -> String {
     )
 }
 
-/// The outcome from the answer. An answer over the body cap was cut in the
-/// middle: the command ran, so its exit code and the ends of its output are
-/// read from the parts kept, and the result says it was truncated.
+/// The most of each string of an output answer kept as it arrives: a
+/// quarter of the body cap, so that the three streams of a session answer
+/// (`output`, `stdout`, `stderr`) fit in it together.
+const KEEP_PER_STRING: usize = crate::wasi_http::MAX_RESPONSE_BYTES / 4;
+
+/// `req` reading its answer as it arrives and keeping the ends of each long
+/// string ([`Request::keep_string_ends`]): twice the output limit, enough for
+/// the head and tail shown. The command already ran: output of any size comes
+/// back cut, never as an error.
+pub fn keeping_ends(req: Request, output_limit: usize) -> Request {
+    req.keep_string_ends(output_limit.saturating_mul(2).min(KEEP_PER_STRING))
+}
+
+/// How the answer's top-level string `member` was cut, if it was.
+pub fn cut_of<'a>(answer: &'a Response, member: &str) -> Option<&'a StringCut> {
+    answer
+        .strings_cut
+        .iter()
+        .find(|c| c.member.as_deref() == Some(member))
+}
+
+/// The outcome from the answer, whose `result` may have been cut on the way.
 fn outcome(answer: &Response, what: &str, output_limit: usize) -> Result<Outcome, Error> {
-    let (exit_code, result, truncated, result_length) = match &answer.cut {
-        None => {
-            let answer: ExecuteResponse = decode(&answer.body, what)?;
-            let (result, truncated, length) =
-                bound_output(answer.result.unwrap_or_default(), output_limit);
-            (answer.exit_code, result, truncated, length)
-        }
-        Some(cut) => {
-            let s = salvage(&answer.body, &cut.tail, cut.total);
-            let length = s.result_length;
-            let result = join_ends(&s.head, &s.tail, length, output_limit);
-            (s.exit_code, result, true, length)
-        }
-    };
-    let exit_code = exit_code.map_or(-1, |c| {
+    let run: ExecuteResponse = decode(&answer.body, what)?;
+    let result = Ends::of(run.result.unwrap_or_default(), cut_of(answer, "result"));
+    let (result, truncated, result_length) = result.bound(output_limit);
+    let exit_code = run.exit_code.map_or(-1, |c| {
         c.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
     });
     Ok(Outcome {
@@ -314,9 +321,21 @@ mod tests {
             &[],
             r#"{"id":"sb-1","name":"dev","state":"started","toolboxProxyUrl":"http://emu/toolbox"}"#,
         );
-        let head = format!(r#"{{"result":"START{}"#, "a".repeat(5000));
-        let tail = format!(r#"{}END\n","exitCode":42}}"#, "z".repeat(5000));
-        t.answer_cut(&head, &tail, 20_000_000);
+        let output = format!(
+            "START{}{}END\n",
+            "a".repeat(10_000_000),
+            "z".repeat(10_000_000)
+        );
+        let json = serde_json::json!({"result": output, "exitCode": 42}).to_string();
+        let mut kept = crate::json_ends::JsonEnds::new(10_000, 1 << 20);
+        kept.push(json.as_bytes()).unwrap();
+        let (body, strings_cut) = kept.finish();
+        t.answers.borrow_mut().push_back(Ok(Response {
+            status: 200,
+            body,
+            strings_cut,
+            ..Response::default()
+        }));
         let cmd = Command {
             sandbox: "dev".into(),
             command: "yes".into(),
@@ -328,9 +347,13 @@ mod tests {
         assert!(out.result.starts_with("STARTaaa"), "{}", out.result);
         assert!(out.result.ends_with("zzzEND\n"), "{}", out.result);
         assert!(out.result.len() <= 4096);
-        assert!(out.result_length > 19_000_000 && out.result_length <= 20_000_000);
+        assert_eq!(out.result_length, output.len() as u64);
         let sent = t.sent.borrow();
-        assert!(sent[1].0.keep_ends, "the execute request keeps the ends");
+        assert_eq!(
+            sent[1].0.string_ends,
+            Some(8192),
+            "the request keeps the ends"
+        );
     }
 
     #[test]

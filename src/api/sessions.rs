@@ -12,12 +12,12 @@
 //! far beyond the body cap (a chatty server's logs) keeps its first and last
 //! lines and is marked `truncated`, like `execute_command`'s.
 
-use super::execute::Ends;
+use super::execute::{Ends, cut_of, keeping_ends};
 use super::lifecycle::check_env_names;
 use super::require_name;
 use super::toolbox::{Toolbox, keep_within, shown};
 use crate::error::{Error, ErrorKind};
-use crate::http::{Client, Method, Request, Response, Transport, When, decode};
+use crate::http::{Client, Method, Response, Transport, When, decode};
 use crate::models::sessions::{
     Chart, CodeRunRequest, CodeRunResponse, Command, CreateSessionRequest, Session,
     SessionCommandLogsResponse, SessionExecuteRequest, SessionExecuteResponse,
@@ -40,10 +40,6 @@ pub const MAX_CHARTS: usize = 100;
 const MAX_LABEL: usize = 200;
 /// Longest command line shown in `list_sessions`, in bytes.
 const MAX_COMMAND_SHOWN: usize = 500;
-/// The most of each string of an output answer kept as it arrives: a
-/// quarter of the body cap, so that the three streams of a session answer
-/// (`output`, `stdout`, `stderr`) fit in it together.
-const KEEP_PER_STRING: usize = crate::wasi_http::MAX_RESPONSE_BYTES / 4;
 
 /// The daemon answers split stdout and stderr (JSON) to SDKs from 0.167.0 on,
 /// one merged stream (plain text for logs) to other callers: this asks for the split.
@@ -243,7 +239,7 @@ pub fn run<T: Transport>(
     req.headers
         .push((SPLIT_OUTPUT.0.into(), SPLIT_OUTPUT.1.into()));
     let what = req.what.clone();
-    let answer = client.send(&keeping_ends(req, client))?;
+    let answer = client.send(&keeping_ends(req, client.config.output_limit))?;
     let cut = |name: &str| cut_of(&answer, name);
     let body: SessionExecuteResponse = decode(&answer.body, &what)?;
     let (stdout, stderr) = streams(
@@ -294,7 +290,7 @@ pub fn logs<T: Transport>(
         .hint(When::Status(404), COMMAND_NOT_FOUND);
     req.headers
         .push((SPLIT_OUTPUT.0.into(), SPLIT_OUTPUT.1.into()));
-    let answer = client.send(&keeping_ends(req.clone(), client))?;
+    let answer = client.send(&keeping_ends(req.clone(), client.config.output_limit))?;
     let (stdout, stderr) = log_streams(&answer, &req.what)?;
     let whole = stdout.total + stderr.total;
     let (stdout, stderr, tailed) = match tail {
@@ -315,26 +311,6 @@ pub fn logs<T: Transport>(
     );
     output.output_length = whole;
     Ok(output)
-}
-
-/// `req` reading its answer as it arrives, keeping the ends of each long
-/// string: twice the output limit, enough for the head and tail shown.
-fn keeping_ends<T: Transport>(req: Request, client: &Client<T>) -> Request {
-    req.keep_string_ends(
-        client
-            .config
-            .output_limit
-            .saturating_mul(2)
-            .min(KEEP_PER_STRING),
-    )
-}
-
-/// How the answer's top-level string `member` was cut, if it was.
-fn cut_of<'a>(answer: &'a Response, member: &str) -> Option<&'a crate::json_ends::StringCut> {
-    answer
-        .strings_cut
-        .iter()
-        .find(|c| c.member.as_deref() == Some(member))
 }
 
 /// stdout and stderr from a logs answer: JSON, or plain text from a daemon
@@ -582,7 +558,7 @@ pub fn run_code<T: Transport>(client: &Client<T>, code: &Code) -> Result<CodeRun
                 "the program ran longer than its timeout ({timeout} s) and was killed; raise `timeout` (at most {MAX_CODE_TIMEOUT_SECS}), or run it in the background with run_session_command and async: true"
             ),
         );
-    let answer = client.send(&keeping_ends(req, client))?;
+    let answer = client.send(&keeping_ends(req, client.config.output_limit))?;
     let run: CodeRunResponse = decode(&answer.body, &what)?;
     let result = Ends::of(
         run.result.clone().unwrap_or_default(),
