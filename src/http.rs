@@ -280,11 +280,15 @@ pub enum Body {
 }
 
 impl Body {
-    /// The collector for `request`'s answer of content-type `content_type`.
-    pub fn new(cap: usize, request: &Request, content_type: Option<&str>) -> Self {
+    /// The collector for `request`'s answer with `status` and `content_type`.
+    /// An error answer is read as it is, so that its message is scrubbed of
+    /// secrets before anything of it is cut.
+    pub fn new(cap: usize, request: &Request, status: u16, content_type: Option<&str>) -> Self {
         let json = content_type.is_none_or(|t| t.to_ascii_lowercase().contains("json"));
         match request.string_ends {
-            Some(keep) if json => Body::Json(JsonEnds::new(keep, cap)),
+            Some(keep) if json && (200..300).contains(&status) => {
+                Body::Json(JsonEnds::new(keep, cap))
+            }
             _ => Body::Bytes(BodyBuffer::new(cap, request.keep_ends)),
         }
     }
@@ -1096,6 +1100,28 @@ mod tests {
                 total: 26
             })
         );
+    }
+
+    #[test]
+    fn only_a_successful_json_answer_has_its_strings_cut() {
+        let asks = Request::new(Method::Post, "http://emu/x".into(), "x").keep_string_ends(8);
+        let plain = Request::new(Method::Post, "http://emu/x".into(), "x");
+        let json = br#"{"message":"0123456789abcdef"}"#;
+        for (req, status, content_type, cut) in [
+            (&asks, 200, None, true),
+            (&asks, 201, Some("application/json; charset=utf-8"), true),
+            (&asks, 400, Some("application/json"), false),
+            (&asks, 200, Some("text/plain"), false),
+            (&plain, 200, None, false),
+        ] {
+            let mut body = Body::new(1024, req, status, content_type);
+            body.push(json).unwrap();
+            let (bytes, _, strings) = body.finish();
+            assert_eq!(!strings.is_empty(), cut, "{status} {content_type:?}");
+            if !cut {
+                assert_eq!(bytes, json);
+            }
+        }
     }
 
     #[test]

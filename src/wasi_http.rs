@@ -174,7 +174,7 @@ impl WasiTransport {
             .iter()
             .find(|(k, _)| k == "content-type")
             .map(|(_, v)| v.as_str());
-        let mut buffer = Body::new(self.max_body, request, content_type);
+        let mut buffer = Body::new(self.max_body, request, status, content_type);
         let mut last_bytes = monotonic_clock::now();
         loop {
             match stream.read(64 * 1024) {

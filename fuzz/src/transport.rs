@@ -275,7 +275,7 @@ impl Transport for Scripted {
             .unwrap_or_default();
         // Collected as the component's transport collects it (the ends of
         // each long string of a session answer, and so on).
-        let mut kept = Collector::new(8 * 1024 * 1024, request, None);
+        let mut kept = Collector::new(8 * 1024 * 1024, request, status, None);
         let (body, cut, strings_cut) = match kept.push(&body) {
             Ok(()) => kept.finish(),
             Err(_) => (body, None, Vec::new()),
