@@ -65,9 +65,13 @@ pub struct Request {
 
 impl std::fmt::Debug for Request {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may carry a secret too (a preview token is a path segment).
+        let url = self.secrets.iter().fold(self.url.clone(), |url, s| {
+            url.replace(s.expose(), "[redacted]")
+        });
         f.debug_struct("Request")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &url)
             .field("what", &self.what)
             .field("body_bytes", &self.body.as_ref().map(Vec::len))
             .field("secrets", &self.secrets.len())

@@ -434,6 +434,15 @@ mod tests {
         );
         let err = expire(&c, "dev", 3000, "abcdefgh12345678").unwrap_err();
         assert!(!err.to_string().contains("abcd"), "{err}");
+        // Nor does the request's Debug (a panic message, a log line), though its URL holds it.
+        let sent = t.sent.borrow();
+        let debug = format!("{:?}", sent.last().unwrap().0);
+        assert!(
+            debug.contains("signed-preview-url/[redacted]/expire"),
+            "{debug}"
+        );
+        assert!(!debug.contains("abcdefgh"), "{debug}");
+        drop(sent);
         // Nor does refusing a malformed token quote it.
         let err = check_token("not a token!").unwrap_err();
         assert!(!err.message.contains("not a token!"), "{}", err.message);
