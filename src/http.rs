@@ -8,6 +8,7 @@ use crate::config::{AuthPreference, Config, Credential, Secret};
 use crate::deadline::{CallBudget, Limits};
 use crate::error::{Error, ErrorKind};
 use crate::hosts::Target;
+use crate::json_ends::{JsonEnds, StringCut};
 use crate::models::wire::{Cx, Misfit, Wire};
 use std::cell::Cell;
 use std::collections::VecDeque;
@@ -50,6 +51,10 @@ pub struct Request {
     /// Whether an answer over the body cap keeps its first and last parts
     /// ([`Response::cut`]) instead of failing.
     pub keep_ends: bool,
+    /// For a JSON answer: keep at most this many bytes of each string, its
+    /// first and last parts ([`Response::strings_cut`]), reading the answer
+    /// as it arrives; any other answer keeps its ends as with `keep_ends`.
+    pub string_ends: Option<usize>,
     /// What to tell the caller about a failure of this request: the first
     /// that matches replaces the generic hint, where the error is made.
     pub explanations: Vec<Explanation>,
@@ -61,9 +66,13 @@ pub struct Request {
 
 impl std::fmt::Debug for Request {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may carry a secret too (a preview token is a path segment).
+        let url = self.secrets.iter().fold(self.url.clone(), |url, s| {
+            url.replace(s.expose(), "[redacted]")
+        });
         f.debug_struct("Request")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &url)
             .field("what", &self.what)
             .field("body_bytes", &self.body.as_ref().map(Vec::len))
             .field("secrets", &self.secrets.len())
@@ -112,6 +121,7 @@ impl Request {
             what: what.into(),
             timeout: None,
             keep_ends: false,
+            string_ends: None,
             explanations: Vec::new(),
             secrets: Vec::new(),
         }
@@ -188,6 +198,14 @@ impl Request {
         self
     }
 
+    /// Keep the ends of each string of a JSON answer beyond `keep` bytes
+    /// ([`Request::string_ends`]), and the ends of any other answer over the cap.
+    pub fn keep_string_ends(mut self, keep: usize) -> Self {
+        self.string_ends = Some(keep);
+        self.keep_ends = true;
+        self
+    }
+
     /// Say what to do when this request fails `when`.
     pub fn hint(self, when: When, hint: impl Into<String>) -> Self {
         self.explain(when, None, hint)
@@ -242,6 +260,9 @@ pub struct Response {
     pub body: Vec<u8>,
     /// Set when the body was over the cap and its middle was dropped.
     pub cut: Option<Cut>,
+    /// The strings of a JSON answer whose middle was dropped
+    /// ([`Request::keep_string_ends`]), in order.
+    pub strings_cut: Vec<StringCut>,
 }
 
 /// The rest of an answer whose middle was dropped.
@@ -251,6 +272,53 @@ pub struct Cut {
     pub tail: Vec<u8>,
     /// The length of the whole body.
     pub total: u64,
+}
+
+/// Collects an answer's body as the request asks: whole up to the cap, its
+/// ends ([`BodyBuffer`]), or the ends of each of its strings ([`JsonEnds`]).
+#[derive(Debug)]
+pub enum Body {
+    /// The bytes, or their ends.
+    Bytes(BodyBuffer),
+    /// A JSON document with its long strings cut.
+    Json(JsonEnds),
+}
+
+impl Body {
+    /// The collector for `request`'s answer with `status` and `content_type`.
+    /// An error answer is read as it is, so that its message is scrubbed of
+    /// secrets before anything of it is cut.
+    pub fn new(cap: usize, request: &Request, status: u16, content_type: Option<&str>) -> Self {
+        let json = content_type.is_none_or(|t| t.to_ascii_lowercase().contains("json"));
+        match request.string_ends {
+            Some(keep) if json && (200..300).contains(&status) => {
+                Body::Json(JsonEnds::new(keep, cap))
+            }
+            _ => Body::Bytes(BodyBuffer::new(cap, request.keep_ends)),
+        }
+    }
+
+    /// Add bytes; `Err(cap)` when they do not fit.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), usize> {
+        match self {
+            Body::Bytes(b) => b.push(chunk),
+            Body::Json(j) => j.push(chunk),
+        }
+    }
+
+    /// The body, what was cut from its middle, and which strings were cut.
+    pub fn finish(self) -> (Vec<u8>, Option<Cut>, Vec<StringCut>) {
+        match self {
+            Body::Bytes(b) => {
+                let (body, cut) = b.finish();
+                (body, cut, Vec::new())
+            }
+            Body::Json(j) => {
+                let (body, strings) = j.finish();
+                (body, None, strings)
+            }
+        }
+    }
 }
 
 /// Collects a body up to a cap: past it, either fails or keeps the first half
@@ -736,19 +804,7 @@ pub(crate) mod testing {
                     .collect(),
                 body: body.as_bytes().to_vec(),
                 cut: None,
-            }));
-            self
-        }
-        /// A 200 whose middle was cut: `head`, then `tail`, `total` bytes in all.
-        pub fn answer_cut(&self, head: &str, tail: &str, total: u64) -> &Self {
-            self.answers.borrow_mut().push_back(Ok(Response {
-                status: 200,
-                headers: Vec::new(),
-                body: head.as_bytes().to_vec(),
-                cut: Some(Cut {
-                    tail: tail.as_bytes().to_vec(),
-                    total,
-                }),
+                strings_cut: Vec::new(),
             }));
             self
         }
@@ -1090,6 +1146,28 @@ mod tests {
             .send(&Request::new(Method::Get, client.url("/x"), "x"))
             .unwrap();
         assert_eq!(t.urls(), ["http://localhost:3000/api/x"]);
+    }
+
+    #[test]
+    fn only_a_successful_json_answer_has_its_strings_cut() {
+        let asks = Request::new(Method::Post, "http://emu/x".into(), "x").keep_string_ends(8);
+        let plain = Request::new(Method::Post, "http://emu/x".into(), "x");
+        let json = br#"{"message":"0123456789abcdef"}"#;
+        for (req, status, content_type, cut) in [
+            (&asks, 200, None, true),
+            (&asks, 201, Some("application/json; charset=utf-8"), true),
+            (&asks, 400, Some("application/json"), false),
+            (&asks, 200, Some("text/plain"), false),
+            (&plain, 200, None, false),
+        ] {
+            let mut body = Body::new(1024, req, status, content_type);
+            body.push(json).unwrap();
+            let (bytes, _, strings) = body.finish();
+            assert_eq!(!strings.is_empty(), cut, "{status} {content_type:?}");
+            if !cut {
+                assert_eq!(bytes, json);
+            }
+        }
     }
 
     #[test]

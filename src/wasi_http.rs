@@ -12,7 +12,7 @@
 use crate::deadline::{Bound, Limits, Phase, nanos};
 use crate::error::{Error, ErrorKind};
 use crate::hosts::{Scheme as UrlScheme, Target};
-use crate::http::{BodyBuffer, Method, Request, Response, Transport};
+use crate::http::{Body, Method, Request, Response, Transport};
 use std::time::Duration;
 use wasip2::clocks::monotonic_clock;
 use wasip2::http::outgoing_handler;
@@ -156,7 +156,7 @@ impl WasiTransport {
         }
         let incoming = resolve(&future, &answered, limits)?;
         let status = incoming.status();
-        let headers = incoming
+        let headers: Vec<(String, String)> = incoming
             .headers()
             .entries()
             .into_iter()
@@ -172,7 +172,11 @@ impl WasiTransport {
             .map_err(|()| Failure::Io("response body"))?;
         let stream = body.stream().map_err(|()| Failure::Io("response body"))?;
         let readable = stream.subscribe();
-        let mut buffer = BodyBuffer::new(self.max_body, request.keep_ends);
+        let content_type = headers
+            .iter()
+            .find(|(k, _)| k == "content-type")
+            .map(|(_, v)| v.as_str());
+        let mut buffer = Body::new(self.max_body, request, status, content_type);
         let mut last_bytes = monotonic_clock::now();
         loop {
             match stream.read(64 * 1024) {
@@ -204,12 +208,13 @@ impl WasiTransport {
         drop(readable);
         drop(stream);
         drop(body);
-        let (body, cut) = buffer.finish();
+        let (body, cut, strings_cut) = buffer.finish();
         Ok(Response {
             status,
             headers,
             body,
             cut,
+            strings_cut,
         })
     }
 }

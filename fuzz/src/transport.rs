@@ -6,7 +6,7 @@
 use daytona_tools::deadline::Limits;
 use daytona_tools::error::{Error, ErrorKind};
 use daytona_tools::hosts::Target;
-use daytona_tools::http::{Request, Response, Transport};
+use daytona_tools::http::{Body as Collector, Request, Response, Transport};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use serde_json::{Value, json};
 use std::cell::{Cell, RefCell};
@@ -277,11 +277,19 @@ impl Transport for Scripted {
             .retry_after
             .map(|s| vec![("retry-after".to_string(), s.to_string())])
             .unwrap_or_default();
+        // Collected as the component's transport collects it (the ends of
+        // each long string of a session answer, and so on).
+        let mut kept = Collector::new(8 * 1024 * 1024, request, status, None);
+        let (body, cut, strings_cut) = match kept.push(&body) {
+            Ok(()) => kept.finish(),
+            Err(_) => (body, None, Vec::new()),
+        };
         Ok(Response {
             status,
             headers,
             body,
-            cut: None,
+            cut,
+            strings_cut,
         })
     }
 

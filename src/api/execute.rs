@@ -2,11 +2,11 @@
 //! `toolboxProxyUrl` route first, the legacy API route when there is no proxy
 //! URL or it answers 404.
 
-use super::salvage::salvage;
 use super::toolbox::Toolbox;
 use crate::api::lifecycle::check_env_names;
 use crate::error::Error;
 use crate::http::{Client, Method, Request, Response, Transport, When, decode};
+use crate::json_ends::StringCut;
 use crate::models::toolbox::{ExecuteRequest, ExecuteResponse};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -85,8 +85,8 @@ pub fn execute<T: Transport>(
     client.extend_call(wait);
     let send = |req: Request| {
         client.send(
-            &req.timeout(wait)
-                .keep_ends()
+            &keeping_ends(req, output_limit)
+                .timeout(wait)
                 .hint(When::Status(408), too_long(timeout)),
         )
     };
@@ -127,25 +127,33 @@ fn too_long(timeout: u32) -> String {
     )
 }
 
-/// The outcome from the answer. An answer over the body cap was cut in the
-/// middle: the command ran, so its exit code and the ends of its output are
-/// read from the parts kept, and the result says it was truncated.
+/// The most of each string of an output answer kept as it arrives: a
+/// quarter of the body cap, so that the three streams of a session answer
+/// (`output`, `stdout`, `stderr`) fit in it together.
+const KEEP_PER_STRING: usize = crate::wasi_http::MAX_RESPONSE_BYTES / 4;
+
+/// `req` reading its answer as it arrives and keeping the ends of each long
+/// string ([`Request::keep_string_ends`]): twice the output limit, enough for
+/// the head and tail shown. The command already ran: output of any size comes
+/// back cut, never as an error.
+pub fn keeping_ends(req: Request, output_limit: usize) -> Request {
+    req.keep_string_ends(output_limit.saturating_mul(2).min(KEEP_PER_STRING))
+}
+
+/// How the answer's top-level string `member` was cut, if it was.
+pub fn cut_of<'a>(answer: &'a Response, member: &str) -> Option<&'a StringCut> {
+    answer
+        .strings_cut
+        .iter()
+        .find(|c| c.member.as_deref() == Some(member))
+}
+
+/// The outcome from the answer, whose `result` may have been cut on the way.
 fn outcome(answer: &Response, what: &str, output_limit: usize) -> Result<Outcome, Error> {
-    let (exit_code, result, truncated, result_length) = match &answer.cut {
-        None => {
-            let answer: ExecuteResponse = decode(&answer.body, what)?;
-            let (result, truncated, length) =
-                bound_output(answer.result.unwrap_or_default(), output_limit);
-            (answer.exit_code, result, truncated, length)
-        }
-        Some(cut) => {
-            let s = salvage(&answer.body, &cut.tail, cut.total);
-            let length = s.result_length;
-            let result = join_ends(&s.head, &s.tail, length, output_limit);
-            (s.exit_code, result, true, length)
-        }
-    };
-    let exit_code = exit_code.map_or(-1, |c| {
+    let run: ExecuteResponse = decode(&answer.body, what)?;
+    let result = Ends::of(run.result.unwrap_or_default(), cut_of(answer, "result"));
+    let (result, truncated, result_length) = result.bound(output_limit);
+    let exit_code = run.exit_code.map_or(-1, |c| {
         c.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
     });
     Ok(Outcome {
@@ -178,17 +186,82 @@ pub fn bound_output(output: String, limit: usize) -> (String, bool, u64) {
     (join_ends(&output, &output, total, limit), true, total)
 }
 
+/// Output whose middle may have been dropped on the way (an answer's string
+/// cut by [`crate::json_ends`], or the two ends of a raw answer): its first
+/// part, its last part, and the whole length in bytes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ends {
+    /// The start (the whole text when nothing was dropped).
+    pub head: String,
+    /// The end, after the dropped middle.
+    pub tail: String,
+    /// Bytes of the whole text.
+    pub total: u64,
+}
+
+impl Ends {
+    /// Text that arrived whole.
+    pub fn whole(text: String) -> Self {
+        Ends {
+            total: text.len() as u64,
+            head: text,
+            tail: String::new(),
+        }
+    }
+
+    /// An answer's string as kept, split where its ends meet when it was cut.
+    pub fn of(text: String, cut: Option<&StringCut>) -> Self {
+        match cut {
+            Some(cut) if text.is_char_boundary(cut.head_len) => {
+                let mut head = text;
+                let tail = head.split_off(cut.head_len);
+                Ends {
+                    head,
+                    tail,
+                    total: cut.total,
+                }
+            }
+            _ => Ends::whole(text),
+        }
+    }
+
+    /// Whether a middle was dropped.
+    pub fn is_cut(&self) -> bool {
+        self.total > (self.head.len() + self.tail.len()) as u64
+    }
+
+    /// Within `limit` bytes by the rule of [`bound_output`]: the text, whether
+    /// it was cut, and the whole length.
+    pub fn bound(self, limit: usize) -> (String, bool, u64) {
+        if !self.is_cut() {
+            return bound_output(self.head + &self.tail, limit);
+        }
+        (
+            join_ends(&self.head, &self.tail, self.total, limit),
+            true,
+            self.total,
+        )
+    }
+}
+
 /// At most `limit` bytes: a quarter from the start of `head`, the rest from
 /// the end of `tail`, and a marker saying how much of `total` was cut.
 fn join_ends(head: &str, tail: &str, total: u64, limit: usize) -> String {
-    let cut = total.saturating_sub(limit as u64);
-    let marker =
-        format!("\n[... {cut} bytes of output cut: the first and last parts are shown ...]\n");
-    let budget = limit.saturating_sub(marker.len());
+    let marker = |cut: u64| {
+        format!("\n[... {cut} bytes of output cut: the first and last parts are shown ...]\n")
+    };
+    // Room for the marker with the longest count; it then says what was really left out.
+    let budget = limit.saturating_sub(marker(u64::MAX).len());
     let head_end = floor_char_boundary(head, (budget / 4).min(head.len()));
     let tail_len = (budget - budget / 4).min(tail.len());
     let tail_start = ceil_char_boundary(tail, tail.len() - tail_len);
-    format!("{}{marker}{}", &head[..head_end], &tail[tail_start..])
+    let shown = (head_end + tail.len() - tail_start) as u64;
+    format!(
+        "{}{}{}",
+        &head[..head_end],
+        marker(total.saturating_sub(shown)),
+        &tail[tail_start..]
+    )
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -248,9 +321,21 @@ mod tests {
             &[],
             r#"{"id":"sb-1","name":"dev","state":"started","toolboxProxyUrl":"http://emu/toolbox"}"#,
         );
-        let head = format!(r#"{{"result":"START{}"#, "a".repeat(5000));
-        let tail = format!(r#"{}END\n","exitCode":42}}"#, "z".repeat(5000));
-        t.answer_cut(&head, &tail, 20_000_000);
+        let output = format!(
+            "START{}{}END\n",
+            "a".repeat(10_000_000),
+            "z".repeat(10_000_000)
+        );
+        let json = serde_json::json!({"result": output, "exitCode": 42}).to_string();
+        let mut kept = crate::json_ends::JsonEnds::new(10_000, 1 << 20);
+        kept.push(json.as_bytes()).unwrap();
+        let (body, strings_cut) = kept.finish();
+        t.answers.borrow_mut().push_back(Ok(Response {
+            status: 200,
+            body,
+            strings_cut,
+            ..Response::default()
+        }));
         let cmd = Command {
             sandbox: "dev".into(),
             command: "yes".into(),
@@ -262,9 +347,13 @@ mod tests {
         assert!(out.result.starts_with("STARTaaa"), "{}", out.result);
         assert!(out.result.ends_with("zzzEND\n"), "{}", out.result);
         assert!(out.result.len() <= 4096);
-        assert!(out.result_length > 19_000_000 && out.result_length <= 20_000_000);
+        assert_eq!(out.result_length, output.len() as u64);
         let sent = t.sent.borrow();
-        assert!(sent[1].0.keep_ends, "the execute request keeps the ends");
+        assert_eq!(
+            sent[1].0.string_ends,
+            Some(8192),
+            "the request keeps the ends"
+        );
     }
 
     #[test]

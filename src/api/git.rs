@@ -181,6 +181,12 @@ pub fn check_url(url: &str) -> Result<(), Error> {
             "`url` starts with '-', which git would read as an option",
         ));
     }
+    if has_option_like_part(url) {
+        return Err(Error::invalid_input(
+            "`url` has a user, host, port or path segment starting with '-', which git or ssh would read as an option",
+        )
+        .with_hint("check the URL; no host or repository name starts with '-'"));
+    }
     let credentials = || {
         Error::invalid_input(
             "`url` carries credentials (user information before '@'); they would be stored in the clone's configuration and could show up in messages",
@@ -231,6 +237,18 @@ pub fn check_url(url: &str) -> Result<(), Error> {
         return Err(credentials());
     }
     Ok(())
+}
+
+/// Whether a part of a clone URL that git hands on as an argument (user,
+/// host, port, path segment: the text after the scheme split at '/', '@',
+/// ':', '[' and ']') starts with '-', or with `%2d`, which git decodes before
+/// ssh sees the host (`ssh://-oProxyCommand=.../x` runs a command).
+pub fn has_option_like_part(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    url.starts_with('-')
+        || rest.split(['/', '@', ':', '[', ']']).any(|part| {
+            part.starts_with('-') || part.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("%2d"))
+        })
 }
 
 /// Check a branch name (or, for checkout, a commit hash) against git's
@@ -906,6 +924,43 @@ mod tests {
         ] {
             let err = check_url(bad).unwrap_err();
             assert_eq!(err.kind, ErrorKind::InvalidInput, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn no_user_host_port_or_path_segment_may_start_like_an_option() {
+        for bad in [
+            "ssh://-oProxyCommand=touch%20/tmp/pwned/x",
+            "ssh://%2DoProxyCommand=x/r",
+            "ssh://-user@host/r",
+            "ssh://git@-host/r",
+            "ssh://git@host:-22/r",
+            "ssh://[-host]:22/r",
+            "https://host/-r.git",
+            "https://host/o/-r",
+            "git://host/%2dr",
+            "file:///srv/-r.git",
+            "git@-host:o/r.git",
+            "-host:o/r.git",
+            "git@host:-o/r.git",
+            "host:/-r",
+            "repos/-x",
+            "./-x",
+        ] {
+            assert!(has_option_like_part(bad), "{bad}");
+            let err = check_url(bad).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::InvalidInput, "{bad}");
+        }
+        for good in [
+            "https://github.com/o/r-x.git",
+            "ssh://git@git-host.example:2222/o/r",
+            "git@github.com:o/my-repo.git",
+            "https://host/o/r?ref=-x",
+            "/tmp/a-b/c",
+            "ssh://[::1]:22/r",
+        ] {
+            assert!(!has_option_like_part(good), "{good}");
+            assert!(check_url(good).is_ok(), "{good}");
         }
     }
 

@@ -7,7 +7,6 @@ pub mod files;
 pub mod git;
 pub mod lifecycle;
 pub mod preview;
-pub mod salvage;
 pub mod sandboxes;
 pub mod sessions;
 pub mod snapshots;

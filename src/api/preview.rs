@@ -6,8 +6,9 @@
 //! the sandbox's preview token in the `X-Daytona-Preview-Token` header: one
 //! long-lived credential for every port of a private sandbox. Both tokens are
 //! credentials: they are returned once, to the caller who asked, and never
-//! appear in an error (a token given to [`expire`] is removed from Daytona's
-//! message, and no message names it).
+//! appear in an error (a token given to [`expire`] is carried by its request
+//! as a secret, so it is scrubbed from Daytona's message before the message is
+//! cut, and no message names it).
 
 use super::require_name;
 use super::sandboxes::NOT_FOUND_HINT;
@@ -268,19 +269,13 @@ pub fn expire<T: Transport>(
         what("expire a signed preview URL", sandbox, port),
     )
     .idempotent(true)
+    .secret(Some(&Secret::new(token.to_string())))
     .hint(When::Kind(ErrorKind::NotFound), NOT_FOUND_HINT);
-    client.send(&req).map_err(|e| hide(e, token))?;
+    client.send(&req)?;
     Ok(Expired {
         sandbox: sandbox.to_string(),
         port,
     })
-}
-
-/// `err` without `token` anywhere in it (Daytona's message might quote it).
-fn hide(mut err: Error, token: &str) -> Error {
-    err.message = err.message.replace(token, "[redacted]");
-    err.hint = err.hint.map(|h| h.replace(token, "[redacted]"));
-    err
 }
 
 #[cfg(test)]
@@ -429,6 +424,25 @@ mod tests {
         assert_eq!(err.kind, ErrorKind::NotFound);
         assert!(!err.to_string().contains("abcdefgh12345678"), "{err}");
         assert!(err.message.contains("[redacted]"), "{err}");
+        // A token quoted where Daytona's message is cut (300 characters) is
+        // scrubbed before the cut: no prefix of it is left either.
+        let message = format!("{} abcdefgh12345678 is unknown", "x".repeat(294));
+        t.answer(
+            400,
+            &[],
+            &serde_json::json!({"statusCode": 400, "message": message}).to_string(),
+        );
+        let err = expire(&c, "dev", 3000, "abcdefgh12345678").unwrap_err();
+        assert!(!err.to_string().contains("abcd"), "{err}");
+        // Nor does the request's Debug (a panic message, a log line), though its URL holds it.
+        let sent = t.sent.borrow();
+        let debug = format!("{:?}", sent.last().unwrap().0);
+        assert!(
+            debug.contains("signed-preview-url/[redacted]/expire"),
+            "{debug}"
+        );
+        assert!(!debug.contains("abcdefgh"), "{debug}");
+        drop(sent);
         // Nor does refusing a malformed token quote it.
         let err = check_token("not a token!").unwrap_err();
         assert!(!err.message.contains("not a token!"), "{}", err.message);

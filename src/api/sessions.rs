@@ -7,9 +7,12 @@
 //! [`require_name`]; commands and code holding a NUL are refused before
 //! anything is sent. Every output handed back is bounded by
 //! `DAYTONA_OUTPUT_LIMIT_BYTES` with the head/tail rule of `execute_command`
-//! ([`bound_output`]).
+//! ([`super::execute::bound_output`]). Answers with output are read as they arrive, keeping
+//! only the ends of each long string ([`Request::keep_string_ends`]): output
+//! far beyond the body cap (a chatty server's logs) keeps its first and last
+//! lines and is marked `truncated`, like `execute_command`'s.
 
-use super::execute::bound_output;
+use super::execute::{Ends, cut_of, keeping_ends};
 use super::lifecycle::check_env_names;
 use super::require_name;
 use super::toolbox::{Toolbox, keep_within, shown};
@@ -236,11 +239,17 @@ pub fn run<T: Transport>(
     req.headers
         .push((SPLIT_OUTPUT.0.into(), SPLIT_OUTPUT.1.into()));
     let what = req.what.clone();
-    let answer: SessionExecuteResponse = decode(&client.send(&req)?.body, &what)?;
-    let (stdout, stderr) = streams(answer.stdout, answer.stderr, answer.output);
+    let answer = client.send(&keeping_ends(req, client.config.output_limit))?;
+    let cut = |name: &str| cut_of(&answer, name);
+    let body: SessionExecuteResponse = decode(&answer.body, &what)?;
+    let (stdout, stderr) = streams(
+        body.stdout.map(|t| Ends::of(t, cut("stdout"))),
+        body.stderr.map(|t| Ends::of(t, cut("stderr"))),
+        body.output.map(|t| Ends::of(t, cut("output"))),
+    );
     Ok(bounded(
-        answer.cmd_id,
-        exit_code(answer.exit_code),
+        body.cmd_id,
+        exit_code(body.exit_code),
         stdout,
         stderr,
         false,
@@ -281,14 +290,14 @@ pub fn logs<T: Transport>(
         .hint(When::Status(404), COMMAND_NOT_FOUND);
     req.headers
         .push((SPLIT_OUTPUT.0.into(), SPLIT_OUTPUT.1.into()));
-    let answer = client.send(&req)?;
+    let answer = client.send(&keeping_ends(req.clone(), client.config.output_limit))?;
     let (stdout, stderr) = log_streams(&answer, &req.what)?;
-    let whole = (stdout.len() + stderr.len()) as u64;
+    let whole = stdout.total + stderr.total;
     let (stdout, stderr, tailed) = match tail {
         Some(n) => {
-            let (out, cut_out) = last_lines(&stdout, n);
-            let (err, cut_err) = last_lines(&stderr, n);
-            (out.to_string(), err.to_string(), cut_out || cut_err)
+            let (out, cut_out) = last_lines_of(&stdout, n);
+            let (err, cut_err) = last_lines_of(&stderr, n);
+            (Ends::whole(out), Ends::whole(err), cut_out || cut_err)
         }
         None => (stdout, stderr, false),
     };
@@ -304,28 +313,67 @@ pub fn logs<T: Transport>(
     Ok(output)
 }
 
-/// stdout and stderr from a logs answer: JSON, or plain text from a daemon that does not split.
-fn log_streams(answer: &Response, what: &str) -> Result<(String, String), Error> {
+/// stdout and stderr from a logs answer: JSON, or plain text from a daemon
+/// that does not split (its two ends when it was over the cap).
+fn log_streams(answer: &Response, what: &str) -> Result<(Ends, Ends), Error> {
     let plain = answer
         .header("content-type")
         .is_some_and(|t| t.starts_with("text/"));
     if plain {
-        return Ok(demux(&answer.body));
+        let raw = match &answer.cut {
+            None => Ends::whole(String::from_utf8_lossy(&answer.body).into_owned()),
+            Some(cut) => Ends {
+                head: String::from_utf8_lossy(&answer.body).into_owned(),
+                tail: String::from_utf8_lossy(&cut.tail).into_owned(),
+                total: cut.total,
+            },
+        };
+        return Ok(demux_ends(raw));
     }
     let logs: SessionCommandLogsResponse = decode(&answer.body, what)?;
-    Ok(streams(logs.stdout, logs.stderr, logs.output))
+    let cut = |name: &str| cut_of(answer, name);
+    Ok(streams(
+        logs.stdout.map(|t| Ends::of(t, cut("stdout"))),
+        logs.stderr.map(|t| Ends::of(t, cut("stderr"))),
+        logs.output.map(|t| Ends::of(t, cut("output"))),
+    ))
 }
 
 /// The split streams when the daemon gave them, else the merged output split here.
-fn streams(
-    stdout: Option<String>,
-    stderr: Option<String>,
-    output: Option<String>,
-) -> (String, String) {
+fn streams(stdout: Option<Ends>, stderr: Option<Ends>, output: Option<Ends>) -> (Ends, Ends) {
     match (stdout, stderr) {
-        (None, None) => demux(output.unwrap_or_default().as_bytes()),
+        (None, None) => demux_ends(output.unwrap_or_default()),
         (stdout, stderr) => (stdout.unwrap_or_default(), stderr.unwrap_or_default()),
     }
+}
+
+/// [`demux`] of merged output, whole or as its two ends. Of a cut middle it
+/// is not known which stream it held: its bytes are counted as stdout's.
+fn demux_ends(merged: Ends) -> (Ends, Ends) {
+    if !merged.is_cut() {
+        let (out, err) = demux(merged.head.as_bytes());
+        return (Ends::whole(out), Ends::whole(err));
+    }
+    let (head_out, head_err) = demux(merged.head.as_bytes());
+    let (tail_out, tail_err) = demux(merged.tail.as_bytes());
+    let err_len = (head_err.len() + tail_err.len()) as u64;
+    let kept_out = (head_out.len() + tail_out.len()) as u64;
+    let stdout = Ends {
+        head: head_out,
+        tail: tail_out,
+        total: merged.total.saturating_sub(err_len).max(kept_out + 1),
+    };
+    (stdout, Ends::whole(head_err + &tail_err))
+}
+
+/// The last `n` lines of a stream (of its end when its middle was dropped),
+/// and whether any were left out.
+fn last_lines_of(text: &Ends, n: u32) -> (String, bool) {
+    if text.is_cut() {
+        return (last_lines(&text.tail, n).0.to_string(), true);
+    }
+    let (lines, cut) = last_lines(&text.head, n);
+    (lines.to_string(), cut)
 }
 
 /// Split a raw log by its stream markers (text before any marker is stdout;
@@ -374,18 +422,19 @@ fn exit_code(code: Option<i64>) -> Option<i32> {
 
 /// Bound stdout and stderr together to `limit` bytes: when both do not fit,
 /// a stream within half the limit is kept whole and the other gets the rest;
-/// each cut stream keeps its head and tail ([`bound_output`]).
+/// each cut stream keeps its head and tail ([`Ends::bound`]).
 fn bounded(
     command_id: String,
     exit_code: Option<i32>,
-    stdout: String,
-    stderr: String,
+    stdout: Ends,
+    stderr: Ends,
     truncated: bool,
     limit: usize,
 ) -> CommandOutput {
-    let (out_budget, err_budget) = split_budget(stdout.len(), stderr.len(), limit);
-    let (stdout, cut_out, out_len) = bound_output(stdout, out_budget);
-    let (stderr, cut_err, err_len) = bound_output(stderr, err_budget);
+    let size = |e: &Ends| usize::try_from(e.total).unwrap_or(usize::MAX);
+    let (out_budget, err_budget) = split_budget(size(&stdout), size(&stderr), limit);
+    let (stdout, cut_out, out_len) = stdout.bound(out_budget);
+    let (stderr, cut_err, err_len) = stderr.bound(err_budget);
     CommandOutput {
         command_id,
         exit_code,
@@ -399,7 +448,7 @@ fn bounded(
 /// How many of `limit` bytes each of two texts `a` and `b` bytes long may use.
 pub fn split_budget(a: usize, b: usize, limit: usize) -> (usize, usize) {
     let half = limit / 2;
-    if a + b <= limit {
+    if a.saturating_add(b) <= limit {
         (a, b)
     } else if a <= half {
         (a, limit - a)
@@ -509,13 +558,18 @@ pub fn run_code<T: Transport>(client: &Client<T>, code: &Code) -> Result<CodeRun
                 "the program ran longer than its timeout ({timeout} s) and was killed; raise `timeout` (at most {MAX_CODE_TIMEOUT_SECS}), or run it in the background with run_session_command and async: true"
             ),
         );
-    let answer: CodeRunResponse = decode(&client.send(&req)?.body, &what)?;
-    Ok(shape_run(answer, client.config.output_limit))
+    let answer = client.send(&keeping_ends(req, client.config.output_limit))?;
+    let run: CodeRunResponse = decode(&answer.body, &what)?;
+    let result = Ends::of(
+        run.result.clone().unwrap_or_default(),
+        cut_of(&answer, "result"),
+    );
+    Ok(shape_run(run, result, client.config.output_limit))
 }
 
 /// The run's result bounded, its charts described.
-fn shape_run(answer: CodeRunResponse, limit: usize) -> CodeRun {
-    let (result, truncated, result_length) = bound_output(answer.result.unwrap_or_default(), limit);
+fn shape_run(answer: CodeRunResponse, result: Ends, limit: usize) -> CodeRun {
+    let (result, truncated, result_length) = result.bound(limit);
     let charts = answer.artifacts.and_then(|a| a.charts).unwrap_or_default();
     let chart_count = charts.len() as u64;
     CodeRun {
@@ -573,13 +627,21 @@ mod tests {
     #[test]
     fn long_streams_are_cut_within_the_limit_keeping_both_ends() {
         let stdout = format!("OUT{}END", "o".repeat(10_000));
-        let out = bounded("c".into(), Some(0), stdout, "err\n".into(), false, 2048);
+        let out = bounded(
+            "c".into(),
+            Some(0),
+            Ends::whole(stdout),
+            Ends::whole("err\n".into()),
+            false,
+            2048,
+        );
         assert!(out.truncated);
         assert_eq!(out.stderr, "err\n");
         assert!(out.stdout.len() + out.stderr.len() <= 2048);
         assert!(out.stdout.starts_with("OUT") && out.stdout.ends_with("END"));
         assert_eq!(out.output_length, 10_006 + 4);
-        let short = bounded("c".into(), None, "a".into(), "b".into(), false, 2048);
+        let (a, b) = (Ends::whole("a".into()), Ends::whole("b".into()));
+        let short = bounded("c".into(), None, a, b, false, 2048);
         assert!(!short.truncated && short.stdout == "a" && short.output_length == 2);
     }
 
@@ -590,14 +652,15 @@ mod tests {
             demux(b"\x01\x01\x01out1\n\x02\x02\x02err\n\x01\x01\x01out2\n"),
             ("out1\nout2\n".into(), "err\n".into())
         );
+        let whole = |t: &str| Some(Ends::whole(t.into()));
         assert_eq!(
-            streams(None, None, Some("\x02\x02\x02e".into())),
-            (String::new(), "e".into())
+            streams(None, None, whole("\x02\x02\x02e")),
+            (Ends::default(), Ends::whole("e".into()))
         );
         // Split streams win over the merged one.
         assert_eq!(
-            streams(Some("o".into()), None, Some("merged".into())),
-            ("o".into(), String::new())
+            streams(whole("o"), None, whole("merged")),
+            (Ends::whole("o".into()), Ends::default())
         );
     }
 
@@ -639,7 +702,8 @@ mod tests {
             "T".repeat(300)
         );
         let answer: CodeRunResponse = crate::models::wire::from_str(&body).unwrap();
-        let run = shape_run(answer, 4096);
+        let result = Ends::whole(answer.result.clone().unwrap_or_default());
+        let run = shape_run(answer, result, 4096);
         assert_eq!(run.chart_count, 2);
         assert_eq!(run.charts[0].elements, 2);
         assert!(run.charts[0].has_png && !run.charts[1].has_png);
@@ -649,7 +713,8 @@ mod tests {
         assert!(json.len() < 2000, "{json}");
         let none: CodeRunResponse =
             crate::models::wire::from_str(r#"{"exitCode":1,"result":"x"}"#).unwrap();
-        let run = shape_run(none, 4096);
+        let result = Ends::whole("x".into());
+        let run = shape_run(none, result, 4096);
         assert_eq!((run.exit_code, run.chart_count), (1, 0));
     }
 
@@ -709,6 +774,57 @@ mod tests {
         };
         assert!(run_code(&client, &code).is_err());
         assert!(t.sent.borrow().is_empty());
+    }
+
+    /// An answer as the transport keeps it when its strings are cut to `keep` bytes.
+    fn kept(status: u16, json: &str, keep: usize) -> Response {
+        let mut ends = crate::json_ends::JsonEnds::new(keep, 1 << 20);
+        ends.push(json.as_bytes()).unwrap();
+        let (body, strings_cut) = ends.finish();
+        Response {
+            status,
+            body,
+            strings_cut,
+            ..Response::default()
+        }
+    }
+
+    #[test]
+    fn answers_cut_on_the_way_keep_both_ends_and_their_whole_length() {
+        let cfg = config();
+        let t = Scripted::default();
+        let stdout: String = (1..=100_000).map(|i| format!("{i}\n")).collect();
+        let json = serde_json::json!({
+            "cmdId": "c-1", "exitCode": 3, "output": stdout, "stdout": stdout, "stderr": "e\n",
+        });
+        t.answer(200, &[], STARTED);
+        t.answers
+            .borrow_mut()
+            .push_back(Ok(kept(200, &json.to_string(), 8192)));
+        let client = Client::new(&cfg, &t);
+        let out = run(&client, "dev", "s", "seq 1 100000", false).unwrap();
+        assert_eq!(out.exit_code, Some(3));
+        assert!(out.truncated);
+        assert!(out.stdout.starts_with("1\n2\n"), "{}", out.stdout);
+        assert!(out.stdout.ends_with("99999\n100000\n"), "{}", out.stdout);
+        assert_eq!(out.stderr, "e\n");
+        assert_eq!(out.output_length, stdout.len() as u64 + 2);
+        assert_eq!(t.sent.borrow()[1].0.string_ends, Some(2 * cfg.output_limit));
+
+        // Plain merged logs over the cap: each end split by its markers.
+        let merged = Ends {
+            head: "\x01\x01\x01first\n\x02\x02\x02warn\n".into(),
+            tail: "\x01\x01\x01last\n".into(),
+            total: 1_000_000,
+        };
+        let (out, err) = demux_ends(merged);
+        assert!(out.is_cut());
+        assert_eq!(
+            (out.head.as_str(), out.tail.as_str()),
+            ("first\n", "last\n")
+        );
+        assert_eq!(err, Ends::whole("warn\n".into()));
+        assert_eq!(last_lines_of(&out, 1), ("last\n".to_string(), true));
     }
 
     #[test]

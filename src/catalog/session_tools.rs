@@ -101,8 +101,7 @@ impl Contract for GetSessionCommandLogs {
         name: "get_session_command_logs",
         title: "Get a session command's output",
         description: "Read the output so far of a command run in a session of a started Daytona sandbox: stdout, stderr, and its exitCode once it has finished (null while it runs). \
-Read-only; call it again to follow a server or a background job. `tail` keeps the last N lines of each stream; the output is cut to the output limit, keeping its start and end (`truncated`; `outputLength` is the whole size). \
-Logs over 8 MiB cannot be read here: redirect a chatty server's output to a file and read its end with execute_command (tail -n 50 file).",
+Read-only; call it again to follow a server or a background job. `tail` keeps the last N lines of each stream; the output, of any size, is cut to the output limit, keeping its start and end (`truncated`; `outputLength` is the whole size).",
         fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::command_output),

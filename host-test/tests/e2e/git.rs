@@ -387,6 +387,17 @@ async fn failures_map_to_error_kinds_with_hints_a_model_can_act_on() {
             json!({"sandbox": "box", "url": "ext::sh -c touch% /tmp/pwned", "path": "y"}),
             "url",
         ),
+        // ssh would read a host starting with '-' as an option and run the command.
+        (
+            "git_clone",
+            json!({"sandbox": "box", "url": "ssh://-oProxyCommand=touch%20/tmp/pwned/x", "path": "y"}),
+            "url",
+        ),
+        (
+            "git_clone",
+            json!({"sandbox": "box", "url": "git@-oProxyCommand=x:o/r.git", "path": "y"}),
+            "url",
+        ),
         (
             "git_clone",
             json!({"sandbox": "box", "url": url, "path": "y", "branch": "--upload-pack=x"}),
@@ -431,6 +442,11 @@ async fn failures_map_to_error_kinds_with_hints_a_model_can_act_on() {
         );
         assert_eq!(emu.requests().len(), before, "{args} sent a request");
     }
+    assert!(
+        !emu.requests().iter().any(|r| r.path.contains("/git/clone")
+            && String::from_utf8_lossy(&r.body).contains("ProxyCommand")),
+        "a URL with an option for a host reached the git route"
+    );
     let credentials = fail(
         "git_clone",
         json!({"sandbox": "box", "url": "https://alice:hunter2-pw@git.example.com/r.git", "path": "y"}),

@@ -271,6 +271,25 @@ async fn bad_ports_and_tokens_are_refused_before_sending_and_tokens_never_appear
     let shown = format!("{err:?}{}", inst.output());
     assert!(shown.contains("is malformed"), "{shown}");
     assert!(!shown.contains(token), "{shown}");
+
+    // A token where Daytona's message is cut (300 characters) leaves no prefix:
+    // it is scrubbed before the cut.
+    emu.fail_next(
+        "POST",
+        "/api/sandbox/web/ports/3000/signed-preview-url/",
+        Fault::api(400, &format!("{} {token} is malformed", "x".repeat(290))),
+    );
+    let mut inst = instance(&cfg).await;
+    let (previews, store) = inst.previews();
+    let err = previews
+        .call_expire_preview_url(&mut *store, "web", 3000, token)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_kind(&err, ErrorKind::InvalidInput);
+    let shown = format!("{err:?}{}", inst.output());
+    assert!(shown.contains("xxxx"), "{shown}");
+    assert!(!shown.contains(&token[..8]), "{shown}");
 }
 
 #[tokio::test]

@@ -242,6 +242,72 @@ async fn long_output_is_cut_keeping_both_ends() {
     assert_eq!(out["outputLength"], whole);
 }
 
+/// Bytes `seq 1 n` prints.
+fn seq_len(n: u32) -> u64 {
+    (1..=n).map(|i| i.to_string().len() as u64 + 1).sum()
+}
+
+#[tokio::test]
+async fn output_beyond_the_body_cap_keeps_its_first_and_last_lines() {
+    // 10.9 MB of stdout: with the merged `output` the daemon's answer is over
+    // 21 MB, far beyond the 8 MiB body cap, and was an `upstream` error.
+    let (emu, cfg) = setup();
+    ok(
+        &emu,
+        &cfg,
+        "create_session",
+        json!({"sandbox": "box", "session": "s"}),
+    )
+    .await;
+    let whole = 6 + seq_len(1_500_000) + 4 + 5;
+    let check = |out: &Value| {
+        let stdout = out["stdout"].as_str().unwrap();
+        assert_eq!(out["truncated"], true, "{out}");
+        assert!(stdout.starts_with("START\n1\n2\n"), "{stdout:.100}");
+        assert!(stdout.ends_with("1499999\n1500000\nEND\n"), "{stdout:.100}");
+        assert!(stdout.contains("bytes of output cut"));
+        assert_eq!(out["stderr"], "oops\n");
+        assert!(stdout.len() <= 64 * 1024);
+        assert_eq!(out["outputLength"], whole);
+    };
+    let out = ok(
+        &emu,
+        &cfg,
+        "run_session_command",
+        json!({"sandbox": "box", "session": "s", "command": "echo START; seq 1 1500000; echo END; echo oops >&2"}),
+    )
+    .await;
+    assert_eq!(out["exitCode"], 0);
+    check(&out);
+
+    let logs_args = json!({"sandbox": "box", "session": "s", "commandId": out["commandId"]});
+    let logs = ok(&emu, &cfg, "get_session_command_logs", logs_args.clone()).await;
+    check(&logs);
+    // A chatty command's logs stay readable with `tail`.
+    let mut tail_args = logs_args;
+    tail_args["tail"] = json!(2);
+    let tail = ok(&emu, &cfg, "get_session_command_logs", tail_args).await;
+    assert_eq!(tail["stdout"], "1500000\nEND\n");
+    assert_eq!(tail["stderr"], "oops\n");
+    assert_eq!(tail["truncated"], true);
+
+    let program = "print('START')\nfor i in range(1500000): print(i)\nprint('END')";
+    let run = ok(
+        &emu,
+        &cfg,
+        "run_code",
+        json!({"sandbox": "box", "language": "python", "code": program}),
+    )
+    .await;
+    let result = run["result"].as_str().unwrap();
+    assert_eq!(run["exitCode"], 0);
+    assert_eq!(run["truncated"], true);
+    assert!(result.starts_with("START\n0\n1\n"), "{result:.100}");
+    assert!(result.ends_with("1499998\n1499999\nEND\n"), "{result:.100}");
+    assert!(result.len() <= 64 * 1024);
+    assert_eq!(run["resultLength"], 6 + 2 + seq_len(1_499_999) + 4);
+}
+
 #[tokio::test]
 async fn run_code_runs_programs_and_reports_their_exit() {
     let (emu, cfg) = setup();
