@@ -105,20 +105,36 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-/// The result's top-level fields, `?` marking those that may be absent.
+/// The result's fields, `?` marking those that may be absent; the fields of
+/// objects and of lists of objects follow in parentheses.
 fn result_fields(tool: Tool) -> String {
-    let Some(schema) = tool.spec().output_schema() else {
-        return "no fixed shape".into();
-    };
+    match tool.spec().output_schema() {
+        Some(schema) if schema["properties"].is_object() => fields(&schema),
+        _ => "no fixed shape".into(),
+    }
+}
+
+fn fields(schema: &Value) -> String {
     let Some(properties) = schema["properties"].as_object() else {
-        return "no fixed shape".into();
+        return String::new();
     };
     let required = schema["required"].as_array().cloned().unwrap_or_default();
     properties
-        .keys()
-        .map(|name| {
-            let optional = !required.iter().any(|r| r == name);
-            format!("`{name}{}`", if optional { "?" } else { "" })
+        .iter()
+        .map(|(name, prop)| {
+            let optional = if required.iter().any(|r| r == name) {
+                ""
+            } else {
+                "?"
+            };
+            let inner = if prop["properties"].is_object() {
+                format!(" ({})", fields(prop))
+            } else if prop["items"]["properties"].is_object() {
+                format!(" (list of: {})", fields(&prop["items"]))
+            } else {
+                String::new()
+            };
+            format!("`{name}{optional}`{inner}")
         })
         .collect::<Vec<_>>()
         .join(", ")

@@ -1365,6 +1365,8 @@ struct Documented {
     hints: String,
     description: String,
     arguments: Vec<String>,
+    /// The "Result:" line (not compared whole: see the test).
+    result: String,
 }
 
 /// docs/tools.md's summary table and sections, read back.
@@ -1393,6 +1395,11 @@ fn documented_tools() -> Vec<Documented> {
             .filter_map(|l| l.strip_prefix("| `"))
             .map(|l| l.split('`').next().unwrap().to_string())
             .collect();
+        let result = section
+            .lines()
+            .find_map(|l| l.strip_prefix("Result: "))
+            .unwrap_or_default()
+            .to_string();
         tools.push(Documented {
             name,
             title: cells[1].to_string(),
@@ -1400,9 +1407,27 @@ fn documented_tools() -> Vec<Documented> {
             hints: cells[3].to_string(),
             description,
             arguments,
+            result,
         });
     }
     tools
+}
+
+/// The names in backticks outside parentheses in a "Result:" line, without `?`, sorted.
+fn top_level_fields(line: &str) -> Vec<String> {
+    let (mut depth, mut names) = (0, Vec::new());
+    let mut parts = line.split('`');
+    while let Some(outside) = parts.next() {
+        depth += outside.matches('(').count();
+        depth -= outside.matches(')').count();
+        if let Some(name) = parts.next()
+            && depth == 0
+        {
+            names.push(name.trim_end_matches('?').to_string());
+        }
+    }
+    names.sort();
+    names
 }
 
 /// docs/tools.md is generated from the plain-Rust catalog (a unit test in
@@ -1468,6 +1493,11 @@ async fn docs_tools_md_shows_what_list_tools_returns() {
                 hints: hints.join(", "),
                 description: tool.description.trim().to_string(),
                 arguments,
+                result: documented
+                    .iter()
+                    .find(|d| d.name == tool.name)
+                    .map(|d| d.result.clone())
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -1482,6 +1512,24 @@ async fn docs_tools_md_shows_what_list_tools_returns() {
         documented.len(),
         from_wasm.len()
     );
+    for (tool, doc) in listed.iter().zip(&documented) {
+        // The result line's top-level fields are the output schema's.
+        let Some(output) = &tool.output_schema else {
+            continue;
+        };
+        let output: Value = serde_json::from_str(output).unwrap();
+        let mut fields: Vec<String> = output["properties"]
+            .as_object()
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        fields.sort();
+        assert_eq!(
+            top_level_fields(&doc.result),
+            fields,
+            "docs/tools.md's result of {}",
+            tool.name
+        );
+    }
     for (wasm, doc) in from_wasm.iter().zip(&documented) {
         assert_eq!(
             wasm, doc,
