@@ -100,9 +100,15 @@ fn type_of(schema: &Value) -> String {
     }
 }
 
+/// Prose for Markdown: `<id>` would be read as an HTML tag and vanish.
+/// (No description puts `<` in a code span, where `&lt;` would show as is.)
+fn prose(text: &str) -> String {
+    text.replace('<', "&lt;")
+}
+
 /// Text for a table cell: no pipes or line breaks.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    prose(text).replace('|', "\\|").replace('\n', " ")
 }
 
 /// The result's fields, `?` marking those that may be absent; the fields of
@@ -190,7 +196,7 @@ fn render() -> String {
                 .collect::<Vec<_>>()
                 .join(", "),
             hints(tool),
-            description.trim()
+            prose(description.trim())
         ));
         let properties = schema["properties"]
             .as_object()
@@ -243,6 +249,24 @@ mod tests {
         let ceiling = MintCeiling::from_env(none);
         for tool in Tool::ALL {
             assert!(tool.advertised(&ceiling).is_some(), "{}", tool.name());
+        }
+    }
+
+    #[test]
+    fn no_description_puts_a_left_angle_in_a_code_span() {
+        // `prose` escapes `<` everywhere; inside a code span that would show `&lt;`.
+        let none: [(&str, &str); 0] = [];
+        let ceiling = MintCeiling::from_env(none);
+        for tool in Tool::ALL {
+            let (description, schema) = tool.advertised(&ceiling).unwrap();
+            let mut texts = vec![description];
+            for prop in schema["properties"].as_object().unwrap().values() {
+                texts.push(prop["description"].as_str().unwrap_or_default().into());
+            }
+            for text in texts {
+                let spans = text.split('`').skip(1).step_by(2);
+                assert!(spans.clone().all(|s| !s.contains('<')), "{}", tool.name());
+            }
         }
     }
 

@@ -1389,7 +1389,7 @@ fn documented_tools() -> Vec<Documented> {
         let section = section.split("\n## ").next().unwrap();
         let mut paragraphs = section.split("\n\n");
         paragraphs.next(); // title, presets, hints
-        let description = paragraphs.next().unwrap_or_default().to_string();
+        let description = paragraphs.next().unwrap_or_default().replace("&lt;", "<");
         let arguments = section
             .lines()
             .filter_map(|l| l.strip_prefix("| `"))
