@@ -10,6 +10,8 @@ pub mod file_tools;
 pub mod git_tools;
 pub mod key_tools;
 pub mod preview_tools;
+#[cfg(test)]
+mod reference;
 pub mod sandbox_tools;
 pub mod schemas;
 pub mod selection;

@@ -1355,3 +1355,185 @@ async fn daytona_tools_selects_what_list_tools_shows_and_call_tool_accepts() {
     assert_kind(&err, ErrorKind::Config);
     assert!(err.message.contains("DAYTONA_TOOLS"));
 }
+
+/// One tool as docs/tools.md shows it.
+#[derive(Debug, PartialEq)]
+struct Documented {
+    name: String,
+    title: String,
+    presets: Vec<String>,
+    hints: String,
+    description: String,
+    arguments: Vec<String>,
+    /// The "Result:" line (not compared whole: see the test).
+    result: String,
+}
+
+/// docs/tools.md's summary table and sections, read back.
+fn documented_tools() -> Vec<Documented> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/tools.md");
+    let doc = std::fs::read_to_string(path).expect("docs/tools.md");
+    let mut tools = Vec::new();
+    for row in doc.lines().filter(|l| l.starts_with("| [`")) {
+        let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
+        let name = cells[0]
+            .trim_start_matches("[`")
+            .split('`')
+            .next()
+            .unwrap()
+            .to_string();
+        let section = doc
+            .split(&format!("\n## {name}\n\n"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("docs/tools.md has no section for {name}"));
+        let section = section.split("\n## ").next().unwrap();
+        let mut paragraphs = section.split("\n\n");
+        paragraphs.next(); // title, presets, hints
+        let description = paragraphs.next().unwrap_or_default().replace("&lt;", "<");
+        let arguments = section
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .map(|l| l.split('`').next().unwrap().to_string())
+            .collect();
+        let result = section
+            .lines()
+            .find_map(|l| l.strip_prefix("Result: "))
+            .unwrap_or_default()
+            .to_string();
+        tools.push(Documented {
+            name,
+            title: cells[1].to_string(),
+            presets: cells[2].split(", ").map(String::from).collect(),
+            hints: cells[3].to_string(),
+            description,
+            arguments,
+            result,
+        });
+    }
+    tools
+}
+
+/// The names in backticks outside parentheses in a "Result:" line, without `?`, sorted.
+fn top_level_fields(line: &str) -> Vec<String> {
+    let (mut depth, mut names) = (0, Vec::new());
+    let mut parts = line.split('`');
+    while let Some(outside) = parts.next() {
+        depth += outside.matches('(').count();
+        depth -= outside.matches(')').count();
+        if let Some(name) = parts.next()
+            && depth == 0
+        {
+            names.push(name.trim_end_matches('?').to_string());
+        }
+    }
+    names.sort();
+    names
+}
+
+/// docs/tools.md is generated from the plain-Rust catalog (a unit test in
+/// daytona-tools keeps it current); this checks it against what the real
+/// component lists: every tool in order, its title, description, arguments and
+/// hints with no configuration, and, asked once per preset, the presets it is in.
+#[tokio::test]
+async fn docs_tools_md_shows_what_list_tools_returns() {
+    let documented = documented_tools();
+    let listed = listed_tools().await;
+    let mut presets: Vec<String> = documented.iter().flat_map(|d| d.presets.clone()).collect();
+    presets.sort();
+    presets.dedup();
+    let mut in_preset = std::collections::BTreeMap::new();
+    for preset in &presets {
+        let cfg = CallConfig::default().env("DAYTONA_TOOLS", preset);
+        let names: Vec<String> = instance(&cfg)
+            .await
+            .list_tools()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        assert!(!names.is_empty(), "the wasm knows no preset {preset:?}");
+        in_preset.insert(preset.clone(), names);
+    }
+    let from_wasm: Vec<Documented> = listed
+        .iter()
+        .map(|tool| {
+            let hints: Vec<&str> = [
+                ("read-only", tool.read_only),
+                ("destructive", tool.destructive),
+                ("idempotent", tool.idempotent),
+                ("open-world", tool.open_world),
+            ]
+            .into_iter()
+            .filter(|&(_, on)| on)
+            .map(|(name, _)| name)
+            .collect();
+            let schema = schema_of(tool);
+            let mut arguments: Vec<String> = schema["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            // The doc keeps the catalog's order; the schema's object does not.
+            let doc_order = documented
+                .iter()
+                .find(|d| d.name == tool.name)
+                .map(|d| d.arguments.clone())
+                .unwrap_or_default();
+            arguments.sort_by_key(|a| doc_order.iter().position(|d| d == a));
+            Documented {
+                name: tool.name.clone(),
+                title: tool.title.clone(),
+                presets: presets
+                    .iter()
+                    .filter(|p| in_preset[*p].contains(&tool.name))
+                    .cloned()
+                    .collect(),
+                hints: hints.join(", "),
+                description: tool.description.trim().to_string(),
+                arguments,
+                result: documented
+                    .iter()
+                    .find(|d| d.name == tool.name)
+                    .map(|d| d.result.clone())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let mut documented = documented;
+    for d in &mut documented {
+        d.presets.sort();
+    }
+    assert_eq!(
+        from_wasm.len(),
+        documented.len(),
+        "docs/tools.md lists {} tools, list-tools {}",
+        documented.len(),
+        from_wasm.len()
+    );
+    for (tool, doc) in listed.iter().zip(&documented) {
+        // The result line's top-level fields are the output schema's.
+        let Some(output) = &tool.output_schema else {
+            continue;
+        };
+        let output: Value = serde_json::from_str(output).unwrap();
+        let mut fields: Vec<String> = output["properties"]
+            .as_object()
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        fields.sort();
+        assert_eq!(
+            top_level_fields(&doc.result),
+            fields,
+            "docs/tools.md's result of {}",
+            tool.name
+        );
+    }
+    for (wasm, doc) in from_wasm.iter().zip(&documented) {
+        assert_eq!(
+            wasm, doc,
+            "docs/tools.md disagrees with list-tools; run UPDATE_DOCS=1 cargo test -p daytona-tools --lib tools_md"
+        );
+    }
+}
