@@ -494,3 +494,48 @@ fn the_wassette_policy_grants_every_variable_the_library_reads() {
         );
     }
 }
+
+#[test]
+fn the_wassette_readme_counts_what_the_component_exports() {
+    use wasmtime::component::types::ComponentItem;
+    let path = host_test::harness::COMPONENT_PATH;
+    let engine = host_test::harness::caching_engine(path.as_ref()).unwrap();
+    let component = wasmtime::component::Component::from_file(&engine, path).unwrap();
+    let (mut interfaces, mut functions) = (0, 0);
+    for (_, item) in component.component_type().exports(&engine) {
+        if let ComponentItem::ComponentInstance(instance) = item.ty {
+            let funcs = instance
+                .exports(&engine)
+                .filter(|(_, i)| matches!(i.ty, ComponentItem::ComponentFunc(_)))
+                .count();
+            if funcs > 0 {
+                interfaces += 1;
+                functions += funcs;
+            }
+        }
+    }
+    // Wassette derives a typed tool's schema from the WIT record: every field required.
+    let wit = std::fs::read_to_string(repo().join("wit/world.wit")).unwrap();
+    let record = wit
+        .split("record create-sandbox-request {")
+        .nth(1)
+        .unwrap()
+        .split('}')
+        .next()
+        .unwrap();
+    let fields = record
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with("//") && l.contains(": "))
+        .count();
+    let readme = std::fs::read_to_string(repo().join("examples/wassette/README.md")).unwrap();
+    for claim in [
+        format!("{functions} tools from {interfaces} interfaces"),
+        format!("all {fields} fields"),
+    ] {
+        assert!(
+            readme.contains(&claim),
+            "examples/wassette/README.md should say \"{claim}\""
+        );
+    }
+}
