@@ -28,3 +28,4 @@ mod previews;
 mod sandboxes;
 mod sessions;
 mod story;
+mod upstream;

@@ -19,38 +19,15 @@ fn examples() -> PathBuf {
         .join("examples/mcp")
 }
 
-/// Every variable the component reads (src/config.rs, src/hosts.rs, src/keys/ceiling.rs,
-/// src/catalog/selection.rs, src/mcp/settings.rs).
-const KNOWN: [&str; 17] = [
-    "DAYTONA_API_URL",
-    "DAYTONA_API_KEY",
-    "DAYTONA_JWT_TOKEN",
-    "DAYTONA_ORGANIZATION_ID",
-    "DAYTONA_CONNECT_TIMEOUT_MS",
-    "DAYTONA_RESPONSE_TIMEOUT_MS",
-    "DAYTONA_TOOLS",
-    "DAYTONA_OUTPUT_LIMIT_BYTES",
-    "DAYTONA_TOOLBOX_HOSTS",
-    "DAYTONA_MINT_SCOPES",
-    "DAYTONA_MINT_MAX_TTL",
-    "DAYTONA_MCP_TOKEN",
-    "DAYTONA_MCP_AUTH",
-    "DAYTONA_MCP_ALLOWED_ORIGINS",
-    "DAYTONA_MCP_ALLOWED_HOSTS",
-    "DAYTONA_MCP_BODY_TIMEOUT_MS",
-    "DAYTONA_MCP_PATH",
-];
 /// Secrets: never written into a manifest.
 const SECRETS: [&str; 3] = ["DAYTONA_API_KEY", "DAYTONA_JWT_TOKEN", "DAYTONA_MCP_TOKEN"];
 
 /// Check a manifest's inline settings: known variables only, no secret, auth not
 /// switched off, and values the component accepts. Returns the MCP path they set.
 fn check_settings(what: &str, settings: &[(String, String)]) -> String {
+    let known = crate::upstream::mcp_variables();
     for (k, _) in settings {
-        assert!(
-            KNOWN.contains(&k.as_str()),
-            "{what}: the component does not read {k}"
-        );
+        assert!(known.contains(k), "{what}: the component does not read {k}");
         assert!(
             !SECRETS.contains(&k.as_str()),
             "{what}: the secret {k} is written into the manifest"
@@ -145,6 +122,21 @@ fn the_component_exports_only_the_incoming_handler_and_imports_only_wasi() {
         exports[0].starts_with("wasi:http/incoming-handler@0.2."),
         "{exports:?}"
     );
+    // Spin 3.0 runs only @0.2.0 and @0.2.1 exactly; later 0.2.x need Spin 3.1+.
+    let version = exports[0].rsplit('@').next().unwrap();
+    if version != "0.2.0" && version != "0.2.1" {
+        let spin = examples().join("spin.toml");
+        let readme = examples().join("../spin/README.md");
+        for doc in [&spin, &readme] {
+            let text = std::fs::read_to_string(doc).unwrap();
+            assert!(
+                text.contains("Spin 3.1 or later") && text.contains(&exports[0]),
+                "{} must say the component ({}) needs Spin 3.1 or later",
+                doc.display(),
+                exports[0]
+            );
+        }
+    }
     let imports: Vec<String> = ty.imports(&engine).map(|(n, _)| n.to_string()).collect();
     for import in &imports {
         let allowed = [
@@ -228,6 +220,11 @@ fn the_spin_manifest_grants_what_the_component_needs_and_no_more() {
 
 /// YAML → JSON with PyYAML from the MCP clients' virtualenv.
 fn yaml(name: &str) -> Value {
+    yaml_file(&examples().join(name))
+}
+
+/// A YAML file as JSON, read by PyYAML from the MCP clients' virtualenv.
+pub(crate) fn yaml_file(path: &std::path::Path) -> Value {
     let setup = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mcp_clients/setup.sh");
     let out = Command::new("bash")
         .arg(setup)
@@ -249,12 +246,13 @@ fn yaml(name: &str) -> Value {
             "-c",
             "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
         ])
-        .arg(examples().join(name))
+        .arg(path)
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "{name}: {}",
+        "{}: {}",
+        path.display(),
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
@@ -324,26 +322,59 @@ fn the_wadm_manifest_links_the_incoming_and_outgoing_handlers() {
 
 #[test]
 fn the_wasmcloud_2_workload_passes_environment_and_allows_only_daytona_hosts() {
+    // The shape itself is checked against wasmCloud's CRD in upstream.rs.
     let workload = yaml("workload.yaml");
     let spec = &workload["spec"]["template"]["spec"];
     let component = &spec["components"][0];
     assert_eq!(component["name"], "daytona-mcp");
     let env = &component["localResources"]["environment"];
     let settings = string_map(&env["config"]);
-    let path = check_settings("workload.yaml", &settings);
-    let from_secrets: Vec<&str> = env["secretFrom"]
+    check_settings("workload.yaml", &settings);
+    // secretFrom names Secrets; every key of each becomes a variable. The README's
+    // `kubectl create secret` line is what creates them: its keys are the variables.
+    let secrets: Vec<&str> = env["secretFrom"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert!(
-        from_secrets.contains(&"DAYTONA_MCP_TOKEN"),
-        "{from_secrets:?}"
+    let readme = std::fs::read_to_string(examples().join("README.md")).unwrap();
+    let create = readme
+        .lines()
+        .skip_while(|l| !l.contains("kubectl create secret generic"))
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with("```"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let name = create
+        .split("kubectl create secret generic ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("README.md shows no `kubectl create secret generic`"));
+    assert_eq!(
+        secrets,
+        [name],
+        "secretFrom names the Secret the README creates"
     );
-    assert!(
-        from_secrets.contains(&"DAYTONA_API_KEY") || from_secrets.contains(&"DAYTONA_JWT_TOKEN")
-    );
+    let keys: Vec<&str> = create
+        .split("--from-literal=")
+        .skip(1)
+        .map(|l| l.split('=').next().unwrap())
+        .collect();
+    let known = crate::upstream::mcp_variables();
+    for key in &keys {
+        assert!(
+            known.contains(*key),
+            "the Secret's key {key} is no variable the component reads"
+        );
+    }
+    assert!(keys.contains(&"DAYTONA_MCP_TOKEN"), "{keys:?}");
+    assert!(keys.contains(&"DAYTONA_API_KEY") || keys.contains(&"DAYTONA_JWT_TOKEN"));
+    for (k, _) in &settings {
+        assert!(
+            !keys.contains(&k.as_str()),
+            "{k} is both inline and in the Secret"
+        );
+    }
     let granted: Vec<String> = component["localResources"]["allowedHosts"]
         .as_array()
         .unwrap()
@@ -353,7 +384,6 @@ fn the_wasmcloud_2_workload_passes_environment_and_allows_only_daytona_hosts() {
     check_hosts("workload.yaml", &settings, &granted);
     let http = &spec["hostInterfaces"][0];
     assert_eq!(http["interfaces"], serde_json::json!(["incoming-handler"]));
-    assert_eq!(http["config"]["path"], path.as_str());
 }
 
 #[test]

@@ -1,7 +1,7 @@
 """Drives Daytona's official Python SDK through the calls daytona-tools relies on.
 
 Run by run.sh (which pins the SDK version) against the URL in DAYTONA_API_URL, normally the
-emulator started by tests/sdk_conformance.rs. Prints one line per step and exits non-zero
+emulator started by tests/emulator/sdk_conformance.rs. Prints one line per step and exits non-zero
 at the first mismatch, naming it.
 
 Environment:

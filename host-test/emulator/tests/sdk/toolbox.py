@@ -1,5 +1,5 @@
 """Drives Daytona's official Python SDK through the toolbox: files, git, sessions, code run
-and preview links, against the emulator (tests/sdk_conformance.rs starts it and run.sh
+and preview links, against the emulator (tests/emulator/sdk_conformance.rs starts it and run.sh
 runs this script when CONFORMANCE_SCRIPT=toolbox.py). Prints one line per step and exits
 non-zero at the first mismatch, naming it.
 
