@@ -1,6 +1,8 @@
 //! Builds the daytona-tools component (and the daytona-mcp component) from the current source, so every test
 //! and the CLI run the code in this checkout. The nested cargo uses its own
-//! target directory so it never waits on the outer build's lock.
+//! target directory so it never waits on the outer build's lock. The
+//! wasm32-wasip2 target is there by now: wasm-target/build.rs (a `links`
+//! dependency, so its script runs before this one) installs it or fails.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -39,7 +41,6 @@ fn main() {
     match std::env::var("DAYTONA_MCP_WASM") {
         Ok(path) => println!("cargo:rustc-env=DAYTONA_MCP_WASM={path}"),
         Err(_) => {
-            check_target_installed();
             build_component(&root, &target_dir, "daytona-mcp");
             let wasm = target_dir.join("wasm32-wasip2/release/daytona_mcp.wasm");
             assert!(wasm.exists(), "component not found at {}", wasm.display());
@@ -53,7 +54,6 @@ fn main() {
         return;
     }
 
-    check_target_installed();
     build_component(&root, &target_dir, "daytona-tools");
     let wasm = target_dir.join("wasm32-wasip2/release/daytona_tools.wasm");
     assert!(wasm.exists(), "component not found at {}", wasm.display());
@@ -90,21 +90,5 @@ fn build_component(root: &Path, target_dir: &Path, package: &str) {
         .expect("could not run cargo to build the component");
     if !status.success() {
         panic!("building the {package} component for wasm32-wasip2 failed (see the errors above)");
-    }
-}
-
-fn check_target_installed() {
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let sysroot = Command::new(rustc)
-        .args(["--print", "sysroot"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    let lib = Path::new(&sysroot).join("lib/rustlib/wasm32-wasip2");
-    if !lib.exists() {
-        panic!(
-            "the wasm32-wasip2 target is not installed for this toolchain ({sysroot}); \
-             run `rustup target add wasm32-wasip2` and build again"
-        );
     }
 }
