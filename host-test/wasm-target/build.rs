@@ -3,11 +3,10 @@
 //! missing, runs `rustup target add wasm32-wasip2` (rustup on CI, with
 //! RUSTUP_AUTO_INSTALL=0, adds nothing by itself), or fails naming the command.
 //!
-//! A crate of its own so it depends on nothing: cargo can run it as soon as it
-//! is picked. Cargo picks ready units by how many units depend on them, so in
-//! a build from scratch it still runs after most of wasmtime's dependencies
-//! (README, Development, has the measurement); `links` makes host-test's build
-//! script wait for it.
+//! `links` makes host-test's build script wait for this one. A crate of its
+//! own depends on nothing, but cargo starts ready units by how many units
+//! depend on them, so in a build from scratch it still runs after most of
+//! wasmtime's dependencies (README, Development, has the measurement).
 
 use std::path::Path;
 use std::process::Command;
