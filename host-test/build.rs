@@ -1,6 +1,9 @@
-//! Builds the daytona-tools component (and the daytona-mcp component) from the current source, so every test
-//! and the CLI run the code in this checkout. The nested cargo uses its own
-//! target directory so it never waits on the outer build's lock.
+//! Builds the library component (component/) and the MCP component (mcp/)
+//! from the current source, so every test and the CLI run the code in this
+//! checkout. The nested cargo uses its own target directory so it never waits
+//! on the outer build's lock. The
+//! wasm32-wasip2 target is there by now: wasm-target/build.rs (a `links`
+//! dependency, so its script runs before this one) installs it or fails.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,6 +17,8 @@ fn main() {
         "Cargo.toml",
         "Cargo.lock",
         "rust-toolchain.toml",
+        "component/src",
+        "component/Cargo.toml",
         "mcp/src",
         "mcp/Cargo.toml",
     ] {
@@ -33,46 +38,45 @@ fn main() {
     println!("cargo:rustc-env=HOST_TEST_OPT_LEVEL={opt_level}");
     let target_dir = root.join("target").join("component");
 
-    // The MCP component (mcp/, package daytona-mcp) is built by its own cargo
-    // invocation: building it together with the library would unify the
-    // library's features and give it the library's WIT exports too.
-    match std::env::var("DAYTONA_MCP_WASM") {
-        Ok(path) => println!("cargo:rustc-env=DAYTONA_MCP_WASM={path}"),
-        Err(_) => {
-            check_target_installed();
-            build_component(&root, &target_dir, "daytona-mcp");
-            let wasm = target_dir.join("wasm32-wasip2/release/daytona_mcp.wasm");
-            assert!(wasm.exists(), "component not found at {}", wasm.display());
-            println!("cargo:rustc-env=DAYTONA_MCP_WASM={}", wasm.display());
+    // The components not supplied prebuilt (e.g. to test a release artifact),
+    // built by one cargo invocation as `cargo build --release --target
+    // wasm32-wasip2` builds them: each is a crate of its own, so neither
+    // overwrites the other.
+    let components = [
+        (
+            "DAYTONA_TOOLS_WASM",
+            "daytona-tools-component",
+            "daytona_tools.wasm",
+        ),
+        ("DAYTONA_MCP_WASM", "daytona-mcp", "daytona_mcp.wasm"),
+    ];
+    let mut packages = Vec::new();
+    for (var, package, _) in components {
+        match std::env::var(var) {
+            Ok(path) => println!("cargo:rustc-env={var}={path}"),
+            Err(_) => packages.push(package),
         }
     }
-
-    // An already-built component can be supplied (e.g. to test a release artifact).
-    if let Ok(path) = std::env::var("DAYTONA_TOOLS_WASM") {
-        println!("cargo:rustc-env=DAYTONA_TOOLS_WASM={path}");
+    if packages.is_empty() {
         return;
     }
-
-    check_target_installed();
-    build_component(&root, &target_dir, "daytona-tools");
-    let wasm = target_dir.join("wasm32-wasip2/release/daytona_tools.wasm");
-    assert!(wasm.exists(), "component not found at {}", wasm.display());
-    println!("cargo:rustc-env=DAYTONA_TOOLS_WASM={}", wasm.display());
+    build_components(&root, &target_dir, &packages);
+    for (var, package, file) in components {
+        if packages.contains(&package) {
+            let wasm = target_dir.join("wasm32-wasip2/release").join(file);
+            assert!(wasm.exists(), "component not found at {}", wasm.display());
+            println!("cargo:rustc-env={var}={}", wasm.display());
+        }
+    }
 }
 
-/// `cargo build --release --target wasm32-wasip2 -p <package>` into `target_dir`.
-fn build_component(root: &Path, target_dir: &Path, package: &str) {
+/// `cargo build --release --target wasm32-wasip2 -p <package>...` into `target_dir`.
+fn build_components(root: &Path, target_dir: &Path, packages: &[&str]) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(root)
-        .args([
-            "build",
-            "--release",
-            "--target",
-            "wasm32-wasip2",
-            "-p",
-            package,
-        ])
+        .args(["build", "--release", "--target", "wasm32-wasip2"])
+        .args(packages.iter().flat_map(|p| ["-p", p]))
         .arg("--target-dir")
         .arg(target_dir);
     // The outer build's settings are for the host target; don't leak them in.
@@ -89,22 +93,9 @@ fn build_component(root: &Path, target_dir: &Path, package: &str) {
         .status()
         .expect("could not run cargo to build the component");
     if !status.success() {
-        panic!("building the {package} component for wasm32-wasip2 failed (see the errors above)");
-    }
-}
-
-fn check_target_installed() {
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let sysroot = Command::new(rustc)
-        .args(["--print", "sysroot"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    let lib = Path::new(&sysroot).join("lib/rustlib/wasm32-wasip2");
-    if !lib.exists() {
         panic!(
-            "the wasm32-wasip2 target is not installed for this toolchain ({sysroot}); \
-             run `rustup target add wasm32-wasip2` and build again"
+            "building the {} component(s) for wasm32-wasip2 failed (see the errors above)",
+            packages.join(", ")
         );
     }
 }

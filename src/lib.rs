@@ -12,8 +12,10 @@
 //! - [`keys`]: ephemeral keys: scopes, TTLs, names, minting, sweeping, audit.
 //! - [`catalog`]: one contract per tool (arguments, schemas, run) and the `Tool` enum.
 //! - [`mcp`]: an MCP server (Streamable HTTP) over the catalog, as plain functions.
-//! - `guest`: the exported WIT interfaces; the only user of `bindings` (wasm32 only,
-//!   with the default `library-component` feature).
+//!
+//! This crate exports nothing: the library component (`component/`, artifact
+//! `daytona_tools.wasm`) and the MCP component (`mcp/`, `daytona_mcp.wasm`)
+//! are thin crates over it, so building one never rebuilds the other.
 #![deny(missing_docs)]
 
 pub mod api;
@@ -29,11 +31,3 @@ pub mod mcp;
 pub mod models;
 pub mod time;
 pub mod wasi_http;
-
-// The exports only link as a component; natively the rest is a plain library.
-// The `library-component` feature (default) adds them; the MCP component
-// (`mcp/`) builds without it so it carries only `wasi:http/incoming-handler`.
-#[cfg(all(target_arch = "wasm32", feature = "library-component"))]
-mod bindings;
-#[cfg(all(target_arch = "wasm32", feature = "library-component"))]
-mod guest;

@@ -314,7 +314,7 @@ fn each(value: Value, cx: &mut Cx, item: &mut dyn FnMut(Value, &mut Cx)) {
 
 /// Labels: null is none, and values that are not strings are skipped.
 /// Filled by `extend`, not `collect`, as every map in the component (see
-/// `guest::to_map`): collecting into a `BTreeMap` compiles a sort.
+/// `guest::to_map` in component/): collecting into a `BTreeMap` compiles a sort.
 impl Wire for BTreeMap<String, String> {
     fn read(value: Value, cx: &mut Cx) -> Self {
         let mut labels = BTreeMap::new();

@@ -5,13 +5,13 @@
 use super::{Component, to_wit_error, with_client};
 use crate::bindings::exports::daytona::tools::types as wit;
 use crate::bindings::exports::daytona::tools::{api_keys, ephemeral_keys};
-use crate::catalog::invoke;
-use crate::catalog::key_tools::{
+use daytona_core::catalog::invoke;
+use daytona_core::catalog::key_tools::{
     CreateApiKey, DeleteApiKey, DeleteApiKeyForUser, GetApiKey, GetCurrentApiKey, ListApiKeys,
     ListEphemeralKeys, MintEphemeralKey, RevokeEphemeralKey, RevokeExpiredKeys,
 };
-use crate::keys::{EphemeralKey, MintedKey};
-use crate::models::ApiKey;
+use daytona_core::keys::{EphemeralKey, MintedKey};
+use daytona_core::models::ApiKey;
 
 fn to_wit_api_key(k: ApiKey) -> wit::ApiKey {
     wit::ApiKey {

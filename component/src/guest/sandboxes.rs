@@ -4,12 +4,12 @@
 use super::{Component, to_map, with_client};
 use crate::bindings::exports::daytona::tools::sandboxes as wit_sandboxes;
 use crate::bindings::exports::daytona::tools::types as wit;
-use crate::catalog::invoke;
-use crate::catalog::sandbox_tools::{
+use daytona_core::catalog::invoke;
+use daytona_core::catalog::sandbox_tools::{
     ArchiveSandbox, CreateSandbox, DeleteSandbox, ExecuteCommand, GetSandbox, ListSandboxes,
     ListSnapshots, SetSandboxLabels, StartSandbox, StopSandbox,
 };
-use crate::models::{Sandbox, Snapshot};
+use daytona_core::models::{Sandbox, Snapshot};
 
 fn to_wit_sandbox(s: Sandbox) -> wit::Sandbox {
     wit::Sandbox {

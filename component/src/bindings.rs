@@ -2,7 +2,7 @@
 #![allow(missing_docs)]
 
 wit_bindgen::generate!({
-    path: "wit",
+    path: "../wit",
     world: "daytona-tools",
     pub_export_macro: true,
 });

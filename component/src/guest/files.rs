@@ -4,12 +4,12 @@
 use super::{Component, with_client};
 use crate::bindings::exports::daytona::tools::files as wit_files;
 use crate::bindings::exports::daytona::tools::types as wit;
-use crate::catalog::file_tools::{
+use daytona_core::catalog::file_tools::{
     CreateFolder, DeleteFile, DownloadFile, FindInFiles, GetFileInfo, ListFiles, MoveFile,
     ReadFile, ReplaceInFiles, SearchFiles, WriteFile,
 };
-use crate::catalog::invoke;
-use crate::models::files::FileInfo;
+use daytona_core::catalog::invoke;
+use daytona_core::models::files::FileInfo;
 
 fn to_wit_info(i: FileInfo) -> wit_files::FileInfo {
     wit_files::FileInfo {

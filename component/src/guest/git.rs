@@ -4,12 +4,12 @@
 use super::{Component, with_client};
 use crate::bindings::exports::daytona::tools::git as wit_git;
 use crate::bindings::exports::daytona::tools::types as wit;
-use crate::catalog::git_tools::{
+use daytona_core::catalog::git_tools::{
     GitAdd, GitBranches, GitCheckout, GitClone, GitCommit, GitCreateBranch, GitLog, GitPull,
     GitPush, GitStatus,
 };
-use crate::catalog::invoke;
-use crate::config::Secret;
+use daytona_core::catalog::invoke;
+use daytona_core::config::Secret;
 
 impl From<wit_git::GitCloneRequest> for GitClone {
     fn from(r: wit_git::GitCloneRequest) -> Self {

@@ -11,13 +11,13 @@ mod sessions;
 
 use crate::bindings::exports::daytona::tools::tools;
 use crate::bindings::exports::daytona::tools::types as wit;
-use crate::catalog::Tool;
-use crate::catalog::selection::Selection;
-use crate::config::{self, Config};
-use crate::error::{Error, ErrorKind};
-use crate::http::Client;
-use crate::keys::ceiling::MintCeiling;
-use crate::wasi_http::WasiTransport;
+use daytona_core::catalog::Tool;
+use daytona_core::catalog::selection::Selection;
+use daytona_core::config::{self, Config};
+use daytona_core::error::{Error, ErrorKind};
+use daytona_core::http::Client;
+use daytona_core::keys::ceiling::MintCeiling;
+use daytona_core::wasi_http::WasiTransport;
 use std::collections::BTreeMap;
 
 /// The component.
@@ -26,7 +26,7 @@ pub struct Component;
 crate::bindings::export!(Component with_types_in crate::bindings);
 
 /// Read the configuration and run `f` with a client. Typed functions call
-/// [`crate::catalog::invoke`], which refuses a tool `DAYTONA_TOOLS` leaves out
+/// [`daytona_core::catalog::invoke`], which refuses a tool `DAYTONA_TOOLS` leaves out
 /// exactly as `call-tool` does, so hosts that turn typed exports into tools
 /// (Wassette) honour the selection too.
 pub(crate) fn with_client<R>(

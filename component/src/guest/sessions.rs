@@ -2,11 +2,11 @@
 //! tool's own arguments type and run through [`invoke`], as `call-tool` runs them.
 
 use super::{Component, to_map, with_client};
-use crate::api::sessions::CommandOutput;
 use crate::bindings::exports::daytona::tools::sessions as wit_sessions;
 use crate::bindings::exports::daytona::tools::types as wit;
-use crate::catalog::invoke;
-use crate::catalog::session_tools::{
+use daytona_core::api::sessions::CommandOutput;
+use daytona_core::catalog::invoke;
+use daytona_core::catalog::session_tools::{
     CreateSession, DeleteSession, GetSessionCommandLogs, ListSessions, RunCode, RunSessionCommand,
 };
 

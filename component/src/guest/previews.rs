@@ -4,8 +4,8 @@
 use super::{Component, with_client};
 use crate::bindings::exports::daytona::tools::previews as wit_previews;
 use crate::bindings::exports::daytona::tools::types as wit;
-use crate::catalog::invoke;
-use crate::catalog::preview_tools::{ExpirePreviewUrl, GetPreviewUrl};
+use daytona_core::catalog::invoke;
+use daytona_core::catalog::preview_tools::{ExpirePreviewUrl, GetPreviewUrl};
 
 impl wit_previews::Guest for Component {
     fn get_preview_url(
