@@ -573,17 +573,17 @@ fn exercise(host: &Host) {
     println!("{}: all checks in {:?}", host.label, started.elapsed());
 }
 
-/// The first fenced block of `lang` after `marker` in README.md.
-fn readme_block(marker: &str, lang: &str) -> String {
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
+/// The first fenced block of `lang` after `marker` in `file` (relative to the repository).
+fn readme_block(file: &str, marker: &str, lang: &str) -> String {
+    let readme = std::fs::read_to_string(repo_root().join(file)).expect(file);
     let after = readme
         .split_once(marker)
-        .unwrap_or_else(|| panic!("README.md has no {marker:?}"))
+        .unwrap_or_else(|| panic!("{file} has no {marker:?}"))
         .1;
     let fence = format!("```{lang}\n");
     let block = after
         .split_once(fence.as_str())
-        .unwrap_or_else(|| panic!("no {lang} block after {marker:?} in README.md"))
+        .unwrap_or_else(|| panic!("no {lang} block after {marker:?} in {file}"))
         .1;
     block
         .split_once("```")
@@ -592,10 +592,10 @@ fn readme_block(marker: &str, lang: &str) -> String {
         .to_string()
 }
 
-/// The wasmtime CLI commands README.md shows under "Use it from", run as written (only the
+/// The wasmtime CLI commands README.md shows under "Hosts", run as written (only the
 /// binary and the component's path are this checkout's) against the emulator.
 fn readme_cli_commands(s: &mut Session) {
-    let block = readme_block("**wasmtime CLI**", "sh");
+    let block = readme_block("README.md", "**wasmtime CLI**", "sh");
     let commands: Vec<String> = block
         .replace("\\\n", " ")
         .lines()
@@ -632,10 +632,10 @@ fn readme_cli_commands(s: &mut Session) {
     }
 }
 
-/// README.md's Python snippet, run as written with the example's interpreter: the names it
+/// docs/hosts.md's Python snippet, run as written with the example's interpreter: the names it
 /// takes for granted (imports, `key`, `url`) defined, its result printed.
 fn readme_python_snippet(s: &mut Session) {
-    let snippet = readme_block("**Python**", "python");
+    let snippet = readme_block("docs/hosts.md", "**Python**", "python");
     let wasm = format!("{COMPONENT_PATH:?}");
     let script = format!(
         "from wasmtime import Config, Engine, Store, WasiConfig\n\
@@ -648,7 +648,7 @@ fn readme_python_snippet(s: &mut Session) {
     );
     assert!(
         script.contains(&wasm),
-        "README's Python snippet names no daytona_tools.wasm:\n{snippet}"
+        "docs/hosts.md's Python snippet names no daytona_tools.wasm:\n{snippet}"
     );
     let path = std::env::temp_dir().join(format!("readme-snippet-{}.py", std::process::id()));
     std::fs::write(&path, script).unwrap();
@@ -657,13 +657,13 @@ fn readme_python_snippet(s: &mut Session) {
     cmd.arg(&path)
         .env("DAYTONA_API_URL", s.emu.api_url())
         .env("DAYTONA_API_KEY", s.emu.api_key());
-    let outcome = run(cmd, RUN_DEADLINE, "README's Python snippet");
+    let outcome = run(cmd, RUN_DEADLINE, "docs/hosts.md's Python snippet");
     let _ = std::fs::remove_file(&path);
     s.seen.push_str(&outcome.stdout);
     s.seen.push_str(&outcome.stderr);
     let listed: Value = serde_json::from_str(outcome.stdout.trim()).unwrap_or_else(|e| {
         panic!(
-            "README's Python snippet printed no JSON ({e})\n{}",
+            "docs/hosts.md's Python snippet printed no JSON ({e})\n{}",
             outcome.transcript()
         )
     });
@@ -671,7 +671,7 @@ fn readme_python_snippet(s: &mut Session) {
         listed["sandboxes"]
             .as_array()
             .is_some_and(|l| l.iter().any(|s| s["name"] == "from-readme")),
-        "README's Python snippet did not list the sandbox\n{}",
+        "docs/hosts.md's Python snippet did not list the sandbox\n{}",
         outcome.transcript()
     );
 }
