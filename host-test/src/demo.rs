@@ -146,8 +146,9 @@ pub async fn run(emu: &Emulator, out: &mut dyn Write) -> Result<Vec<String>> {
     let cfg = emulator_config(emu);
     let sb = |rest: Value| {
         let mut args = json!({ "sandbox": "demo" });
-        args.as_object_mut()
-            .map(|a| a.extend(rest.as_object().cloned().unwrap_or_default()));
+        if let (Some(a), Some(rest)) = (args.as_object_mut(), rest.as_object()) {
+            a.extend(rest.clone());
+        }
         args
     };
 
