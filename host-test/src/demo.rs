@@ -81,41 +81,39 @@ impl Story<'_> {
         })
     }
 
-    /// A step that must succeed; prints `show(result)`, returns the result.
-    async fn ok(
-        &mut self,
-        what: &str,
-        config: &CallConfig,
-        tool: &str,
-        args: Value,
-        show: impl FnOnce(&Value) -> String,
-    ) -> Result<Value> {
-        let timed = self.call(config, tool, args).await?;
-        let value = match timed.outcome {
-            Ok(v) => v,
-            Err(e) => bail!("{tool} failed: {e}"),
-        };
-        self.line(what, tool, &show(&value), Some(timed.ms))?;
-        Ok(value)
-    }
-
-    /// A step that must fail with `kind`; prints the error as the user sees it.
-    async fn refused(
-        &mut self,
-        what: &str,
-        config: &CallConfig,
-        tool: &str,
-        args: Value,
-        kind: &str,
-    ) -> Result<()> {
-        let timed = self.call(config, tool, args).await?;
-        match timed.outcome {
-            Err(e) if e.starts_with(&format!("{kind}:")) => {
-                self.line(what, tool, &e, Some(timed.ms))
-            }
-            other => bail!("{tool}: expected {kind}, got {other:?}"),
+    /// Take each step on `config`, printing its line; the results (`Null`
+    /// for a refusal). A step that ends otherwise than expected ends the demo.
+    async fn steps(&mut self, config: &CallConfig, steps: Vec<Step<'_>>) -> Result<Vec<Value>> {
+        let mut results = Vec::new();
+        for (what, tool, args, expect) in steps {
+            let timed = self.call(config, tool, args).await?;
+            let (shown, value) = match (timed.outcome, expect) {
+                (Ok(v), Expect::Ok(show)) => (show(&v), v),
+                (Err(e), Expect::Refused(kind)) if e.starts_with(&format!("{kind}:")) => {
+                    (e, Value::Null)
+                }
+                (outcome, _) => bail!("{tool}: unexpected {outcome:?}"),
+            };
+            self.line(what, tool, &shown, Some(timed.ms))?;
+            results.push(value);
         }
+        Ok(results)
     }
+}
+
+/// What a step should end with: a result, shown by the function, or an error of a kind.
+enum Expect {
+    Ok(fn(&Value) -> String),
+    Refused(&'static str),
+}
+use Expect::{Ok as Shows, Refused};
+
+/// What the user does, the tool, its arguments, and what should come back.
+type Step<'a> = (&'a str, &'a str, Value, Expect);
+
+/// A string field of a result, or `?`.
+fn field<'v>(v: &'v Value, key: &str) -> &'v str {
+    v[key].as_str().unwrap_or("?")
 }
 
 struct Timed {
@@ -152,135 +150,127 @@ pub async fn run(emu: &Emulator, out: &mut dyn Write) -> Result<Vec<String>> {
         args
     };
 
-    // A sandbox and its files.
-    s.ok(
-        "create a sandbox",
+    // A sandbox, its files, and git backed by the real git: a repository
+    // beside the sandboxes, in the emulator's directory, to clone.
+    let create = json!({ "name": "demo", "labels": { "purpose": "demo" } });
+    let hello = json!({ "path": "hello.txt", "content": "hello from the agent\n" });
+    s.steps(
         &cfg,
-        "create_sandbox",
-        json!({ "name": "demo", "labels": { "purpose": "demo" } }),
-        |v| {
-            format!(
-                "{} [{}]",
-                v["name"].as_str().unwrap_or("?"),
-                v["state"].as_str().unwrap_or("?")
-            )
-        },
+        vec![
+            (
+                "create a sandbox",
+                "create_sandbox",
+                create,
+                Shows(|v| format!("{} [{}]", field(v, "name"), field(v, "state"))),
+            ),
+            (
+                "write a file",
+                "write_file",
+                sb(hello),
+                Shows(|_| "hello.txt written".into()),
+            ),
+            (
+                "read it back",
+                "read_file",
+                sb(json!({ "path": "hello.txt" })),
+                Shows(|v| format!("{:?}", field(v, "content"))),
+            ),
+            (
+                "run a command",
+                "execute_command",
+                sb(json!({ "command": "echo hello; uname -s" })),
+                Shows(|v| format!("exit {}: {:?}", v["exitCode"], field(v, "result"))),
+            ),
+        ],
     )
     .await?;
-    s.ok(
-        "write a file",
-        &cfg,
-        "write_file",
-        sb(json!({ "path": "hello.txt", "content": "hello from the agent\n" })),
-        |_| "hello.txt written".into(),
-    )
-    .await?;
-    s.ok(
-        "read it back",
-        &cfg,
-        "read_file",
-        sb(json!({ "path": "hello.txt" })),
-        |v| format!("{:?}", v["content"].as_str().unwrap_or_default()),
-    )
-    .await?;
-    s.ok(
-        "run a command",
-        &cfg,
-        "execute_command",
-        sb(json!({ "command": "echo hello; uname -s" })),
-        |v| {
-            format!(
-                "exit {}: {:?}",
-                v["exitCode"],
-                v["result"].as_str().unwrap_or_default()
-            )
-        },
-    )
-    .await?;
-
-    // Git, backed by the real git: a repository beside the sandboxes to clone.
     let root = emu
         .sandbox_dir("demo")
         .and_then(|d| d.parent().map(Path::to_path_buf))
         .context("the emulator keeps no sandbox directory")?;
-    let origin = seed_repo(&root)?;
-    let url = origin.to_string_lossy().into_owned();
-    s.ok(
-        "clone a repository",
+    let url = seed_repo(&root)?.to_string_lossy().into_owned();
+    let notes = json!({ "path": "repo/notes.txt", "content": "status: DONE\n" });
+    let commit = json!({ "path": "repo", "message": "Add notes", "author": "Agent", "email": "agent@example.com" });
+    s.steps(
         &cfg,
-        "git_clone",
-        sb(json!({ "url": url, "path": "repo" })),
-        |_| "origin.git -> repo".into(),
-    )
-    .await?;
-    s.ok(
-        "change a file",
-        &cfg,
-        "write_file",
-        sb(json!({ "path": "repo/notes.txt", "content": "status: DONE\n" })),
-        |_| "repo/notes.txt written".into(),
-    )
-    .await?;
-    s.ok(
-        "stage it",
-        &cfg,
-        "git_add",
-        sb(json!({ "path": "repo", "files": ["notes.txt"] })),
-        |_| "notes.txt staged".into(),
-    )
-    .await?;
-    s.ok("commit", &cfg, "git_commit",
-        sb(json!({ "path": "repo", "message": "Add notes", "author": "Agent", "email": "agent@example.com" })),
-        |v| format!("commit {}", v["hash"].as_str().unwrap_or("?").chars().take(10).collect::<String>())).await?;
-    s.ok(
-        "read the log",
-        &cfg,
-        "git_log",
-        sb(json!({ "path": "repo" })),
-        |v| {
-            let commits = v["commits"].as_array().cloned().unwrap_or_default();
-            let subjects: Vec<_> = commits
-                .iter()
-                .map(|c| c["message"].as_str().unwrap_or("").trim().to_string())
-                .collect();
-            format!("{} commits: {}", commits.len(), subjects.join(", "))
-        },
+        vec![
+            (
+                "clone a repository",
+                "git_clone",
+                sb(json!({ "url": url, "path": "repo" })),
+                Shows(|_| "origin.git -> repo".into()),
+            ),
+            (
+                "change a file",
+                "write_file",
+                sb(notes),
+                Shows(|_| "repo/notes.txt written".into()),
+            ),
+            (
+                "stage it",
+                "git_add",
+                sb(json!({ "path": "repo", "files": ["notes.txt"] })),
+                Shows(|_| "notes.txt staged".into()),
+            ),
+            (
+                "commit",
+                "git_commit",
+                sb(commit),
+                Shows(|v| {
+                    format!(
+                        "commit {}",
+                        field(v, "hash").chars().take(10).collect::<String>()
+                    )
+                }),
+            ),
+            (
+                "read the log",
+                "git_log",
+                sb(json!({ "path": "repo" })),
+                Shows(|v| {
+                    let commits = v["commits"].as_array().cloned().unwrap_or_default();
+                    let subjects: Vec<_> = commits
+                        .iter()
+                        .map(|c| field(c, "message").trim().to_string())
+                        .collect();
+                    format!("{} commits: {}", commits.len(), subjects.join(", "))
+                }),
+            ),
+        ],
     )
     .await?;
 
     // A server in a session, fetched through a signed preview URL.
-    s.ok(
-        "open a session",
-        &cfg,
-        "create_session",
-        sb(json!({ "session": "web" })),
-        |_| "session web".into(),
-    )
-    .await?;
+    let server = json!({ "session": "web", "async": true,
+        "command": "python3 -u -m http.server 0 --bind 127.0.0.1 --directory repo" });
     let started = s
-        .ok(
-            "start a server in it",
+        .steps(
             &cfg,
-            "run_session_command",
-            sb(json!({ "session": "web", "async": true,
-                   "command": "python3 -u -m http.server 0 --bind 127.0.0.1 --directory repo" })),
-            |_| "python3 -m http.server, async".into(),
+            vec![
+                (
+                    "open a session",
+                    "create_session",
+                    sb(json!({ "session": "web" })),
+                    Shows(|_| "session web".into()),
+                ),
+                (
+                    "start a server in it",
+                    "run_session_command",
+                    sb(server),
+                    Shows(|_| "python3 -m http.server, async".into()),
+                ),
+            ],
         )
         .await?;
-    let command = started["commandId"]
+    let command = started[1]["commandId"]
         .as_str()
         .unwrap_or_default()
         .to_string();
     let mut port = None;
     let t = Instant::now();
     for _ in 0..TRIES {
-        let logs = s
-            .call(
-                &cfg,
-                "get_session_command_logs",
-                sb(json!({ "session": "web", "commandId": command })),
-            )
-            .await?;
+        let logs = json!({ "session": "web", "commandId": command });
+        let logs = s.call(&cfg, "get_session_command_logs", sb(logs)).await?;
         port = logs
             .outcome
             .ok()
@@ -295,25 +285,22 @@ pub async fn run(emu: &Emulator, out: &mut dyn Write) -> Result<Vec<String>> {
         "read its logs",
         "get_session_command_logs",
         &format!("listening on port {port}"),
-        Some(t.elapsed().as_secs_f64() * 1000.0),
+        Some(ms(t)),
     )?;
     let preview = s
-        .ok(
-            "get a preview URL",
+        .steps(
             &cfg,
-            "get_preview_url",
-            sb(json!({ "port": port })),
-            |_| "signed URL (its token is a secret: not shown)".into(),
+            vec![(
+                "get a preview URL",
+                "get_preview_url",
+                sb(json!({ "port": port })),
+                Shows(|_| "signed URL (its token is a secret: not shown)".into()),
+            )],
         )
-        .await?;
-    secrets.push(preview["token"].as_str().unwrap_or_default().to_string());
-    let notes = format!(
-        "{}/notes.txt",
-        preview["url"]
-            .as_str()
-            .unwrap_or_default()
-            .trim_end_matches('/')
-    );
+        .await?
+        .remove(0);
+    secrets.push(field(&preview, "token").to_string());
+    let notes = format!("{}/notes.txt", field(&preview, "url").trim_end_matches('/'));
     let t = Instant::now();
     let mut answer = (0, String::new());
     for _ in 0..TRIES {
@@ -328,14 +315,16 @@ pub async fn run(emu: &Emulator, out: &mut dyn Write) -> Result<Vec<String>> {
         "fetch it",
         "(HTTP GET)",
         &format!("{} {:?}", answer.0, answer.1),
-        Some(t.elapsed().as_secs_f64() * 1000.0),
+        Some(ms(t)),
     )?;
-    s.ok(
-        "stop the server",
+    s.steps(
         &cfg,
-        "delete_session",
-        sb(json!({ "session": "web" })),
-        |_| "session deleted".into(),
+        vec![(
+            "stop the server",
+            "delete_session",
+            sb(json!({ "session": "web" })),
+            Shows(|_| "session deleted".into()),
+        )],
     )
     .await?;
 
@@ -346,25 +335,15 @@ pub async fn run(emu: &Emulator, out: &mut dyn Write) -> Result<Vec<String>> {
         McpServer::start_default(cfg.clone().env("DAYTONA_MCP_TOKEN", token.clone())).await?;
     let t = Instant::now();
     let mut client = McpClient::open(&server.url(), &token).await?;
-    let init = client
-        .rpc(
-            "initialize",
-            json!({ "protocolVersion": "2025-11-25", "capabilities": {},
-        "clientInfo": { "name": "demo", "version": "1" } }),
-        )
-        .await?;
-    let info = &init["result"]["serverInfo"];
-    s.line(
-        "serve MCP, connect",
-        "initialize",
-        &format!(
-            "{} {} at {}",
-            info["name"].as_str().unwrap_or("?"),
-            info["version"].as_str().unwrap_or("?"),
-            server.url()
-        ),
-        Some(ms(t)),
-    )?;
+    let hello = json!({ "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": { "name": "demo", "version": "1" } });
+    let info = client.rpc("initialize", hello).await?["result"]["serverInfo"].clone();
+    let shown = format!(
+        "{} {} at {}",
+        field(&info, "name"),
+        field(&info, "version"),
+        server.url()
+    );
+    s.line("serve MCP, connect", "initialize", &shown, Some(ms(t)))?;
     let t = Instant::now();
     let listed = client.rpc("tools/list", json!({})).await?;
     let count = listed["result"]["tools"].as_array().map_or(0, Vec::len);
@@ -375,33 +354,24 @@ pub async fn run(emu: &Emulator, out: &mut dyn Write) -> Result<Vec<String>> {
         Some(ms(t)),
     )?;
     let t = Instant::now();
-    let called = client
-        .rpc(
-            "tools/call",
-            json!({ "name": "list_sandboxes", "arguments": { "labels": { "purpose": "demo" } } }),
-        )
-        .await?;
-    let found = &called["result"]["structuredContent"]["sandboxes"];
-    let names: Vec<_> = found
+    let call =
+        json!({ "name": "list_sandboxes", "arguments": { "labels": { "purpose": "demo" } } });
+    let called = client.rpc("tools/call", call).await?["result"].clone();
+    let found = called["structuredContent"]["sandboxes"]
         .as_array()
-        .into_iter()
-        .flatten()
-        .map(|b| b["name"].as_str().unwrap_or("?"))
-        .collect();
+        .cloned()
+        .unwrap_or_default();
+    let names: Vec<_> = found.iter().map(|b| field(b, "name")).collect();
+    let shown = format!("isError {}: {}", called["isError"], names.join(", "));
     s.line(
         "call one over MCP",
         "tools/call list_sandboxes",
-        &format!(
-            "isError {}: {}",
-            called["result"]["isError"],
-            names.join(", ")
-        ),
+        &shown,
         Some(ms(t)),
     )?;
     let t = Instant::now();
     let mut stranger = McpClient::open(&server.url(), "not-the-token").await?;
-    let denied = stranger.rpc("tools/list", json!({})).await;
-    let denied = match denied {
+    let denied = match stranger.rpc("tools/list", json!({})).await {
         Err(e) => e.to_string(),
         Ok(v) => bail!("a wrong MCP token was let in: {v}"),
     };
@@ -413,101 +383,109 @@ pub async fn run(emu: &Emulator, out: &mut dyn Write) -> Result<Vec<String>> {
     )?;
     drop(server);
 
-    // Least privilege: a short-lived read-only key for an agent.
+    // Least privilege: a short-lived read-only key for an agent, then revoked.
     let admin = cfg
         .clone()
         .env("DAYTONA_JWT_TOKEN", emu.jwt())
         .env("DAYTONA_ORGANIZATION_ID", emu.organization_id());
+    let mint = json!({ "scope": "daytona:workspaces:read", "ttl": "10m", "holder": "demo-agent" });
     let minted = s
-        .ok(
-            "mint a read-only key",
+        .steps(
             &admin,
-            "mint_ephemeral_key",
-            json!({ "scope": "daytona:workspaces:read", "ttl": "10m", "holder": "demo-agent" }),
-            |v| {
-                format!(
-                    "permissions {}, expires in 10 min (value not shown)",
-                    v["permissions"]
-                )
-            },
+            vec![(
+                "mint a read-only key",
+                "mint_ephemeral_key",
+                mint,
+                Shows(|v| {
+                    format!(
+                        "permissions {}, expires in 10 min (value not shown)",
+                        v["permissions"]
+                    )
+                }),
+            )],
         )
-        .await?;
-    let value = minted["value"].as_str().unwrap_or_default().to_string();
+        .await?
+        .remove(0);
+    let value = field(&minted, "value").to_string();
     secrets.push(value.clone());
     let agent = CallConfig::default()
         .env("DAYTONA_API_URL", emu.api_url())
         .env("DAYTONA_API_KEY", value)
         .allow(emu.addr().to_string());
-    s.ok(
-        "the agent reads with it",
+    s.steps(
         &agent,
-        "list_sandboxes",
-        json!({}),
-        |v| {
-            format!(
-                "{} sandbox(es)",
-                v["sandboxes"].as_array().map_or(0, Vec::len)
-            )
-        },
+        vec![
+            (
+                "the agent reads with it",
+                "list_sandboxes",
+                json!({}),
+                Shows(|v| {
+                    format!(
+                        "{} sandbox(es)",
+                        v["sandboxes"].as_array().map_or(0, Vec::len)
+                    )
+                }),
+            ),
+            (
+                "the agent tries a create",
+                "create_sandbox",
+                json!({ "name": "agent-box" }),
+                Refused("forbidden"),
+            ),
+        ],
     )
     .await?;
-    s.refused(
-        "the agent tries a create",
-        &agent,
-        "create_sandbox",
-        json!({ "name": "agent-box" }),
-        "forbidden",
-    )
-    .await?;
-    let name = minted["name"].as_str().unwrap_or_default();
-    s.ok(
-        "revoke the key",
+    let revoke = json!({ "name": field(&minted, "name") });
+    s.steps(
         &admin,
-        "revoke_ephemeral_key",
-        json!({ "name": name }),
-        |_| format!("{name} revoked"),
+        vec![(
+            "revoke the key",
+            "revoke_ephemeral_key",
+            revoke,
+            Shows(|_| "key revoked".into()),
+        )],
     )
     .await?;
-    s.refused(
-        "the revoked key reads",
+    s.steps(
         &agent,
-        "list_sandboxes",
-        json!({}),
-        "unauthorized",
+        vec![(
+            "the revoked key reads",
+            "list_sandboxes",
+            json!({}),
+            Refused("unauthorized"),
+        )],
     )
     .await?;
 
-    // Errors as a user sees them, then clean up.
-    s.ok(
-        "stop the sandbox",
+    // Errors as a user sees them, and clean up.
+    s.steps(
         &cfg,
-        "stop_sandbox",
-        sb(json!({})),
-        |v| format!("[{}]", v["state"].as_str().unwrap_or("?")),
-    )
-    .await?;
-    s.refused(
-        "run a command in it",
-        &cfg,
-        "execute_command",
-        sb(json!({ "command": "echo hello" })),
-        "conflict",
-    )
-    .await?;
-    s.ok(
-        "delete the sandbox",
-        &cfg,
-        "delete_sandbox",
-        sb(json!({})),
-        |_| "deleted".into(),
-    )
-    .await?;
-    s.refused(
-        "look up a typo",
-        &cfg,
-        "get_sandbox",
-        json!({ "sandbox": "dmeo" }),
-        "not-found",
+        vec![
+            (
+                "stop the sandbox",
+                "stop_sandbox",
+                sb(json!({})),
+                Shows(|v| format!("[{}]", field(v, "state"))),
+            ),
+            (
+                "run a command in it",
+                "execute_command",
+                sb(json!({ "command": "echo hello" })),
+                Refused("conflict"),
+            ),
+            (
+                "delete the sandbox",
+                "delete_sandbox",
+                sb(json!({})),
+                Shows(|_| "deleted".into()),
+            ),
+            (
+                "look up a typo",
+                "get_sandbox",
+                json!({ "sandbox": "dmeo" }),
+                Refused("not-found"),
+            ),
+        ],
     )
     .await?;
 
