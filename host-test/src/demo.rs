@@ -493,10 +493,7 @@ pub async fn run(emu: &Emulator, out: &mut dyn Write) -> Result<Vec<String>> {
         .into_iter()
         .chain(secrets.iter().cloned())
         .collect();
-    if all
-        .iter()
-        .any(|secret| secret.is_empty() || s.printed.contains(secret.as_str()))
-    {
+    if all.iter().any(|secret| shows_part_of(&s.printed, secret)) {
         bail!("a secret reached the demo's output");
     }
     s.say(&format!(
@@ -506,6 +503,19 @@ pub async fn run(emu: &Emulator, out: &mut dyn Write) -> Result<Vec<String>> {
     ))?;
     Ok(secrets)
 }
+
+/// Whether `text` shows `secret` or any [`SECRET_PART`] characters of it (a
+/// cut line keeps a secret's start); an empty secret counts as shown.
+pub fn shows_part_of(text: &str, secret: &str) -> bool {
+    let chars: Vec<char> = secret.chars().collect();
+    chars.is_empty()
+        || chars
+            .windows(SECRET_PART.min(chars.len()))
+            .any(|w| text.contains(&w.iter().collect::<String>()))
+}
+
+/// How many characters of a secret count as showing it.
+const SECRET_PART: usize = 8;
 
 /// Milliseconds since `t`.
 fn ms(t: Instant) -> f64 {
@@ -596,6 +606,16 @@ fn random_token() -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_shows_whole_or_in_part() {
+        let secret = "0123456789abcdef";
+        assert!(shows_part_of("key 0123456789abcdef.", secret));
+        assert!(shows_part_of("key 01234567…", secret));
+        assert!(shows_part_of("…89abcdef", secret));
+        assert!(!shows_part_of("key 0123456…", secret));
+        assert!(shows_part_of("anything", ""));
+    }
 
     #[test]
     fn served_port_reads_the_line_http_server_prints() {
