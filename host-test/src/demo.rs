@@ -398,7 +398,7 @@ pub async fn run(emu: &Emulator, out: &mut dyn Write) -> Result<Vec<String>> {
                 mint,
                 Shows(|v| {
                     format!(
-                        "permissions {}, expires in 10 min (value not shown)",
+                        "daytona:workspaces:read = {}, 10 min, value not shown",
                         v["permissions"]
                     )
                 }),

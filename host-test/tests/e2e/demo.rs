@@ -19,7 +19,7 @@ const STEPS: &[(&str, &str)] = &[
     ("tools/list", " tools"),
     ("tools/call list_sandboxes", "isError false: demo"),
     ("tools/list", "HTTP 401"),
-    ("mint_ephemeral_key", "permissions"),
+    ("mint_ephemeral_key", "daytona:workspaces:read = "),
     ("create_sandbox", "forbidden: "),
     ("revoke_ephemeral_key", "revoked"),
     ("list_sandboxes", "unauthorized: "),
