@@ -2,9 +2,11 @@
 //! WASI and `wasi:http`, and an emulator of Daytona's API to run it against;
 //! `mcp_server` serves the MCP component (`daytona_mcp.wasm`) over HTTP and
 //! `log_sink` streams its instances' output;
-//! `pool` is the kept-alive outbound transport; `bench` the `bench` command.
+//! `pool` is the kept-alive outbound transport; `bench` the `bench` command;
+//! `demo` the `demo` command.
 
 pub mod bench;
+pub mod demo;
 pub mod harness;
 pub mod host;
 pub mod log_sink;

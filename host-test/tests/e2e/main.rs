@@ -13,6 +13,7 @@ mod common;
 mod api_keys;
 mod catalog;
 mod deadlines;
+mod demo;
 mod docs;
 mod ephemeral_keys;
 mod files;
