@@ -13,7 +13,6 @@
 //!
 //! [`MintCeiling::bound_new_key`]: super::ceiling::MintCeiling::bound_new_key
 
-use super::EXPIRY_AGREEMENT_SECS;
 use super::audit::{self, Event, Kind};
 use super::ceiling::KeyAdmin;
 use crate::api::api_keys;
@@ -79,27 +78,12 @@ pub fn create<T: Transport>(
 
 /// Why Daytona's answer grants more than was sent, or lives longer, if it does.
 fn beyond_request(key: &ApiKey, body: &CreateApiKey) -> Option<String> {
-    if let Some(extra) = key
-        .permissions
-        .iter()
-        .find(|p| !body.permissions.contains(p))
-    {
-        return Some(format!(
-            "Daytona granted '{}', which was not asked for",
-            scrub(extra, &[])
-        ));
-    }
     let asked = body
         .expires_at
         .as_deref()
-        .and_then(|t| time::parse(t).ok())?;
-    match key.expires_at.as_deref().map(time::parse) {
-        Some(Ok(at)) if at.div_euclid(1000) <= asked.div_euclid(1000) + EXPIRY_AGREEMENT_SECS => {
-            None
-        }
-        Some(Ok(_)) => Some("Daytona set a later expiry than asked".into()),
-        _ => Some("Daytona's answer has no expiry".into()),
-    }
+        .and_then(|t| time::parse(t).ok())
+        .map(|ms| ms.div_euclid(1000));
+    super::answer_beyond(key, &body.permissions, "which was not asked for", asked)
 }
 
 /// Delete one of the user's keys by name, unless it is the configured one.

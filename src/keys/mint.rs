@@ -5,7 +5,7 @@
 use super::audit::{self, Event, Kind};
 use super::name::{self, EphemeralName};
 use super::scope::Scope;
-use super::{EXPIRY_AGREEMENT_SECS, revoke_named, ttl};
+use super::{revoke_named, ttl};
 use crate::api::api_keys;
 use crate::config::Secret;
 use crate::error::{Error, ErrorKind};
@@ -123,17 +123,14 @@ fn check_answer(key: &ApiKey, asked: &[String], expires_unix: u64) -> Result<(),
     if key.value.expose().is_empty() {
         return Err("Daytona's answer holds no key value".into());
     }
-    if let Some(extra) = key.permissions.iter().find(|p| !asked.contains(p)) {
-        return Err(format!(
-            "Daytona granted '{}', which the scope does not include",
-            crate::error::scrub(extra, &[])
-        ));
-    }
-    let answered = key.expires_at.as_deref().and_then(|t| time::parse(t).ok());
-    match answered {
-        Some(ms) if ms.div_euclid(1000) <= expires_unix as i64 + EXPIRY_AGREEMENT_SECS => Ok(()),
-        Some(_) => Err("Daytona set a later expiry than asked".into()),
-        None => Err("Daytona's answer has no expiry".into()),
+    match super::answer_beyond(
+        key,
+        asked,
+        "which the scope does not include",
+        Some(expires_unix as i64),
+    ) {
+        Some(why) => Err(why),
+        None => Ok(()),
     }
 }
 

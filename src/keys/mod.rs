@@ -42,6 +42,31 @@ use serde::Serialize;
 /// Most a name's expiry and Daytona's `expiresAt` may differ for the key to count as ours, seconds.
 pub(crate) const EXPIRY_AGREEMENT_SECS: i64 = 1;
 
+/// Why Daytona's answer to a key create grants a permission beyond `asked`
+/// (`beyond` says what it is beyond, e.g. "which the scope does not include")
+/// or, when an expiry was asked for (`expires_secs`, Unix seconds), lives
+/// longer or has none.
+/// Minting and `create_api_key` both delete a key that fails this.
+pub(crate) fn answer_beyond(
+    key: &ApiKey,
+    asked: &[String],
+    beyond: &str,
+    expires_secs: Option<i64>,
+) -> Option<String> {
+    if let Some(extra) = key.permissions.iter().find(|p| !asked.contains(p)) {
+        return Some(format!(
+            "Daytona granted '{}', {beyond}",
+            crate::error::scrub(extra, &[])
+        ));
+    }
+    let asked_secs = expires_secs?;
+    match key.expires_at.as_deref().and_then(|t| time::parse(t).ok()) {
+        Some(ms) if ms.div_euclid(1000) <= asked_secs + EXPIRY_AGREEMENT_SECS => None,
+        Some(_) => Some("Daytona set a later expiry than asked".into()),
+        None => Some("Daytona's answer has no expiry".into()),
+    }
+}
+
 /// An ephemeral key of ours as listed: never its value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
