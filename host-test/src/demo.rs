@@ -305,7 +305,7 @@ pub async fn run(emu: &Emulator, out: &mut dyn Write) -> Result<Vec<String>> {
     let mut answer = (0, String::new());
     for _ in 0..TRIES {
         // The proxy answers 502 until the server listens.
-        answer = get(&notes).await?;
+        answer = fetch(&notes, &[]).await?;
         if answer.0 != 502 {
             break;
         }
@@ -563,8 +563,9 @@ fn git(dir: &Path, args: &[&str]) -> Result<()> {
 }
 
 /// The port `python3 -u -m http.server 0` chose, from the line it prints once
-/// it listens ("Serving HTTP on 127.0.0.1 port 41234 ...").
-fn served_port(stdout: &str) -> Option<u16> {
+/// it listens ("Serving HTTP on 127.0.0.1 port 41234 ..."). The server binds
+/// the port itself: no port is found free, released, then raced for.
+pub fn served_port(stdout: &str) -> Option<u16> {
     let rest = stdout.split("Serving HTTP on ").nth(1)?;
     rest.split(" port ")
         .nth(1)?
@@ -574,14 +575,18 @@ fn served_port(stdout: &str) -> Option<u16> {
         .ok()
 }
 
-/// GET an http URL over HTTP/1.0: the status and the body.
-async fn get(url: &str) -> Result<(u16, String)> {
+/// GET an http URL with `headers` over HTTP/1.0: the status and the body.
+pub async fn fetch(url: &str, headers: &[(&str, &str)]) -> Result<(u16, String)> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let rest = url.strip_prefix("http://").context("not an http URL")?;
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let path = if path.is_empty() { "/" } else { path };
     let mut stream = tokio::net::TcpStream::connect(authority).await?;
-    let request = format!("GET {path} HTTP/1.0\r\nHost: {authority}\r\n\r\n");
+    let mut request = format!("GET {path} HTTP/1.0\r\nHost: {authority}\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
     stream.write_all(request.as_bytes()).await?;
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).await?;
@@ -595,8 +600,9 @@ async fn get(url: &str) -> Result<(u16, String)> {
     Ok((status, body.to_string()))
 }
 
-/// 32 random bytes from the OS, hex-encoded: this run's MCP token.
-fn random_token() -> Result<String> {
+/// 32 random bytes from the OS, hex-encoded: an MCP token (this demo's, and
+/// `host-test mcp`'s).
+pub fn random_token() -> Result<String> {
     use std::io::Read;
     let mut bytes = [0u8; 32];
     std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
@@ -621,6 +627,7 @@ mod tests {
     fn served_port_reads_the_line_http_server_prints() {
         let line = "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ...\n";
         assert_eq!(served_port(line), Some(41234));
+        assert_eq!(served_port(""), None);
         assert_eq!(served_port("Serving HTTP on 127.0.0.1 port x"), None);
     }
 }

@@ -2,6 +2,7 @@
 //! `host-test mcp-bench`: the latency and size numbers in docs/mcp.md.
 
 use anyhow::{Context, Result, bail};
+use host_test::demo::random_token;
 use host_test::emulator::Emulator;
 use host_test::harness::COMPONENT_PATH;
 use host_test::log_sink::LogSink;
@@ -58,14 +59,6 @@ pub async fn serve(mut config: CallConfig, emu: Option<&Emulator>, args: &[&str]
         },
     );
     server.wait().await
-}
-
-/// 32 random bytes from the OS, hex-encoded.
-fn random_token() -> Result<String> {
-    use std::io::Read;
-    let mut bytes = [0u8; 32];
-    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Time `$body` (an expression that may use `?`) `$n` times after `$n / 10`

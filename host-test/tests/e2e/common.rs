@@ -143,48 +143,9 @@ pub async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
     false
 }
 
-/// The port `python3 -u -m http.server 0` chose, read from the line it prints
-/// once it listens ("Serving HTTP on 127.0.0.1 port 41234 ..."). The server
-/// binds the port itself: no port is found free, released, then raced for.
-pub fn served_port(stdout: &str) -> Option<u16> {
-    let rest = stdout.split("Serving HTTP on ").nth(1)?;
-    rest.split(" port ")
-        .nth(1)?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
+pub use host_test::demo::served_port;
 
 /// GET `url` (http only) with `headers` over HTTP/1.0; the status and the body.
 pub async fn fetch(url: &str, headers: &[(&str, &str)]) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let rest = url.strip_prefix("http://").expect("an http URL");
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let path = if path.is_empty() { "/" } else { path };
-    let mut stream = tokio::net::TcpStream::connect(authority).await.unwrap();
-    let mut request = format!("GET {path} HTTP/1.0\r\nHost: {authority}\r\n");
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await.unwrap();
-    let answer = String::from_utf8_lossy(&answer).into_owned();
-    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, body.to_string())
-}
-
-#[test]
-fn served_port_reads_the_line_http_server_prints() {
-    let line = "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ...\n";
-    assert_eq!(served_port(line), Some(41234));
-    assert_eq!(served_port(""), None);
-    assert_eq!(served_port("Serving HTTP on 127.0.0.1 port x"), None);
+    host_test::demo::fetch(url, headers).await.expect("GET")
 }
