@@ -3,12 +3,16 @@
 //! its one export and its imports, the route it answers, the hosts it sends to (by
 //! the component's own host policy), the variables it reads, and no secret written
 //! into a manifest. Spin and wasmCloud cannot be installed here, so they are not run.
+//! Goose's entry is checked against Goose's own extension config
+//! (`tests/upstream/goose-extension.toml`), resolved as Goose resolves it, and
+//! its header sent to the served component.
 
 use daytona_tools::hosts::HostPolicy;
 use daytona_tools::mcp::settings::Settings;
 use host_test::harness::COMPONENT_PATH;
-use host_test::mcp_server::MCP_COMPONENT_PATH;
+use host_test::mcp_server::{MCP_COMPONENT_PATH, McpServer};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -414,4 +418,262 @@ fn client_configurations_send_the_token_from_a_variable_never_inline() {
     }
     let claude = std::fs::read_to_string(examples().join("clients/claude-code.sh")).unwrap();
     assert!(claude.contains("--transport http") && claude.contains("Bearer $DAYTONA_MCP_TOKEN"));
+}
+
+// --- Goose --------------------------------------------------------------------
+
+/// Goose's `name_to_key`: the key an extension is kept under in `extensions:`.
+fn goose_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Goose's `substitute_env_vars`: `${NAME}` (blanks allowed inside the braces)
+/// and `$NAME` replaced by `env`'s value; a name `env` lacks stays as written.
+/// The patterns are the fixture's `[substitution]`.
+fn goose_substitute(value: &str, env: &BTreeMap<String, String>) -> String {
+    let is_start = |c: char| c.is_ascii_alphabetic() || c == '_';
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, len) = if let Some(inner) = after.strip_prefix('{') {
+            match inner.find('}') {
+                Some(end) => (inner[..end].trim(), end + 2),
+                None => ("", 0),
+            }
+        } else {
+            let len = after.find(|c| !is_name(c)).unwrap_or(after.len());
+            (&after[..len], len)
+        };
+        let valid = name.starts_with(is_start) && name.chars().all(is_name);
+        match env.get(name).filter(|_| valid) {
+            Some(v) => {
+                out.push_str(v);
+                rest = &after[len..];
+            }
+            None => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Goose's `ExtensionConfig::resolve` of a `streamable_http` entry's headers,
+/// the environment being `environment`: `envs`, then each key of `env_keys`
+/// read as `Config::get_secret` does (the variable of its upper-case name; the
+/// keyring, the fallback, is empty here), substituted into each header value.
+fn goose_headers(entry: &Value, environment: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let mut merged: BTreeMap<String, String> = string_map(&entry["envs"]).into_iter().collect();
+    for key in entry["env_keys"].as_array().into_iter().flatten() {
+        let key = key.as_str().unwrap();
+        if let Some(v) = environment.get(&key.to_uppercase()) {
+            merged.entry(key.to_string()).or_insert_with(|| v.clone());
+        }
+    }
+    string_map(&entry["headers"])
+        .into_iter()
+        .map(|(k, v)| (k, goose_substitute(&v, &merged)))
+        .collect()
+}
+
+/// Problems with a Goose `extensions:` entry against the fixture written from
+/// Goose's `ExtensionEntry` and `ExtensionConfig::StreamableHttp`.
+fn goose_problems(key: &str, entry: &Value, spec: &toml::Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let as_toml: toml::Value = serde_json::from_value(entry.clone()).unwrap();
+    let keys = crate::upstream::keys(&spec["tables"]["entry"]);
+    crate::upstream::check_keys(key, &as_toml, &keys, &mut problems);
+    let variant = spec["entry"]["type"].as_str().unwrap();
+    if entry["type"] != variant {
+        problems.push(format!("{key}: `type` is not {variant}"));
+    }
+    if !entry["enabled"].is_boolean() {
+        problems.push(format!("{key}: `enabled` is not a boolean"));
+    }
+    let name = entry["name"].as_str().unwrap_or_default();
+    if goose_key(name) != key {
+        problems.push(format!(
+            "{key}: Goose keeps `{name}` under `{}`",
+            goose_key(name)
+        ));
+    }
+    problems
+}
+
+/// The Goose example (and its copy in docs/clients.md) has the fields Goose's
+/// ExtensionConfig reads, names the token's variable in `env_keys` (Goose
+/// substitutes only merged variables into headers), holds no secret, and once
+/// resolved as Goose resolves it, its header is let in by daytona_mcp.wasm.
+#[tokio::test]
+async fn the_goose_config_matches_gooses_extension_config_and_its_header_is_let_in() {
+    let spec: toml::Value = toml::from_str(
+        &std::fs::read_to_string(crate::upstream::fixture("goose-extension.toml")).unwrap(),
+    )
+    .unwrap();
+    let config = yaml("clients/goose-config.yaml");
+    let extensions = config["extensions"]
+        .as_object()
+        .expect("an `extensions:` map");
+    assert_eq!(extensions.len(), 1, "{extensions:?}");
+    let (key, entry) = extensions.iter().next().unwrap();
+    assert_eq!(goose_problems(key, entry, &spec), Vec::<String>::new());
+    for secret in SECRETS {
+        assert!(
+            entry["envs"].get(secret).is_none(),
+            "the secret {secret} is written into the file"
+        );
+    }
+    let uri = entry["uri"].as_str().unwrap();
+    assert!(uri.ends_with("/mcp"), "{uri}");
+
+    // Resolved as Goose does with the token in the environment, the headers are
+    // what the server wants; without it, the header goes unexpanded and is refused.
+    let token = "goose-example-token-3e9a1c7b5d2f4086";
+    let emu = crate::common::emulator();
+    let server = McpServer::start_default(
+        crate::common::config(&emu).env(daytona_tools::mcp::settings::TOKEN_VAR, token),
+    )
+    .await
+    .expect("serving the MCP component");
+    // The example's path on the local server (its host is the example's own).
+    let after_scheme = &uri[uri.find("://").unwrap() + 3..];
+    let url = format!(
+        "http://{}{}",
+        server.addr(),
+        &after_scheme[after_scheme.find('/').unwrap()..]
+    );
+    let list = |headers: Vec<(String, String)>| {
+        let url = url.clone();
+        async move {
+            let mut all: Vec<(&str, &str)> = headers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            all.extend([
+                ("content-type", "application/json"),
+                ("accept", "application/json, text/event-stream"),
+                ("mcp-protocol-version", "2025-11-25"),
+            ]);
+            let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" });
+            crate::mcp::client::send("POST", &url, &all, body.to_string().into_bytes()).await
+        }
+    };
+    let environment = BTreeMap::from([("DAYTONA_MCP_TOKEN".to_string(), token.to_string())]);
+    let headers = goose_headers(entry, &environment);
+    assert_eq!(
+        headers,
+        [("Authorization".to_string(), format!("Bearer {token}"))],
+        "Goose fills a header only from `envs` and the variables `env_keys` names"
+    );
+    let answer = list(headers).await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    assert!(
+        answer.json()["result"]["tools"]
+            .as_array()
+            .is_some_and(|t| !t.is_empty())
+    );
+    let unset = list(goose_headers(entry, &BTreeMap::new())).await;
+    assert_eq!(unset.status, 401, "{}", unset.text());
+
+    // docs/clients.md shows the same entry, for a local server.
+    let doc = std::fs::read_to_string(examples().join("../../docs/clients.md")).unwrap();
+    let block = doc
+        .split("## Goose")
+        .nth(1)
+        .and_then(|s| s.split("```yaml\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("docs/clients.md: a yaml block under ## Goose");
+    let path = std::env::temp_dir().join(format!("goose-doc-{}.yaml", std::process::id()));
+    std::fs::write(&path, block).unwrap();
+    let mut shown = yaml_file(&path);
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(shown["extensions"][key]["uri"], "http://127.0.0.1:8080/mcp");
+    shown["extensions"][key]["uri"] = entry["uri"].clone();
+    assert_eq!(
+        shown, config,
+        "docs/clients.md's Goose entry differs from the example"
+    );
+}
+
+#[test]
+fn the_goose_check_refuses_what_goose_would_misread() {
+    let spec: toml::Value = toml::from_str(
+        &std::fs::read_to_string(crate::upstream::fixture("goose-extension.toml")).unwrap(),
+    )
+    .unwrap();
+    let good = serde_json::json!({
+        "enabled": true, "type": "streamable_http", "name": "daytona", "description": "",
+        "uri": "http://127.0.0.1:8080/mcp", "env_keys": ["DAYTONA_MCP_TOKEN"],
+        "headers": { "Authorization": "Bearer ${DAYTONA_MCP_TOKEN}" },
+    });
+    assert_eq!(
+        goose_problems("daytona", &good, &spec),
+        Vec::<String>::new()
+    );
+    for (field, value, expect) in [
+        ("header", serde_json::json!({}), "unknown key `header`"),
+        (
+            "url",
+            serde_json::json!("http://x/mcp"),
+            "unknown key `url`",
+        ),
+        (
+            "type",
+            serde_json::json!("http"),
+            "`type` is not streamable_http",
+        ),
+        (
+            "name",
+            serde_json::json!("Daytona MCP"),
+            "under `daytonamcp`",
+        ),
+    ] {
+        let mut entry = good.clone();
+        entry[field] = value;
+        let problems = goose_problems("daytona", &entry, &spec);
+        assert!(
+            problems.iter().any(|p| p.contains(expect)),
+            "{field}: {problems:?}"
+        );
+    }
+    let mut no_uri = good.clone();
+    no_uri.as_object_mut().unwrap().remove("uri");
+    assert!(
+        goose_problems("daytona", &no_uri, &spec)
+            .iter()
+            .any(|p| p.contains("missing `uri`"))
+    );
+    // Only merged variables are substituted, in both spellings, blanks allowed in braces.
+    let env = BTreeMap::from([("T".to_string(), "v".to_string())]);
+    assert_eq!(
+        goose_substitute("Bearer ${T} $T ${ T } $TT $", &env),
+        "Bearer v v v $TT $"
+    );
+    assert_eq!(goose_substitute("${U}${T", &env), "${U}${T");
+    let mut entry = good.clone();
+    entry["env_keys"] = serde_json::json!([]);
+    let environment = BTreeMap::from([("DAYTONA_MCP_TOKEN".to_string(), "t".to_string())]);
+    assert_eq!(
+        goose_headers(&entry, &environment),
+        [(
+            "Authorization".to_string(),
+            "Bearer ${DAYTONA_MCP_TOKEN}".to_string()
+        )],
+        "without env_keys Goose sends the header unexpanded"
+    );
 }

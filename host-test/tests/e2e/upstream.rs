@@ -2,8 +2,10 @@
 //! expectations: wasmCloud 2's WorkloadDeployment CRD and host code, Spin's manifest
 //! structs, Wassette's policy format. None of those hosts installs here, so each
 //! definition is a small fixture in `host-test/tests/upstream/`, written from the
-//! upstream file it names (path and commit). Also: the variables the components
-//! read, derived from the code, so a new variable without a policy entry fails.
+//! upstream file it names (path and commit); Goose's extension config, there too,
+//! is checked in mcp_examples.rs with the other clients. Also: the variables the
+//! components read, derived from the code, so a new variable without a policy
+//! entry fails.
 
 use crate::mcp_examples::yaml_file;
 use daytona_tools::hosts::HostPolicy;
@@ -18,7 +20,7 @@ fn repo() -> PathBuf {
         .to_path_buf()
 }
 
-fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/upstream")
         .join(name)
@@ -106,12 +108,12 @@ fn the_variable_scan_finds_what_the_readers_read() {
 
 // --- Spin -------------------------------------------------------------------
 
-struct Keys {
+pub(crate) struct Keys {
     allowed: Vec<String>,
     required: Vec<String>,
 }
 
-fn keys(table: &toml::Value) -> Keys {
+pub(crate) fn keys(table: &toml::Value) -> Keys {
     let list = |k: &str| -> Vec<String> {
         table[k]
             .as_array()
@@ -127,7 +129,7 @@ fn keys(table: &toml::Value) -> Keys {
 }
 
 /// Problems with `value`'s keys against `keys`, each prefixed with `what`.
-fn check_keys(what: &str, value: &toml::Value, keys: &Keys, problems: &mut Vec<String>) {
+pub(crate) fn check_keys(what: &str, value: &toml::Value, keys: &Keys, problems: &mut Vec<String>) {
     let Some(table) = value.as_table() else {
         problems.push(format!("{what}: not a table"));
         return;
