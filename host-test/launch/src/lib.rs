@@ -111,9 +111,14 @@ pub fn ensure_target() -> Result<TargetCheck, String> {
         Ok(out) if out.status.success() && target_installed(&sysroot) => {
             return Ok(TargetCheck::Added { command });
         }
+        // Its first line says why; the rest may be a backtrace.
         Ok(out) => format!(
             "`{command}` failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("no message")
+                .trim()
         ),
         Err(e) => format!("rustup could not be run: {e}"),
     };

@@ -109,7 +109,7 @@ fn a_missing_target_is_added_then_the_components_and_host_test_are_built() {
     let run = lines.iter().find(|l| l.starts_with("run ")).expect(&cargo);
     assert_eq!(
         *run,
-        "run --profile cli --package host-test -- call --emulator list_snapshots {}"
+        "run --package host-test -- call --emulator list_snapshots {}"
     );
 }
 
@@ -132,8 +132,5 @@ fn host_tests_exit_code_is_passed_on_and_prebuilt_components_are_not_rebuilt() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert_eq!(tc.log("rustup.log"), "", "the target is there");
-    assert_eq!(
-        tc.log("cargo.log"),
-        "run --profile cli --package host-test -- tools\n"
-    );
+    assert_eq!(tc.log("cargo.log"), "run --package host-test -- tools\n");
 }
