@@ -1,5 +1,6 @@
 //! README.md and docs/*.md hold together: the README stays short enough for a
-//! newcomer, and every relative link (and `#anchor`) in them resolves.
+//! newcomer, every relative link (and `#anchor`) in them resolves, and the
+//! released version is the WIT package's.
 
 use std::path::{Path, PathBuf};
 
@@ -118,4 +119,49 @@ fn slugs_follow_github() {
         slug(" Where the credential goes"),
         "where-the-credential-goes"
     );
+}
+
+/// The released version has one source, the WIT package line: each crate that
+/// builds a component carries the same version (scripts/release refuses to
+/// build otherwise), and docs/publishing.md's references name it.
+#[test]
+fn release_version_is_the_wit_packages() {
+    let read = |path: &str| {
+        std::fs::read_to_string(repo_root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let wit = read("wit/world.wit");
+    let version = wit
+        .lines()
+        .find_map(|l| l.strip_prefix("package daytona:tools@"))
+        .and_then(|rest| rest.strip_suffix(';'))
+        .expect("a `package daytona:tools@X;` line in wit/world.wit");
+    for manifest in ["Cargo.toml", "component/Cargo.toml", "mcp/Cargo.toml"] {
+        let text = read(manifest);
+        let package = text
+            .split("[package]")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .unwrap_or_else(|| panic!("{manifest}: no [package]"));
+        let crate_version = package
+            .lines()
+            .find_map(|l| l.strip_prefix("version = \""))
+            .and_then(|rest| rest.strip_suffix('"'))
+            .unwrap_or_else(|| panic!("{manifest}: no version in [package]"));
+        assert_eq!(
+            crate_version, version,
+            "{manifest}: version differs from wit/world.wit's daytona:tools@{version}"
+        );
+    }
+    let publishing = read("docs/publishing.md");
+    for reference in [
+        format!("daytona:tools-component@{version}"),
+        format!("daytona:mcp@{version}"),
+        format!("daytona/mcp:{version}"),
+        format!("version = \"{version}\""),
+    ] {
+        assert!(
+            publishing.contains(&reference),
+            "docs/publishing.md does not name {reference}"
+        );
+    }
 }
