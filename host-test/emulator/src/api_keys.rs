@@ -28,7 +28,9 @@ use serde_json::{Value, json};
 use super::auth::Principal;
 use super::clock::{format_rfc3339, parse_rfc3339};
 use super::errors::{ApiError, parse_json};
-use super::state::{ALL_PERMISSIONS, ApiKeyRecord, Inner, Shared, random_hex};
+use super::ids::random_hex;
+use super::records::{ALL_PERMISSIONS, ApiKeyRecord};
+use super::state::{Inner, Shared};
 
 fn not_found() -> ApiError {
     ApiError::not_found("API key not found")
