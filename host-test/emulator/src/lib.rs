@@ -17,6 +17,7 @@
 //! - [`auth`]: API key or JWT + `X-Daytona-Organization-ID`; permissions; expiry.
 //! - [`faults`]: the request log and scripted faults ([`Emulator::fail_next`]).
 //! - [`clock`]: the controllable clock all of the above read.
+//! - [`testing`]: helpers for the tests that drive it (the real `git`, a seeded repository).
 //!
 //! Unknown routes answer 404 with NestJS's `Cannot <METHOD> <path>`, naming the request
 //! nobody expected (the SDKs' socket.io event stream at `/api/socket.io/` among them: the
@@ -61,6 +62,7 @@ pub mod sandboxes;
 mod seed;
 pub mod snapshots;
 mod state;
+pub mod testing;
 pub mod toolbox;
 
 use std::net::SocketAddr;

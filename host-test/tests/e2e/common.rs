@@ -56,48 +56,9 @@ pub fn assert_kind(err: &Error, kind: ErrorKind) {
     );
 }
 
-/// Run the real `git` in `dir` with a clean configuration (no global or system
-/// config, a fixed identity); its trimmed stdout. Panics on failure.
-pub fn git(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .env("GIT_AUTHOR_NAME", "Seed")
-        .env("GIT_AUTHOR_EMAIL", "seed@example.com")
-        .env("GIT_COMMITTER_NAME", "Seed")
-        .env("GIT_COMMITTER_EMAIL", "seed@example.com")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// A bare repository `root/origin.git` with one commit on `main` (README.md),
-/// and a work clone of it, `root/seed`, for commits "someone else" pushes.
-/// `root` lies outside every sandbox (the emulator's directory holding them).
-pub fn bare_repo(root: &std::path::Path) -> std::path::PathBuf {
-    let bare = root.join("origin.git");
-    let seed = root.join("seed");
-    let (b, s) = (bare.to_str().unwrap(), seed.to_str().unwrap());
-    git(
-        root,
-        &["init", "--quiet", "--bare", "--initial-branch=main", b],
-    );
-    git(root, &["clone", "--quiet", b, s]);
-    std::fs::write(seed.join("README.md"), "hello\n").unwrap();
-    git(&seed, &["checkout", "--quiet", "-b", "main"]);
-    git(&seed, &["add", "README.md"]);
-    git(&seed, &["commit", "--quiet", "-m", "seed"]);
-    git(&seed, &["push", "--quiet", "origin", "main"]);
-    bare
-}
+/// The real `git` with a clean configuration, and a seeded bare repository: the
+/// emulator's test helpers, shared with its own tests and the demo.
+pub use host_test::emulator::testing::{bare_repo, git};
 
 /// In the work clone `seed`: bring `main` up to date with its origin, commit `file`
 /// with `content`, and push it; the new commit's hash.

@@ -12,6 +12,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use daytona_emulator::testing::{bare_repo, git};
 use daytona_emulator::{Emulator, EmulatorOptions, SandboxSeed};
 
 /// First runs install the SDK (tens of seconds); later ones take a few seconds.
@@ -202,39 +203,13 @@ fn python_sdk_drives_the_emulator_toolbox() {
     let repos = std::env::temp_dir().join(format!("sdk-toolbox-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&repos);
     std::fs::create_dir_all(&repos).expect("temp dir");
-    let git = |dir: &std::path::Path, args: &[&str]| {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_NAME", "Seed")
-            .env("GIT_AUTHOR_EMAIL", "seed@example.com")
-            .env("GIT_COMMITTER_NAME", "Seed")
-            .env("GIT_COMMITTER_EMAIL", "seed@example.com")
-            .output()
-            .expect("git runs (the toolbox emulator needs git)");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    for name in ["open", "private"] {
-        let seed = repos.join(format!("{name}-seed"));
-        std::fs::create_dir_all(&seed).expect("seed dir");
-        git(&seed, &["init", "--quiet", "--initial-branch=main"]);
-        std::fs::write(seed.join("README.md"), "hello\n").expect("write");
-        git(&seed, &["add", "README.md"]);
-        git(&seed, &["commit", "--quiet", "-m", "seed"]);
-        let bare = format!("{name}.git");
-        git(
-            &repos,
-            &["clone", "--quiet", "--bare", seed.to_str().unwrap(), &bare],
-        );
-    }
+    // Two repositories with one commit each: `open/origin.git` and `private/origin.git`.
+    let [open, private] = ["open", "private"].map(|name| {
+        let root = repos.join(name);
+        std::fs::create_dir_all(&root).expect("temp dir");
+        bare_repo(&root)
+    });
     let password = "emulator-git-secret";
-    let private = repos.join("private.git");
     git(&private, &["config", "daytona-emulator.username", "alice"]);
     git(&private, &["config", "daytona-emulator.password", password]);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -257,7 +232,7 @@ fn python_sdk_drives_the_emulator_toolbox() {
     cmd.env("DAYTONA_API_URL", emu.api_url())
         .env("DAYTONA_API_KEY", emu.api_key())
         .env("CONFORMANCE_SCRIPT", "toolbox.py")
-        .env("TOOLBOX_BARE_REPO", repos.join("open.git"))
+        .env("TOOLBOX_BARE_REPO", &open)
         .env(
             "TOOLBOX_PRIVATE_REPO",
             format!("file://{}", private.display()),

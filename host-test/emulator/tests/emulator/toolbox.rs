@@ -3,9 +3,9 @@
 //! preview URLs proxied to a server started in a session.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
+use daytona_emulator::testing::{bare_repo, git};
 use daytona_emulator::{Emulator, EmulatorOptions};
 use serde_json::{Value, json};
 
@@ -466,58 +466,6 @@ fn tempdir(tag: &str) -> PathBuf {
     ));
     std::fs::create_dir_all(&d).unwrap();
     d.canonicalize().unwrap()
-}
-
-/// Runs git for the test's own setup, with no user configuration.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Seed")
-        .env("GIT_AUTHOR_EMAIL", "seed@example.com")
-        .env("GIT_COMMITTER_NAME", "Seed")
-        .env("GIT_COMMITTER_EMAIL", "seed@example.com")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// A bare repository with one commit on `main`.
-fn bare_repo(root: &Path) -> PathBuf {
-    let bare = root.join("origin.git");
-    let seed = root.join("seed");
-    git(
-        root,
-        &[
-            "init",
-            "--quiet",
-            "--bare",
-            "--initial-branch=main",
-            bare.to_str().unwrap(),
-        ],
-    );
-    git(
-        root,
-        &[
-            "clone",
-            "--quiet",
-            bare.to_str().unwrap(),
-            seed.to_str().unwrap(),
-        ],
-    );
-    std::fs::write(seed.join("README.md"), "hello\n").unwrap();
-    git(&seed, &["checkout", "--quiet", "-b", "main"]);
-    git(&seed, &["add", "README.md"]);
-    git(&seed, &["commit", "--quiet", "-m", "seed"]);
-    git(&seed, &["push", "--quiet", "origin", "main"]);
-    bare
 }
 
 #[tokio::test]
