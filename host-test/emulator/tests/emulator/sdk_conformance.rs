@@ -55,33 +55,11 @@ fn matches_route(path: &str, route: &str) -> bool {
         })
 }
 
-#[test]
-fn python_sdk_drives_the_emulator_through_the_sandbox_lifecycle() {
-    // A small page size makes the SDK's list() follow nextCursor over several pages; a
-    // transition delay makes create/stop/start/delete poll through transitional states.
-    let emu = Emulator::start(EmulatorOptions {
-        page_size_cap: Some(2),
-        transition_delay: Duration::from_millis(200),
-        ..Default::default()
-    })
-    .expect("the emulator should start");
-    emu.add_snapshot("team/conformance:1");
-    let snapshots = [
-        "daytonaio/sandbox:0.5.0",
-        "daytonaio/sandbox:0.4.3",
-        "daytonaio/sandbox:0.3.0",
-        "team/conformance:1",
-    ];
-    let seeded: Vec<String> = (0..3)
-        .map(|i| {
-            emu.add_sandbox(
-                SandboxSeed::new()
-                    .named(&format!("seeded-{i}"))
-                    .in_state("stopped"),
-            )
-        })
-        .collect();
-
+/// Runs `tests/sdk/run.sh` against `emu` (its API URL and key, then `env`; no other
+/// `DAYTONA_*` variable of the test's own environment) and fails the test, saying what was
+/// missing, unless it exits 0 within [`SCRIPT_DEADLINE`]. Prints the transcript; returns
+/// the script's stdout.
+fn run_sdk(emu: &Emulator, env: &[(&str, String)]) -> String {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk/run.sh");
     let mut cmd = Command::new("bash");
     cmd.arg(script)
@@ -96,10 +74,7 @@ fn python_sdk_drives_the_emulator_through_the_sandbox_lifecycle() {
     }
     cmd.env("DAYTONA_API_URL", emu.api_url())
         .env("DAYTONA_API_KEY", emu.api_key())
-        .env("DAYTONA_JWT_TOKEN", emu.jwt())
-        .env("DAYTONA_ORGANIZATION_ID", emu.organization_id())
-        .env("CONFORMANCE_LISTED_IDS", seeded.join(","))
-        .env("CONFORMANCE_SNAPSHOTS", snapshots.join(","));
+        .envs(env.iter().map(|(k, v)| (k, v)));
 
     let started = Instant::now();
     let mut child = cmd.spawn().unwrap_or_else(|e| {
@@ -147,6 +122,45 @@ fn python_sdk_drives_the_emulator_through_the_sandbox_lifecycle() {
         _ => panic!("the Python SDK disagreed with the emulator ({status})\n{transcript}"),
     }
     println!("{transcript}\nrun.sh took {elapsed:?}");
+    out
+}
+
+#[test]
+fn python_sdk_drives_the_emulator_through_the_sandbox_lifecycle() {
+    // A small page size makes the SDK's list() follow nextCursor over several pages; a
+    // transition delay makes create/stop/start/delete poll through transitional states.
+    let emu = Emulator::start(EmulatorOptions {
+        page_size_cap: Some(2),
+        transition_delay: Duration::from_millis(200),
+        ..Default::default()
+    })
+    .expect("the emulator should start");
+    emu.add_snapshot("team/conformance:1");
+    let snapshots = [
+        "daytonaio/sandbox:0.5.0",
+        "daytonaio/sandbox:0.4.3",
+        "daytonaio/sandbox:0.3.0",
+        "team/conformance:1",
+    ];
+    let seeded: Vec<String> = (0..3)
+        .map(|i| {
+            emu.add_sandbox(
+                SandboxSeed::new()
+                    .named(&format!("seeded-{i}"))
+                    .in_state("stopped"),
+            )
+        })
+        .collect();
+
+    let out = run_sdk(
+        &emu,
+        &[
+            ("DAYTONA_JWT_TOKEN", emu.jwt()),
+            ("DAYTONA_ORGANIZATION_ID", emu.organization_id()),
+            ("CONFORMANCE_LISTED_IDS", seeded.join(",")),
+            ("CONFORMANCE_SNAPSHOTS", snapshots.join(",")),
+        ],
+    );
 
     let requests = emu.requests();
     let unexpected: Vec<String> = requests
@@ -217,69 +231,20 @@ fn python_sdk_drives_the_emulator_toolbox() {
         .expect("a free port")
         .port();
 
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk/run.sh");
-    let mut cmd = Command::new("bash");
-    cmd.arg(script)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (key, _) in std::env::vars() {
-        if key.starts_with("DAYTONA_") && key != "DAYTONA_SDK_VENV" && key != "DAYTONA_SDK_VERSION"
-        {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.env("DAYTONA_API_URL", emu.api_url())
-        .env("DAYTONA_API_KEY", emu.api_key())
-        .env("CONFORMANCE_SCRIPT", "toolbox.py")
-        .env("TOOLBOX_BARE_REPO", &open)
-        .env(
-            "TOOLBOX_PRIVATE_REPO",
-            format!("file://{}", private.display()),
-        )
-        .env("TOOLBOX_GIT_PASSWORD", password)
-        .env("TOOLBOX_PREVIEW_PORT", port.to_string());
-    let mut child = cmd
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run `bash {script}`: {e}"));
-    let mut stdout = child.stdout.take().expect("piped stdout");
-    let mut stderr = child.stderr.take().expect("piped stderr");
-    let out_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stdout.read_to_string(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stderr.read_to_string(&mut s);
-        s
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for run.sh") {
-            break Some(status);
-        }
-        if started.elapsed() > SCRIPT_DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let transcript = format!(
-        "--- stdout ---\n{}\n--- stderr ---\n{}",
-        out_reader.join().unwrap_or_default(),
-        err_reader.join().unwrap_or_default()
+    run_sdk(
+        &emu,
+        &[
+            ("CONFORMANCE_SCRIPT", "toolbox.py".into()),
+            ("TOOLBOX_BARE_REPO", open.display().to_string()),
+            (
+                "TOOLBOX_PRIVATE_REPO",
+                format!("file://{}", private.display()),
+            ),
+            ("TOOLBOX_GIT_PASSWORD", password.into()),
+            ("TOOLBOX_PREVIEW_PORT", port.to_string()),
+        ],
     );
     let _ = std::fs::remove_dir_all(&repos);
-    match status.and_then(|s| s.code()) {
-        Some(0) => println!("{transcript}"),
-        Some(2) => panic!("no usable python3 (with venv) for the SDK test\n{transcript}"),
-        Some(3) => panic!("could not install Daytona's Python SDK\n{transcript}"),
-        other => {
-            panic!("the Python SDK disagreed with the toolbox emulator ({other:?})\n{transcript}")
-        }
-    }
     let requests = emu.requests();
     for route in [
         "/files/bulk-upload",
