@@ -1,6 +1,7 @@
 //! Helpers for the tests and demos that drive the emulator (its own tests, host-test's
-//! end-to-end tests and demo): the real `git` with a clean configuration, and a seeded
-//! repository to clone from. Nothing in the emulator itself uses them.
+//! end-to-end tests and demo): the real `git` with a clean configuration, a seeded
+//! repository to clone from, and the port a server started in a sandbox listens on.
+//! Nothing in the emulator itself uses them.
 
 use std::path::{Path, PathBuf};
 
@@ -60,4 +61,17 @@ pub fn try_bare_repo(root: &Path) -> anyhow::Result<PathBuf> {
 /// [`try_bare_repo`] for tests: panics on failure.
 pub fn bare_repo(root: &Path) -> PathBuf {
     try_bare_repo(root).unwrap_or_else(|e| panic!("seeding a repository: {e:#}"))
+}
+
+/// The port `python3 -u -m http.server 0` chose, read from the line it prints once it
+/// listens (`Serving HTTP on 0.0.0.0 port 43117 ...`): the server binds the port itself,
+/// so no port is found free, released, then raced for.
+pub fn served_port(stdout: &str) -> Option<u16> {
+    let rest = stdout.split("Serving HTTP on ").nth(1)?;
+    rest.split(" port ")
+        .nth(1)?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
