@@ -144,12 +144,18 @@ fn resolve(emu: &Emulator, args: &str) -> String {
     args
 }
 
-async fn listed_tools() -> Vec<Tool> {
-    instance(&CallConfig::default())
+/// What `list-tools` returns under `cfg`.
+async fn listed_tools(cfg: &CallConfig) -> Vec<Tool> {
+    instance(cfg).await.list_tools().await.unwrap()
+}
+
+/// The names `list-tools` returns under `cfg`, in its order.
+async fn listed_names(cfg: &CallConfig) -> Vec<String> {
+    listed_tools(cfg)
         .await
-        .list_tools()
-        .await
-        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect()
 }
 
 fn schema_of(tool: &Tool) -> Value {
@@ -175,7 +181,7 @@ fn check_outcome(tool: &Tool, args: &str, outcome: &Result<Value, Error>, expect
 
 #[tokio::test]
 async fn every_schema_is_valid_json_schema_2020_12_with_described_closed_objects() {
-    let tools = listed_tools().await;
+    let tools = listed_tools(&CallConfig::default()).await;
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
     let catalog: Vec<&str> = Catalog::ALL.iter().map(|t| t.spec().name).collect();
     assert_eq!(
@@ -234,7 +240,7 @@ async fn every_schema_is_valid_json_schema_2020_12_with_described_closed_objects
 
 #[tokio::test]
 async fn the_tables_cover_every_tool_both_ways() {
-    for tool in listed_tools().await {
+    for tool in listed_tools(&CallConfig::default()).await {
         assert!(
             VALID.iter().any(|(t, _, _)| *t == tool.name),
             "no valid case for {}",
@@ -250,7 +256,7 @@ async fn the_tables_cover_every_tool_both_ways() {
 
 #[tokio::test]
 async fn schema_and_parser_agree_on_arguments_and_results_match_output_schemas() {
-    let tools = listed_tools().await;
+    let tools = listed_tools(&CallConfig::default()).await;
     let find = |name: &str| tools.iter().find(|t| t.name == name).unwrap();
     let full: Vec<(&str, String, Expect)> = tools
         .iter()
@@ -442,7 +448,7 @@ fn repeated_outcome(tool: &str) -> Expect {
 
 #[tokio::test]
 async fn every_hint_matches_what_the_tool_does() {
-    let tools = listed_tools().await;
+    let tools = listed_tools(&CallConfig::default()).await;
     for tool in &tools {
         let (_, args, _) = VALID
             .iter()
@@ -514,8 +520,7 @@ async fn check_hints(tool: &Tool, emu: &Emulator, cfg: &CallConfig, args: &str) 
 async fn daytona_tools_selects_what_list_tools_shows_and_call_tool_accepts() {
     let (emu, cfg) = setup("");
     let read_only = cfg.clone().env("DAYTONA_TOOLS", "read-only");
-    let mut inst = instance(&read_only).await;
-    let offered = inst.list_tools().await.unwrap();
+    let offered = listed_tools(&read_only).await;
     assert!(offered.iter().all(|t| t.read_only), "{offered:?}");
     let offered: Vec<&str> = offered.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(offered, READ_ONLY_TOOLS);
@@ -544,14 +549,7 @@ async fn daytona_tools_selects_what_list_tools_shows_and_call_tool_accepts() {
     let trimmed = cfg
         .clone()
         .env("DAYTONA_TOOLS", "sandboxes,-delete_sandbox");
-    let names: Vec<String> = instance(&trimmed)
-        .await
-        .list_tools()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
+    let names: Vec<String> = listed_names(&trimmed).await;
     assert_eq!(
         names,
         [
@@ -567,14 +565,7 @@ async fn daytona_tools_selects_what_list_tools_shows_and_call_tool_accepts() {
         ]
     );
     let sessions = cfg.clone().env("DAYTONA_TOOLS", "sessions,-run_code");
-    let names: Vec<String> = instance(&sessions)
-        .await
-        .list_tools()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
+    let names: Vec<String> = listed_names(&sessions).await;
     assert_eq!(
         names,
         [
@@ -604,15 +595,7 @@ async fn daytona_tools_selects_what_list_tools_shows_and_call_tool_accepts() {
     assert_eq!(listed["sessions"][0]["sessionId"], "work");
 
     let broken = cfg.env("DAYTONA_TOOLS", "everything");
-    assert!(
-        instance(&broken)
-            .await
-            .list_tools()
-            .await
-            .unwrap()
-            .is_empty(),
-        "fails closed"
-    );
+    assert!(listed_tools(&broken).await.is_empty(), "fails closed");
     let err = call(&emu, &broken, "list_sandboxes", "{}")
         .await
         .unwrap_err();
@@ -701,21 +684,14 @@ fn top_level_fields(line: &str) -> Vec<String> {
 #[tokio::test]
 async fn docs_tools_md_shows_what_list_tools_returns() {
     let documented = documented_tools();
-    let listed = listed_tools().await;
+    let listed = listed_tools(&CallConfig::default()).await;
     let mut presets: Vec<String> = documented.iter().flat_map(|d| d.presets.clone()).collect();
     presets.sort();
     presets.dedup();
     let mut in_preset = std::collections::BTreeMap::new();
     for preset in &presets {
         let cfg = CallConfig::default().env("DAYTONA_TOOLS", preset);
-        let names: Vec<String> = instance(&cfg)
-            .await
-            .list_tools()
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|t| t.name)
-            .collect();
+        let names: Vec<String> = listed_names(&cfg).await;
         assert!(!names.is_empty(), "the wasm knows no preset {preset:?}");
         in_preset.insert(preset.clone(), names);
     }
