@@ -36,6 +36,19 @@ fn not_found() -> ApiError {
     ApiError::not_found("API key not found")
 }
 
+/// The caller's own key `name`, or 404.
+fn own_key<'a>(
+    inner: &'a Inner,
+    caller: &Principal,
+    name: &str,
+) -> Result<&'a ApiKeyRecord, ApiError> {
+    inner
+        .api_keys
+        .iter()
+        .find(|k| k.user_id == caller.user_id && k.name == name)
+        .ok_or_else(not_found)
+}
+
 /// The `ApiKeyList` shape, with permissions limited to the user's own when not the owner.
 fn list_item(key: &ApiKeyRecord, inner: &Inner, org_id: &str) -> Value {
     let permissions: Vec<&String> = key
@@ -202,11 +215,7 @@ pub(crate) async fn current(
 ) -> Result<Json<Value>, ApiError> {
     let name = caller.require_api_key()?;
     let inner = shared.lock();
-    let key = inner
-        .api_keys
-        .iter()
-        .find(|k| k.user_id == caller.user_id && k.name == name)
-        .ok_or_else(not_found)?;
+    let key = own_key(&inner, &caller, name)?;
     Ok(Json(list_item(key, &inner, &shared.org_id)))
 }
 
@@ -218,11 +227,7 @@ pub(crate) async fn get(
 ) -> Result<Json<Value>, ApiError> {
     let inner = shared.lock();
     caller.require_jwt(inner.opts.allow_api_key_management)?;
-    let key = inner
-        .api_keys
-        .iter()
-        .find(|k| k.user_id == caller.user_id && k.name == name)
-        .ok_or_else(not_found)?;
+    let key = own_key(&inner, &caller, &name)?;
     Ok(Json(list_item(key, &inner, &shared.org_id)))
 }
 
