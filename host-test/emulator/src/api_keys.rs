@@ -28,10 +28,25 @@ use serde_json::{Value, json};
 use super::auth::Principal;
 use super::clock::{format_rfc3339, parse_rfc3339};
 use super::errors::{ApiError, parse_json};
-use super::state::{ALL_PERMISSIONS, ApiKeyRecord, Inner, Shared, random_hex};
+use super::ids::random_hex;
+use super::records::{ALL_PERMISSIONS, ApiKeyRecord};
+use super::state::{Inner, Shared};
 
 fn not_found() -> ApiError {
     ApiError::not_found("API key not found")
+}
+
+/// The caller's own key `name`, or 404.
+fn own_key<'a>(
+    inner: &'a Inner,
+    caller: &Principal,
+    name: &str,
+) -> Result<&'a ApiKeyRecord, ApiError> {
+    inner
+        .api_keys
+        .iter()
+        .find(|k| k.user_id == caller.user_id && k.name == name)
+        .ok_or_else(not_found)
 }
 
 /// The `ApiKeyList` shape, with permissions limited to the user's own when not the owner.
@@ -200,11 +215,7 @@ pub(crate) async fn current(
 ) -> Result<Json<Value>, ApiError> {
     let name = caller.require_api_key()?;
     let inner = shared.lock();
-    let key = inner
-        .api_keys
-        .iter()
-        .find(|k| k.user_id == caller.user_id && k.name == name)
-        .ok_or_else(not_found)?;
+    let key = own_key(&inner, &caller, name)?;
     Ok(Json(list_item(key, &inner, &shared.org_id)))
 }
 
@@ -216,11 +227,7 @@ pub(crate) async fn get(
 ) -> Result<Json<Value>, ApiError> {
     let inner = shared.lock();
     caller.require_jwt(inner.opts.allow_api_key_management)?;
-    let key = inner
-        .api_keys
-        .iter()
-        .find(|k| k.user_id == caller.user_id && k.name == name)
-        .ok_or_else(not_found)?;
+    let key = own_key(&inner, &caller, &name)?;
     Ok(Json(list_item(key, &inner, &shared.org_id)))
 }
 

@@ -6,7 +6,6 @@
 //! the real handler.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -15,93 +14,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::errors::ApiError;
-use super::state::{RecordedRequest, Shared};
+use super::records::{RecordedRequest, ScriptedFault};
+use super::state::Shared;
+
+pub use super::records::Fault;
 
 /// Largest request body the emulator accepts (and records).
 const MAX_BODY: usize = 64 * 1024 * 1024;
-
-/// A scripted misbehaviour for one request.
-#[derive(Clone, Debug)]
-pub enum Fault {
-    /// Answer with exactly this status, headers and body.
-    Status {
-        /// HTTP status code.
-        status: u16,
-        /// Extra response headers.
-        headers: Vec<(String, String)>,
-        /// Raw body (sent with `Content-Type: application/json`).
-        body: String,
-    },
-    /// Answer with a Daytona API error body (`{statusCode, message, error, path, ...}`)
-    /// whose path and timestamp are the request's own.
-    Api {
-        /// HTTP status code.
-        status: u16,
-        /// The `message` field.
-        message: String,
-        /// Extra response headers.
-        headers: Vec<(String, String)>,
-    },
-    /// Wait this long, then handle the request normally.
-    Delay(Duration),
-    /// Answer 200 with a truncated JSON body.
-    BrokenJson,
-    /// Answer 200 with a valid JSON document of this many bytes (at least 11).
-    Oversized(usize),
-    /// Send the status line and headers, then drop the connection mid-body.
-    Disconnect,
-}
-
-impl Fault {
-    /// A Daytona-shaped API error with this status and message.
-    pub fn api(status: u16, message: &str) -> Fault {
-        Fault::Api {
-            status,
-            message: message.to_string(),
-            headers: Vec::new(),
-        }
-    }
-
-    /// Daytona's throttler answer: 429 "ThrottlerException: Too Many Requests" with
-    /// `X-RateLimit-Limit-<name>`, `X-RateLimit-Remaining-<name>`, `X-RateLimit-Reset-<name>`
-    /// and `Retry-After-<name>` (seconds). Names: `authenticated`, `sandbox-create`,
-    /// `sandbox-lifecycle`.
-    pub fn rate_limited(throttler: &str, retry_after_secs: u64) -> Fault {
-        let secs = retry_after_secs.to_string();
-        Fault::Api {
-            status: 429,
-            message: "ThrottlerException: Too Many Requests".to_string(),
-            headers: vec![
-                (format!("X-RateLimit-Limit-{throttler}"), "10".to_string()),
-                (
-                    format!("X-RateLimit-Remaining-{throttler}"),
-                    "0".to_string(),
-                ),
-                (format!("X-RateLimit-Reset-{throttler}"), secs.clone()),
-                (format!("Retry-After-{throttler}"), secs),
-            ],
-        }
-    }
-
-    /// A 429 carrying only a plain `Retry-After` header.
-    pub fn rate_limited_plain(retry_after_secs: u64) -> Fault {
-        Fault::Api {
-            status: 429,
-            message: "ThrottlerException: Too Many Requests".to_string(),
-            headers: vec![("Retry-After".to_string(), retry_after_secs.to_string())],
-        }
-    }
-}
-
-/// A queued fault and the requests it applies to.
-#[derive(Clone, Debug)]
-pub(crate) struct ScriptedFault {
-    /// Upper-case method, or `*` for any.
-    pub(crate) method: String,
-    /// Matched against the request path (without query), e.g. `/api/sandbox`.
-    pub(crate) path_prefix: String,
-    pub(crate) fault: Fault,
-}
 
 /// Middleware: appends the request to the log.
 pub(crate) async fn record(

@@ -17,6 +17,7 @@
 //! - [`auth`]: API key or JWT + `X-Daytona-Organization-ID`; permissions; expiry.
 //! - [`faults`]: the request log and scripted faults ([`Emulator::fail_next`]).
 //! - [`clock`]: the controllable clock all of the above read.
+//! - [`testing`]: helpers for the tests that drive it (the real `git`, a seeded repository).
 //!
 //! Unknown routes answer 404 with NestJS's `Cannot <METHOD> <path>`, naming the request
 //! nobody expected (the SDKs' socket.io event stream at `/api/socket.io/` among them: the
@@ -46,17 +47,22 @@
 pub mod api_keys;
 pub mod auth;
 pub mod clock;
+mod control;
 mod errors;
 pub mod faults;
-mod helpers;
+mod ids;
 pub mod lifecycle;
 pub mod listing;
+mod options;
 pub mod preview;
+mod process;
 mod query;
+mod records;
 pub mod sandboxes;
 mod seed;
 pub mod snapshots;
 mod state;
+pub mod testing;
 pub mod toolbox;
 
 use std::net::SocketAddr;
@@ -73,53 +79,13 @@ use serde_json::{Value, json};
 pub use clock::Clock;
 pub use faults::Fault;
 pub use lifecycle::{BUILD_FAIL_LABEL, FAIL_LABEL};
+pub use options::EmulatorOptions;
+pub use records::{ALL_PERMISSIONS, ApiKeyInfo, RecordedRequest};
 pub use seed::SandboxSeed;
-pub use state::{ALL_PERMISSIONS, ApiKeyInfo, RecordedRequest};
 
 use errors::ApiError;
-use state::{Shared, random_hex};
-
-/// How the emulated server behaves. `Default` is today's Daytona with instant transitions.
-#[derive(Clone, Debug)]
-pub struct EmulatorOptions {
-    /// How long each transitional state (`creating`, `starting`, `stopping`, `archiving`,
-    /// `restoring`, `destroying`) lasts on the emulator clock. Zero: actions answer with the
-    /// settled state directly (a create returns `started`), and a deleted sandbox is gone
-    /// (404) at once.
-    pub transition_delay: Duration,
-    /// Server-side maximum page size for `GET /sandbox` and `GET /snapshots`, so paging over
-    /// several pages can be tested with a few items. `None`: only the API's own 1..=200.
-    pub page_size_cap: Option<usize>,
-    /// Sandboxes carry `toolboxProxyUrl` and the proxy route is served. `false` emulates a
-    /// server from before the toolbox proxy: the field is absent, the proxy route and
-    /// `GET /sandbox/{id}/toolbox-proxy-url` answer 404; only the legacy route executes.
-    pub toolbox_proxy: bool,
-    /// Sandboxes carry `toolboxProxyUrl` but the proxy answers 404 (to test a client's
-    /// fallback to the legacy route).
-    pub toolbox_proxy_404: bool,
-    /// Accept API keys on the key-management routes, as servers before April 2026 did.
-    pub allow_api_key_management: bool,
-    /// Answer execute with `{code, result}` instead of `{exitCode, result}`, as older
-    /// daemons did.
-    pub legacy_exec_code_field: bool,
-    /// The `toolboxProxyUrl` sandboxes carry instead of this emulator's own (a tampered
-    /// or misconfigured answer pointing elsewhere).
-    pub toolbox_url_override: Option<String>,
-}
-
-impl Default for EmulatorOptions {
-    fn default() -> Self {
-        EmulatorOptions {
-            transition_delay: Duration::ZERO,
-            page_size_cap: None,
-            toolbox_proxy: true,
-            toolbox_proxy_404: false,
-            allow_api_key_management: false,
-            legacy_exec_code_field: false,
-            toolbox_url_override: None,
-        }
-    }
-}
+use ids::random_hex;
+use state::Shared;
 
 /// A running emulator; dropping it stops the server.
 pub struct Emulator {
@@ -268,7 +234,7 @@ impl Drop for Emulator {
         }
         let groups: Vec<i32> = self.shared.lock().running.drain().collect();
         for pgid in groups {
-            toolbox::kill_group(pgid);
+            process::kill_group(pgid);
         }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -401,7 +367,7 @@ async fn config(State(shared): State<Arc<Shared>>) -> axum::Json<Value> {
         "announcements": {},
         "proxyTemplateUrl": format!("{base}/preview/{{{{PORT}}}}-{{{{sandboxId}}}}"),
         "proxyToolboxUrl": shared.toolbox_url(),
-        "defaultSnapshot": snapshots::DEFAULT_SNAPSHOTS[0],
+        "defaultSnapshot": records::DEFAULT_SNAPSHOTS[0],
         "dashboardUrl": format!("{base}/dashboard"),
         "maxAutoArchiveInterval": 43200,
         "maintananceMode": false,

@@ -16,6 +16,8 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use super::clock::format_rfc3339;
+use super::ids::uuid_v4;
+use super::records::DEFAULT_SNAPSHOTS;
 
 /// Label that makes a created sandbox end in `error` with the label's value as `errorReason`.
 pub const FAIL_LABEL: &str = "emulator/fail";
@@ -81,7 +83,7 @@ impl SandboxRecord {
             seq,
             name: id.clone(),
             id,
-            snapshot: Some(super::snapshots::DEFAULT_SNAPSHOTS[0].to_string()),
+            snapshot: Some(DEFAULT_SNAPSHOTS[0].to_string()),
             user: "daytona".to_string(),
             env: BTreeMap::new(),
             labels: BTreeMap::new(),
@@ -103,7 +105,7 @@ impl SandboxRecord {
             auto_archive_interval: 10080,
             auto_delete_interval: -1,
             build_info: None,
-            runner_id: super::state::uuid_v4(),
+            runner_id: uuid_v4(),
             created_ms: now_ms,
             updated_ms: now_ms,
             last_activity_ms: now_ms,

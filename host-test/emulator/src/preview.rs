@@ -28,9 +28,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::auth::Principal;
 use super::errors::ApiError;
+use super::ids::random_hex;
 use super::query::Query;
-use super::state::{Shared, random_hex};
-use super::toolbox::common::SignedPreview;
+use super::state::Shared;
+use super::toolbox::records::SignedPreview;
 
 /// The header carrying a sandbox's preview token.
 pub const PREVIEW_TOKEN_HEADER: &str = "x-daytona-preview-token";

@@ -24,10 +24,12 @@ use serde_json::{Value, json};
 
 use super::auth::Principal;
 use super::errors::{ApiError, parse_json};
+use super::ids::uuid_v4;
 use super::lifecycle::{RenderCtx, SandboxRecord};
 use super::query::Query;
+use super::records::DEFAULT_SNAPSHOTS;
 use super::seed::SandboxSeed;
-use super::state::{Inner, Shared, uuid_v4};
+use super::state::{Inner, Shared};
 
 static NEXT_SEQ: AtomicU64 = AtomicU64::new(1);
 
@@ -198,9 +200,7 @@ pub(crate) async fn create(
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty());
-        let wanted = wanted
-            .unwrap_or(super::snapshots::DEFAULT_SNAPSHOTS[0])
-            .to_string();
+        let wanted = wanted.unwrap_or(DEFAULT_SNAPSHOTS[0]).to_string();
         let snap = inner
             .snapshots
             .iter_mut()

@@ -17,14 +17,10 @@ use super::auth::Principal;
 use super::clock::format_rfc3339;
 use super::errors::ApiError;
 use super::query::Query;
-use super::state::{Shared, SnapshotRecord};
+use super::records::SnapshotRecord;
+use super::state::Shared;
 
-/// General snapshots every emulator has; the first is the default for new sandboxes.
-pub const DEFAULT_SNAPSHOTS: [&str; 3] = [
-    "daytonaio/sandbox:0.5.0",
-    "daytonaio/sandbox:0.4.3",
-    "daytonaio/sandbox:0.3.0",
-];
+pub use super::records::DEFAULT_SNAPSHOTS;
 
 /// `GET /api/snapshots`.
 pub(crate) async fn list(

@@ -33,12 +33,14 @@ use serde_json::{Value, json};
 
 use super::auth::Principal;
 use super::errors::{ApiError, parse_json};
+use super::process::{group_alive, kill_group};
 use super::state::Shared;
 
 pub(crate) mod common;
 pub(crate) mod files;
 pub(crate) mod git;
 mod multipart;
+pub(crate) mod records;
 pub(crate) mod routes;
 pub(crate) mod sessions;
 
@@ -207,20 +209,4 @@ pub(crate) async fn run(
         shared.lock().running.remove(&p);
     }
     outcome
-}
-
-/// Sends SIGKILL to every process in the group.
-pub(crate) fn kill_group(pgid: i32) {
-    if pgid > 1 {
-        // SAFETY: kill(2) has no memory-safety preconditions; a negative pid names a group.
-        unsafe {
-            libc::kill(-pgid, libc::SIGKILL);
-        }
-    }
-}
-
-/// Whether any process of the group still exists.
-pub(crate) fn group_alive(pgid: i32) -> bool {
-    // SAFETY: signal 0 only checks for existence.
-    pgid > 1 && unsafe { libc::kill(-pgid, 0) } == 0
 }

@@ -107,18 +107,8 @@ pub(super) async fn server_behind_a_preview(s: &mut Story<'_>, cfg: &CallConfig)
     Ok(token)
 }
 
-/// The port `python3 -u -m http.server 0` chose, from the line it prints once
-/// it listens ("Serving HTTP on 127.0.0.1 port 41234 ..."). The server binds
-/// the port itself: no port is found free, released, then raced for.
-pub fn served_port(stdout: &str) -> Option<u16> {
-    let rest = stdout.split("Serving HTTP on ").nth(1)?;
-    rest.split(" port ")
-        .nth(1)?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
+/// The port a `python3 -m http.server 0` in a sandbox listens on (shared with the tests).
+pub use crate::emulator::testing::served_port;
 
 /// GET an http URL with `headers` over HTTP/1.0: the status and the body.
 pub async fn fetch(url: &str, headers: &[(&str, &str)]) -> Result<(u16, String)> {

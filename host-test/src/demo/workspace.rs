@@ -2,7 +2,7 @@
 //! repository and commit (the emulator backs git with the real one); at the
 //! end, errors as a user sees them and the clean-up.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use serde_json::json;
 use std::path::Path;
 
@@ -10,6 +10,7 @@ use super::sb;
 use super::story::{Refused, Shows, Story, field};
 use crate::CallConfig;
 use crate::emulator::Emulator;
+use crate::emulator::testing::try_bare_repo;
 
 /// A sandbox, its files, a command, and a commit in a cloned repository.
 pub(super) async fn files_and_git(
@@ -55,7 +56,7 @@ pub(super) async fn files_and_git(
         .sandbox_dir("demo")
         .and_then(|d| d.parent().map(Path::to_path_buf))
         .context("the emulator keeps no sandbox directory")?;
-    let url = seed_repo(&root)?.to_string_lossy().into_owned();
+    let url = try_bare_repo(&root)?.to_string_lossy().into_owned();
     let notes = json!({ "path": "repo/notes.txt", "content": "status: DONE\n" });
     let commit = json!({ "path": "repo", "message": "Add notes", "author": "Agent", "email": "agent@example.com" });
     s.steps(
@@ -141,45 +142,5 @@ pub(super) async fn errors_and_cleanup(s: &mut Story<'_>, cfg: &CallConfig) -> R
         ],
     )
     .await?;
-    Ok(())
-}
-
-/// A bare repository `root/origin.git` with one commit on `main`, made with the
-/// real git outside every sandbox (the emulator's directory holding them).
-fn seed_repo(root: &Path) -> Result<std::path::PathBuf> {
-    let bare = root.join("origin.git");
-    let seed = root.join("seed");
-    let (b, w) = (bare.to_string_lossy(), seed.to_string_lossy());
-    git(
-        root,
-        &["init", "--quiet", "--bare", "--initial-branch=main", &b],
-    )?;
-    git(root, &["init", "--quiet", "--initial-branch=main", &w])?;
-    std::fs::write(seed.join("README.md"), "hello\n")?;
-    git(&seed, &["add", "README.md"])?;
-    git(&seed, &["commit", "--quiet", "-m", "seed"])?;
-    git(&seed, &["push", "--quiet", &b, "main"])?;
-    Ok(bare)
-}
-
-/// Run the real git in `dir` with no user configuration and a fixed identity.
-fn git(dir: &Path, args: &[&str]) -> Result<()> {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Seed")
-        .env("GIT_AUTHOR_EMAIL", "seed@example.com")
-        .env("GIT_COMMITTER_NAME", "Seed")
-        .env("GIT_COMMITTER_EMAIL", "seed@example.com")
-        .output()
-        .context("running git (the emulator backs git with the real one)")?;
-    if !out.status.success() {
-        bail!(
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
     Ok(())
 }

@@ -134,33 +134,25 @@ async fn the_typed_interface_creates_lists_and_deletes() {
     let created = keys
         .call_create_api_key(&mut inst.store, "typed", &perms, None)
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert!(created.value.starts_with("dtn_"));
     assert!(created.expires_at.is_some(), "the ceiling's lifetime");
-    let listed = keys
-        .call_list_api_keys(&mut inst.store)
-        .await
-        .unwrap()
-        .unwrap();
+    let listed = keys.call_list_api_keys(&mut inst.store).await.succeeded();
     let typed = listed.iter().find(|k| k.name == "typed").unwrap();
     assert_ne!(typed.value, created.value);
     assert_eq!(typed.user_id.as_deref(), Some(emu.user_id().as_str()));
     let got = keys
         .call_get_api_key(&mut inst.store, "typed")
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(got.permissions, perms);
     keys.call_delete_api_key(&mut inst.store, "typed")
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     let err = keys
         .call_delete_api_key(&mut inst.store, "typed")
         .await
-        .unwrap()
-        .unwrap_err();
+        .failed();
     assert_kind(&err, ErrorKind::NotFound);
     let shown = format!("{listed:?}{}", inst.output());
     assert_no_secrets(&emu, &shown);
@@ -387,11 +379,7 @@ async fn a_created_key_with_an_expiry_stops_working_when_daytona_says() {
         .expect("a second before its expiry the key still works");
     emu.clock().advance(Duration::from_secs(1));
     let mut inst = instance(&as_key).await;
-    let err = inst
-        .call_tool("list_sandboxes", "{}")
-        .await
-        .unwrap()
-        .unwrap_err();
+    let err = inst.call_tool("list_sandboxes", "{}").await.failed();
     assert_kind(&err, ErrorKind::Unauthorized);
     assert!(!format!("{err:?}{}", inst.output()).contains(&value));
 }
@@ -639,11 +627,7 @@ async fn the_configured_api_key_survives_both_deletes() {
             serde_json::json!({ "userId": emu.user_id(), "name": master }),
         ),
     ] {
-        let err = inst
-            .call_tool(tool, &args.to_string())
-            .await
-            .unwrap()
-            .unwrap_err();
+        let err = inst.call_tool(tool, &args.to_string()).await.failed();
         assert_kind(&err, ErrorKind::Forbidden);
         assert!(
             err.message.contains("DAYTONA_API_KEY") && err.message.contains("not deleted"),
@@ -686,21 +670,18 @@ async fn creating_and_deleting_a_key_write_audit_lines_without_its_value() {
                 r#"{"name":"audited","permissions":["write:sandboxes"]}"#,
             )
             .await
-            .unwrap()
-            .unwrap(),
+            .succeeded(),
     )
     .unwrap();
     let value = created["value"].as_str().unwrap().to_string();
     inst.call_tool("delete_api_key", r#"{"name":"audited"}"#)
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     let args = format!(r#"{{"userId":"{}","name":"audited"}}"#, emu.user_id());
     let err = inst
         .call_tool("delete_api_key_for_user", &args)
         .await
-        .unwrap()
-        .unwrap_err();
+        .failed();
     assert_kind(&err, ErrorKind::NotFound);
 
     let output = inst.output();

@@ -41,6 +41,73 @@ pub async fn call(
     outcome.map(|json| serde_json::from_str(&json).expect("call-tool returned invalid JSON"))
 }
 
+/// What `DAYTONA_TOOLS=read-only` offers, in catalog order.
+pub const READ_ONLY_TOOLS: [&str; 18] = [
+    "list_sandboxes",
+    "get_sandbox",
+    "list_snapshots",
+    "list_files",
+    "read_file",
+    "download_file",
+    "get_file_info",
+    "find_in_files",
+    "search_files",
+    "git_status",
+    "git_branches",
+    "git_log",
+    "get_session_command_logs",
+    "list_sessions",
+    "list_api_keys",
+    "get_current_api_key",
+    "get_api_key",
+    "list_ephemeral_keys",
+];
+
+/// What a typed call through the component answers: a trap (the outer `Result`) around
+/// the guest's own result. `.await.succeeded()` / `.await.failed()` unwrap both layers.
+pub trait Outcome {
+    /// The guest's value on success.
+    type Value;
+    /// The guest's value of a call that must succeed; a trap or an error fails the test.
+    fn succeeded(self) -> Self::Value;
+    /// The guest's error of a call that must fail; a trap or a success fails the test.
+    fn failed(self) -> Error;
+}
+
+impl<T: std::fmt::Debug, E: std::fmt::Debug> Outcome for Result<Result<T, Error>, E> {
+    type Value = T;
+
+    #[track_caller]
+    fn succeeded(self) -> T {
+        match self.expect("the call trapped") {
+            Ok(value) => value,
+            Err(e) => panic!("the call failed: {e:?}"),
+        }
+    }
+
+    #[track_caller]
+    fn failed(self) -> Error {
+        match self.expect("the call trapped") {
+            Ok(value) => panic!("the call succeeded: {value:?}"),
+            Err(e) => e,
+        }
+    }
+}
+
+/// `DAYTONA_TOOLS` applies to the typed functions too: on a fresh instance of `cfg` with
+/// `DAYTONA_TOOLS=read-only`, `write` (a typed call of a write tool) must be refused as
+/// invalid input naming the variable. Returns that instance for further calls.
+pub async fn read_only_refuses<R: Outcome>(
+    cfg: CallConfig,
+    write: impl AsyncFnOnce(&mut Instance) -> R,
+) -> Instance {
+    let mut inst = instance(&cfg.env("DAYTONA_TOOLS", "read-only")).await;
+    let refused = write(&mut inst).await.failed();
+    assert_kind(&refused, ErrorKind::InvalidInput);
+    assert!(refused.message.contains("DAYTONA_TOOLS"), "{refused:?}");
+    inst
+}
+
 /// Fail if any secret of the emulator's default credentials appears in `text`.
 pub fn assert_no_secrets(emu: &Emulator, text: &str) {
     for secret in [emu.api_key(), emu.jwt()] {
@@ -56,48 +123,9 @@ pub fn assert_kind(err: &Error, kind: ErrorKind) {
     );
 }
 
-/// Run the real `git` in `dir` with a clean configuration (no global or system
-/// config, a fixed identity); its trimmed stdout. Panics on failure.
-pub fn git(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .env("GIT_AUTHOR_NAME", "Seed")
-        .env("GIT_AUTHOR_EMAIL", "seed@example.com")
-        .env("GIT_COMMITTER_NAME", "Seed")
-        .env("GIT_COMMITTER_EMAIL", "seed@example.com")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// A bare repository `root/origin.git` with one commit on `main` (README.md),
-/// and a work clone of it, `root/seed`, for commits "someone else" pushes.
-/// `root` lies outside every sandbox (the emulator's directory holding them).
-pub fn bare_repo(root: &std::path::Path) -> std::path::PathBuf {
-    let bare = root.join("origin.git");
-    let seed = root.join("seed");
-    let (b, s) = (bare.to_str().unwrap(), seed.to_str().unwrap());
-    git(
-        root,
-        &["init", "--quiet", "--bare", "--initial-branch=main", b],
-    );
-    git(root, &["clone", "--quiet", b, s]);
-    std::fs::write(seed.join("README.md"), "hello\n").unwrap();
-    git(&seed, &["checkout", "--quiet", "-b", "main"]);
-    git(&seed, &["add", "README.md"]);
-    git(&seed, &["commit", "--quiet", "-m", "seed"]);
-    git(&seed, &["push", "--quiet", "origin", "main"]);
-    bare
-}
+/// The real `git` with a clean configuration, and a seeded bare repository: the
+/// emulator's test helpers, shared with its own tests and the demo.
+pub use host_test::emulator::testing::{bare_repo, git};
 
 /// In the work clone `seed`: bring `main` up to date with its origin, commit `file`
 /// with `content`, and push it; the new commit's hash.

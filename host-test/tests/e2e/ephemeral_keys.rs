@@ -191,8 +191,7 @@ async fn each_scope_gets_exactly_its_permissions() {
         .daytona_tools_ephemeral_keys()
         .call_mint_ephemeral_key(&mut inst.store, None, None, Some("Typed Holder!"))
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     trail.keep_output(&inst.output());
     trail.minted.push(typed.value.clone());
     assert_eq!(typed.permissions, WORKSPACES);
@@ -294,8 +293,7 @@ async fn ttl_takes_seconds_or_durations_from_one_minute_to_a_day() {
         let err = guest
             .call_mint_ephemeral_key(&mut inst.store, None, Some(bad), None)
             .await
-            .unwrap()
-            .unwrap_err();
+            .failed();
         assert_kind(&err, ErrorKind::InvalidInput);
         assert!(err.message.contains("24h"), "{err:?}");
     }
@@ -354,8 +352,7 @@ async fn a_sweep_from_a_new_instance_revokes_what_a_crashed_one_minted() {
             .daytona_tools_ephemeral_keys()
             .call_mint_ephemeral_key(&mut inst.store, None, Some(60), Some("crashy"))
             .await
-            .unwrap()
-            .unwrap();
+            .succeeded();
         trail.keep_output(&inst.output());
         trail.minted.push(minted.value);
         minted.name
@@ -506,13 +503,11 @@ async fn revoking_twice_succeeds_and_names_not_ours_are_refused() {
     guest
         .call_revoke_ephemeral_key(&mut inst.store, name.as_str().unwrap())
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     let err = guest
         .call_revoke_ephemeral_key(&mut inst.store, "production")
         .await
-        .unwrap()
-        .unwrap_err();
+        .failed();
     assert_kind(&err, ErrorKind::InvalidInput);
     trail.keep_output(&inst.output());
 
@@ -578,8 +573,7 @@ async fn list_ephemeral_keys_shows_only_ours_with_expiry_and_never_values() {
         .daytona_tools_ephemeral_keys()
         .call_list_ephemeral_keys(&mut inst.store)
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     trail.keep_output(&format!("{typed:?}\n{}", inst.output()));
     assert_eq!(typed.len(), 2);
     trail.assert_clean(&emu);

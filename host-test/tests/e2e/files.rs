@@ -394,8 +394,7 @@ async fn the_typed_interface_reaches_the_same_tools() {
             },
         )
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(written.bytes, 8);
     let (guest, store) = inst.files();
     let text = guest
@@ -409,8 +408,7 @@ async fn the_typed_interface_reaches_the_same_tools() {
             },
         )
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(
         (text.content.as_str(), text.start_line, text.end_line),
         ("two\n", 2, 2)
@@ -419,8 +417,7 @@ async fn the_typed_interface_reaches_the_same_tools() {
     let info = guest
         .call_get_file_info(&mut *store, "box", "t.txt")
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(
         (info.name.as_str(), info.size, info.is_dir),
         ("t.txt", 8, false)
@@ -429,26 +426,19 @@ async fn the_typed_interface_reaches_the_same_tools() {
     guest
         .call_delete_file(&mut *store, "box", "t.txt", None)
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert!(!dir.join("t.txt").exists());
     let (guest, store) = inst.files();
     let err = guest
         .call_get_file_info(&mut *store, "box", "t.txt")
         .await
-        .unwrap()
-        .unwrap_err();
+        .failed();
     assert_kind(&err, ErrorKind::NotFound);
 
     // DAYTONA_TOOLS applies to the typed functions too.
-    let read_only = cfg.env("DAYTONA_TOOLS", "read-only");
-    let mut inst = instance(&read_only).await;
-    let (guest, store) = inst.files();
-    let refused = guest
-        .call_delete_file(&mut *store, "box", "x", Some(true))
-        .await
-        .unwrap()
-        .unwrap_err();
-    assert_kind(&refused, ErrorKind::InvalidInput);
-    assert!(refused.message.contains("DAYTONA_TOOLS"));
+    read_only_refuses(cfg, async |inst| {
+        let (guest, store) = inst.files();
+        guest.call_delete_file(store, "box", "x", Some(true)).await
+    })
+    .await;
 }

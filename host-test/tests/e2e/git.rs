@@ -526,11 +526,7 @@ async fn git_credentials_appear_in_no_result_error_or_output() {
         username: Some("alice".into()),
         password: Some(WRONG.into()),
     };
-    let err = guest
-        .call_git_clone(&mut *store, &request)
-        .await
-        .unwrap()
-        .unwrap_err();
+    let err = guest.call_git_clone(&mut *store, &request).await.failed();
     assert_hidden(&format!("{err:?}{}", inst.output()));
     assert_kind(&err, ErrorKind::Unauthorized);
 
@@ -739,16 +735,14 @@ async fn the_typed_git_interface_reaches_the_same_tools() {
             },
         )
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(cloned.path, "r");
     std::fs::write(repo.join("t.txt"), "typed\n").unwrap();
     let (guest, store) = inst.git();
     let status = guest
         .call_git_status(&mut *store, "box", "r")
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(status.current_branch, "main");
     assert!(status.branch_published);
     assert_eq!(status.total, 1);
@@ -758,8 +752,7 @@ async fn the_typed_git_interface_reaches_the_same_tools() {
     guest
         .call_git_add(&mut *store, "box", "r", &["t.txt".to_string()])
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     let (guest, store) = inst.git();
     let committed = guest
         .call_git_commit(
@@ -774,15 +767,13 @@ async fn the_typed_git_interface_reaches_the_same_tools() {
             },
         )
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(committed.hash, git(&repo, &["rev-parse", "HEAD"]));
     let (guest, store) = inst.git();
     let log = guest
         .call_git_log(&mut *store, "box", "r", Some(1))
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(log.commits[0].hash, committed.hash);
     assert_eq!(log.commits[0].author, "Typed");
     assert!(log.truncated);
@@ -790,60 +781,48 @@ async fn the_typed_git_interface_reaches_the_same_tools() {
     guest
         .call_git_create_branch(&mut *store, "box", "r", "topic")
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     let (guest, store) = inst.git();
     let branches = guest
         .call_git_branches(&mut *store, "box", "r")
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(branches.branches, ["main", "topic"]);
     let (guest, store) = inst.git();
     guest
         .call_git_push(&mut *store, "box", "r", None, None)
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(git(&bare, &["rev-parse", "topic"]), committed.hash);
     let (guest, store) = inst.git();
     guest
         .call_git_checkout(&mut *store, "box", "r", "main")
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     let (guest, store) = inst.git();
     guest
         .call_git_pull(&mut *store, "box", "r", None, None)
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     let (guest, store) = inst.git();
     let err = guest
         .call_git_checkout(&mut *store, "box", "r", "nope")
         .await
-        .unwrap()
-        .unwrap_err();
+        .failed();
     assert_kind(&err, ErrorKind::NotFound);
 
     // DAYTONA_TOOLS applies to the typed functions too.
-    let read_only = cfg.env("DAYTONA_TOOLS", "read-only");
-    let mut inst = instance(&read_only).await;
-    let (guest, store) = inst.git();
-    let refused = guest
-        .call_git_push(&mut *store, "box", "r", None, None)
-        .await
-        .unwrap()
-        .unwrap_err();
-    assert_kind(&refused, ErrorKind::InvalidInput);
-    assert!(refused.message.contains("DAYTONA_TOOLS"));
+    let mut inst = read_only_refuses(cfg, async |inst| {
+        let (guest, store) = inst.git();
+        guest.call_git_push(store, "box", "r", None, None).await
+    })
+    .await;
     let (guest, store) = inst.git();
     assert_eq!(
         guest
             .call_git_status(&mut *store, "box", "r")
             .await
-            .unwrap()
-            .unwrap()
+            .succeeded()
             .current_branch,
         "main"
     );

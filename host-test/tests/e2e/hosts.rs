@@ -28,6 +28,7 @@ use std::path::PathBuf;
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common::READ_ONLY_TOOLS;
 use host_test::emulator::{Emulator, EmulatorOptions, Fault, SandboxSeed};
 use host_test::harness::COMPONENT_PATH;
 use host_test::{CallConfig, Harness};
@@ -385,31 +386,7 @@ fn exercise(host: &Host) {
         "{}: DAYTONA_TOOLS=read-only did not reach the component: {read_only:?}",
         host.label
     );
-    assert_eq!(
-        read_only,
-        [
-            "list_sandboxes",
-            "get_sandbox",
-            "list_snapshots",
-            "list_files",
-            "read_file",
-            "download_file",
-            "get_file_info",
-            "find_in_files",
-            "search_files",
-            "git_status",
-            "git_branches",
-            "git_log",
-            "get_session_command_logs",
-            "list_sessions",
-            "list_api_keys",
-            "get_current_api_key",
-            "get_api_key",
-            "list_ephemeral_keys"
-        ],
-        "{}",
-        host.label
-    );
+    assert_eq!(read_only, READ_ONLY_TOOLS, "{}", host.label);
 
     // The story: create, execute, delete.
     let name = format!("hosts-{}", host.key);

@@ -80,11 +80,7 @@ async fn a_proxy_url_with_userinfo_is_refused_without_echoing_it() {
     let emu = emulator_with_proxy(|port| format!("http://agent:hunter2@127.0.0.1:{port}/toolbox"));
     emu.add_sandbox(SandboxSeed::new().named("dev"));
     let mut inst = instance(&config(&emu)).await;
-    let err = inst
-        .call_tool("execute_command", ECHO)
-        .await
-        .unwrap()
-        .unwrap_err();
+    let err = inst.call_tool("execute_command", ECHO).await.failed();
     assert_kind(&err, ErrorKind::Upstream);
     assert!(err.message.contains("user name or password"), "{err:?}");
     let shown = format!("{err:?}{}", inst.output());
@@ -336,14 +332,12 @@ async fn typed_exports_apply_the_bounds_call_tool_applies() {
     let err = sandboxes
         .call_start_sandbox(&mut *store, "dev", Some(3601))
         .await
-        .unwrap()
-        .unwrap_err();
+        .failed();
     assert_kind(&err, ErrorKind::InvalidInput);
     let err = sandboxes
         .call_list_snapshots(&mut *store, None, Some(10_001))
         .await
-        .unwrap()
-        .unwrap_err();
+        .failed();
     assert_kind(&err, ErrorKind::InvalidInput);
     assert_eq!(emu.requests().len(), 0);
     // call-tool refuses the same values, by its schema.

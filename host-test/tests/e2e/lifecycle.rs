@@ -88,8 +88,7 @@ async fn create_waits_until_started_in_both_interfaces() {
     let typed = guest
         .call_create_sandbox(store, &create_request("dev2"))
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(typed.state, "started");
 }
 
@@ -158,11 +157,7 @@ async fn a_sandbox_that_fails_ends_the_wait_with_its_reason() {
     )];
     let mut inst = instance(&cfg).await;
     let (guest, store) = inst.sandboxes();
-    let typed = guest
-        .call_create_sandbox(store, &req)
-        .await
-        .unwrap()
-        .unwrap_err();
+    let typed = guest.call_create_sandbox(store, &req).await.failed();
     assert_kind(&typed, ErrorKind::Upstream);
     assert!(
         typed.message.contains("Dockerfile step 3 failed")
@@ -192,11 +187,7 @@ async fn invalid_create_arguments_are_refused_before_sending() {
     req.auto_delete_interval = Some(-1);
     let mut inst = instance(&cfg).await;
     let (guest, store) = inst.sandboxes();
-    let typed = guest
-        .call_create_sandbox(store, &req)
-        .await
-        .unwrap()
-        .unwrap_err();
+    let typed = guest.call_create_sandbox(store, &req).await.failed();
     assert_kind(&typed, ErrorKind::InvalidInput);
     assert!(typed.message.contains("autoDeleteInterval"));
     assert_eq!(posts(&emu, "/api/sandbox"), 0);
@@ -274,8 +265,7 @@ async fn stop_and_start_wait_for_their_states_and_repeat_as_no_ops() {
     let s = guest
         .call_stop_sandbox(&mut *store, "box", true, None)
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(s.state, "stopped");
     let forced = emu
         .requests()
@@ -287,8 +277,7 @@ async fn stop_and_start_wait_for_their_states_and_repeat_as_no_ops() {
     let s = guest
         .call_start_sandbox(store, "box", Some(30))
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(s.state, "started");
 }
 
@@ -338,11 +327,7 @@ async fn lifecycle_calls_on_a_missing_sandbox_are_not_found_with_hints() {
     }
     let mut inst = instance(&cfg).await;
     let (guest, store) = inst.sandboxes();
-    let err = guest
-        .call_delete_sandbox(store, "ghost")
-        .await
-        .unwrap()
-        .unwrap_err();
+    let err = guest.call_delete_sandbox(store, "ghost").await.failed();
     assert_kind(&err, ErrorKind::NotFound);
 }
 
@@ -366,8 +351,7 @@ async fn delete_returns_the_sandbox_and_it_goes_away() {
     let s = guest
         .call_delete_sandbox(store, "doomed2")
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(s.name, "doomed2");
     emu.clock().advance(Duration::from_secs(1));
     let err = call(&emu, &cfg, "get_sandbox", r#"{"sandbox": "doomed"}"#)
@@ -425,11 +409,7 @@ async fn execute_returns_exit_codes_and_output() {
     let (guest, store) = inst.sandboxes();
     let mut req = exec_request("run", "pwd");
     req.cwd = Some("/tmp".into());
-    let typed = guest
-        .call_execute_command(store, &req)
-        .await
-        .unwrap()
-        .unwrap();
+    let typed = guest.call_execute_command(store, &req).await.succeeded();
     assert_eq!(typed.exit_code, 0);
     assert_eq!(typed.result, "/tmp\n");
 }
@@ -537,8 +517,7 @@ async fn execute_errors_say_what_to_do() {
     let typed = guest
         .call_execute_command(store, &exec_request("off", "true"))
         .await
-        .unwrap()
-        .unwrap_err();
+        .failed();
     assert_kind(&typed, ErrorKind::Conflict);
 }
 
@@ -615,8 +594,7 @@ async fn snapshots_are_listed_across_pages_with_name_filter_and_limit() {
     let typed = guest
         .call_list_snapshots(store, Some("team"), Some(2))
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(typed.len(), 2);
 }
 
@@ -823,11 +801,7 @@ async fn every_create_field_reaches_daytona_under_its_own_name() {
     req.timeout = Some(30);
     let mut inst = instance(&cfg).await;
     let (guest, store) = inst.sandboxes();
-    guest
-        .call_create_sandbox(store, &req)
-        .await
-        .unwrap()
-        .unwrap();
+    guest.call_create_sandbox(store, &req).await.succeeded();
     let typed = emu
         .requests()
         .into_iter()

@@ -219,8 +219,7 @@ async fn bad_ports_and_tokens_are_refused_before_sending_and_tokens_never_appear
     let err = previews
         .call_get_preview_url(&mut *store, "web", 0, None, None)
         .await
-        .unwrap()
-        .unwrap_err();
+        .failed();
     assert_kind(&err, ErrorKind::InvalidInput);
     assert!(err.message.contains("`port`"), "{err:?}");
 
@@ -265,8 +264,7 @@ async fn bad_ports_and_tokens_are_refused_before_sending_and_tokens_never_appear
     let err = previews
         .call_expire_preview_url(&mut *store, "web", 3000, token)
         .await
-        .unwrap()
-        .unwrap_err();
+        .failed();
     assert_kind(&err, ErrorKind::InvalidInput);
     let shown = format!("{err:?}{}", inst.output());
     assert!(shown.contains("is malformed"), "{shown}");
@@ -284,8 +282,7 @@ async fn bad_ports_and_tokens_are_refused_before_sending_and_tokens_never_appear
     let err = previews
         .call_expire_preview_url(&mut *store, "web", 3000, token)
         .await
-        .unwrap()
-        .unwrap_err();
+        .failed();
     assert_kind(&err, ErrorKind::InvalidInput);
     let shown = format!("{err:?}{}", inst.output());
     assert!(shown.contains("xxxx"), "{shown}");
@@ -301,8 +298,7 @@ async fn the_typed_previews_interface_reaches_the_same_tools() {
     let signed = previews
         .call_get_preview_url(&mut *store, "web", port, None, Some(60))
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert!(signed.signed && signed.header.is_none());
     assert_eq!(
         signed.expires_at.as_deref(),
@@ -313,16 +309,14 @@ async fn the_typed_previews_interface_reaches_the_same_tools() {
     previews
         .call_expire_preview_url(&mut *store, "web", port, &signed.token)
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(fetch(&signed.url, &[]).await.0, 401);
 
     let (previews, store) = inst.previews();
     let plain = previews
         .call_get_preview_url(&mut *store, "web", port, Some(false), None)
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(plain.header.as_deref(), Some("X-Daytona-Preview-Token"));
     assert_eq!(
         fetch(&plain.url, &[("X-Daytona-Preview-Token", &plain.token)])
@@ -393,28 +387,24 @@ async fn archive_needs_a_stopped_sandbox_waits_for_archived_and_start_restores_i
     sandboxes
         .call_stop_sandbox(&mut *store, "box", false, None)
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     let (sandboxes, store) = inst.sandboxes();
     let at_once = sandboxes
         .call_archive_sandbox(&mut *store, "box", Some(0))
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(at_once.state, "archiving");
     let (sandboxes, store) = inst.sandboxes();
     let waited = sandboxes
         .call_archive_sandbox(&mut *store, "box", None)
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(waited.state, "archived");
     let (sandboxes, store) = inst.sandboxes();
     let err = sandboxes
         .call_archive_sandbox(&mut *store, "ghost", None)
         .await
-        .unwrap()
-        .unwrap_err();
+        .failed();
     assert_kind(&err, ErrorKind::NotFound);
 }
 
@@ -487,8 +477,7 @@ async fn labels_are_replaced_and_list_sandboxes_finds_them() {
     let typed = sandboxes
         .call_set_sandbox_labels(&mut *store, "box", &[("k".to_string(), "v".to_string())])
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(typed, [("k".to_string(), "v".to_string())]);
     let cleared = ok(
         &emu,

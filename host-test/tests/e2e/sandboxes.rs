@@ -45,8 +45,7 @@ async fn list_sandboxes_returns_every_sandbox_in_both_interfaces() {
     let typed = guest
         .call_list_sandboxes(store, &no_filter())
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(typed.len(), 2);
     assert!(typed.iter().any(|s| s.name == "alpha" && s.id == a));
 }
@@ -145,7 +144,7 @@ async fn get_sandbox_by_id_or_name() {
 
     let mut inst = instance(&cfg).await;
     let (guest, store) = inst.sandboxes();
-    let typed = guest.call_get_sandbox(store, "dev").await.unwrap().unwrap();
+    let typed = guest.call_get_sandbox(store, "dev").await.succeeded();
     assert_eq!(typed.id, id);
     assert_eq!(typed.state, "started");
 }
@@ -166,11 +165,7 @@ async fn missing_sandbox_is_not_found_with_a_hint() {
 
     let mut inst = instance(&cfg).await;
     let (guest, store) = inst.sandboxes();
-    let typed = guest
-        .call_get_sandbox(store, "ghost")
-        .await
-        .unwrap()
-        .unwrap_err();
+    let typed = guest.call_get_sandbox(store, "ghost").await.failed();
     assert_kind(&typed, ErrorKind::NotFound);
 }
 
@@ -180,11 +175,7 @@ async fn wrong_api_key_is_unauthorized_and_never_echoed() {
     let wrong = "dtn_0000000000000000000000000000000000000000000000000000000000000bad";
     let cfg = config(&emu).env("DAYTONA_API_KEY", wrong);
     let mut inst = instance(&cfg).await;
-    let err = inst
-        .call_tool("list_sandboxes", "{}")
-        .await
-        .unwrap()
-        .unwrap_err();
+    let err = inst.call_tool("list_sandboxes", "{}").await.failed();
     assert_kind(&err, ErrorKind::Unauthorized);
     assert_eq!(err.status, Some(401));
     let shown = format!("{err:?}{}", inst.output());
@@ -197,11 +188,7 @@ async fn a_host_outside_the_allowlist_is_refused() {
     let mut cfg = config(&emu);
     cfg.allowed_hosts = vec!["app.daytona.io".into()];
     let mut inst = instance(&cfg).await;
-    let err = inst
-        .call_tool("list_sandboxes", "{}")
-        .await
-        .unwrap()
-        .unwrap_err();
+    let err = inst.call_tool("list_sandboxes", "{}").await.failed();
     assert_kind(&err, ErrorKind::Transport);
     assert!(err.message.contains("denied"), "{err:?}");
     assert!(!err.retryable);

@@ -457,21 +457,18 @@ async fn the_typed_interface_reaches_the_same_tools() {
     guest
         .call_create_session(&mut *store, "box", "t")
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     let (guest, store) = inst.sessions();
     let cd = guest
         .call_run_session_command(&mut *store, "box", "t", "export Y=typed", None)
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(cd.exit_code, Some(0));
     let (guest, store) = inst.sessions();
     let echo = guest
         .call_run_session_command(&mut *store, "box", "t", "echo $Y; exit 5", None)
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(
         (echo.exit_code, echo.stdout.as_str(), echo.truncated),
         (Some(5), "typed\n", false)
@@ -480,22 +477,19 @@ async fn the_typed_interface_reaches_the_same_tools() {
     let background = guest
         .call_run_session_command(&mut *store, "box", "t", "sleep 60", Some(true))
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(background.exit_code, None);
     let (guest, store) = inst.sessions();
     let logs = guest
         .call_get_session_command_logs(&mut *store, "box", "t", &echo.command_id, Some(1))
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!((logs.exit_code, logs.stdout.as_str()), (Some(5), "typed\n"));
     let (guest, store) = inst.sessions();
     let list = guest
         .call_list_sessions(&mut *store, "box")
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(list.total, 1);
     assert_eq!(list.sessions[0].command_count, 3);
     assert_eq!(list.sessions[0].commands[2].exit_code, None);
@@ -513,8 +507,7 @@ async fn the_typed_interface_reaches_the_same_tools() {
             },
         )
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert_eq!(
         (run.exit_code, run.result.as_str(), run.chart_count),
         (0, "typed\n", 0)
@@ -523,28 +516,21 @@ async fn the_typed_interface_reaches_the_same_tools() {
     guest
         .call_delete_session(&mut *store, "box", "t")
         .await
-        .unwrap()
-        .unwrap();
+        .succeeded();
     assert!(emu.sessions("box").is_empty());
     assert!(eventually(async || emu.running_process_groups() == 0).await);
     let (guest, store) = inst.sessions();
     let err = guest
         .call_delete_session(&mut *store, "box", "t")
         .await
-        .unwrap()
-        .unwrap_err();
+        .failed();
     assert_kind(&err, ErrorKind::NotFound);
 
     // DAYTONA_TOOLS applies to the typed functions too.
-    let read_only = cfg.env("DAYTONA_TOOLS", "read-only");
-    let mut inst = instance(&read_only).await;
-    let (guest, store) = inst.sessions();
-    let refused = guest
-        .call_create_session(&mut *store, "box", "x")
-        .await
-        .unwrap()
-        .unwrap_err();
-    assert_kind(&refused, ErrorKind::InvalidInput);
-    assert!(refused.message.contains("DAYTONA_TOOLS"));
+    read_only_refuses(cfg, async |inst| {
+        let (guest, store) = inst.sessions();
+        guest.call_create_session(store, "box", "x").await
+    })
+    .await;
     assert!(emu.sessions("box").is_empty());
 }

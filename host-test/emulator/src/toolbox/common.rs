@@ -1,5 +1,5 @@
 //! What every toolbox route shares: finding the sandbox a request targets, confining paths
-//! to its directory, the per-sandbox state (sessions, preview tokens) and error helpers.
+//! to its directory, and error helpers (the per-sandbox state is in [`super::records`]).
 //!
 //! Paths: the sandbox's directory on the test machine *is* its user's home (and working)
 //! directory, so `GET /user-home-dir` answers that host path and a relative path resolves
@@ -7,9 +7,8 @@
 //! (400 `INVALID_FILE_PATH`), or leaves the directory lexically (`..`) or through a symlink
 //! (403 `FILE_ACCESS_DENIED`); errors are in the toolbox shape.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
 
@@ -184,90 +183,6 @@ pub(crate) fn parse_mode(raw: &str) -> Result<u32, ApiError> {
         .ok()
         .filter(|m| *m <= 0o7777)
         .ok_or_else(|| bad_request(format!("invalid mode {raw:?}: want octal such as 0755")))
-}
-
-/// One command run in a session, with its output as it arrives.
-pub(crate) struct SessionCommand {
-    pub(crate) id: String,
-    pub(crate) command: String,
-    pub(crate) pgid: Option<i32>,
-    pub(crate) logs: Mutex<CommandLogs>,
-    /// Becomes `true` when the command's shell has exited.
-    pub(crate) done: tokio::sync::watch::Receiver<bool>,
-}
-
-/// Output of a session command: each stream, and both interleaved in arrival order.
-#[derive(Default, Clone)]
-pub(crate) struct CommandLogs {
-    pub(crate) stdout: Vec<u8>,
-    pub(crate) stderr: Vec<u8>,
-    pub(crate) output: Vec<u8>,
-    pub(crate) exit_code: Option<i32>,
-}
-
-/// A session: its commands, and the directory holding the shell state (cwd, exports)
-/// commands hand on to the next.
-pub(crate) struct Session {
-    pub(crate) commands: Vec<Arc<SessionCommand>>,
-    pub(crate) state_dir: PathBuf,
-}
-
-/// A signed preview URL's token.
-#[derive(Clone, Debug)]
-pub(crate) struct SignedPreview {
-    pub(crate) sandbox_id: String,
-    pub(crate) port: u16,
-    pub(crate) expires_ms: i64,
-}
-
-/// Toolbox state of all sandboxes, kept beside the sandbox records.
-#[derive(Default)]
-pub(crate) struct ToolboxState {
-    /// Sandbox id → session id → session.
-    pub(crate) sessions: HashMap<String, BTreeMap<String, Session>>,
-    /// Sandbox id → its preview access token (`X-Daytona-Preview-Token`).
-    pub(crate) preview_tokens: HashMap<String, String>,
-    /// Signed preview token → what it opens.
-    pub(crate) signed_previews: HashMap<String, SignedPreview>,
-}
-
-impl ToolboxState {
-    /// A sandbox is not `started`: once it has stopped (or failed, or is going away), its
-    /// processes are gone, as a stopped container's are, and so are its sessions.
-    pub(crate) fn not_running(&mut self, sandbox_id: &str, state: &str) {
-        if matches!(state, "stopping" | "starting" | "creating") {
-            return;
-        }
-        if let Some(sessions) = self.sessions.remove(sandbox_id) {
-            for session in sessions.into_values() {
-                session.kill();
-            }
-        }
-    }
-
-    /// A sandbox is gone: kill its sessions' processes, forget its sessions and tokens.
-    pub(crate) fn forget_sandbox(&mut self, sandbox_id: &str) {
-        if let Some(sessions) = self.sessions.remove(sandbox_id) {
-            for session in sessions.into_values() {
-                session.kill();
-            }
-        }
-        self.preview_tokens.remove(sandbox_id);
-        self.signed_previews
-            .retain(|_, s| s.sandbox_id != sandbox_id);
-    }
-}
-
-impl Session {
-    /// Kills every command's process group and removes the shell state.
-    pub(crate) fn kill(&self) {
-        for c in &self.commands {
-            if let Some(pgid) = c.pgid {
-                super::kill_group(pgid);
-            }
-        }
-        let _ = std::fs::remove_dir_all(&self.state_dir);
-    }
 }
 
 #[cfg(test)]

@@ -64,6 +64,20 @@ fn flag(q: &Query, name: &str) -> bool {
         .is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
 }
 
+/// What most file routes start with: the sandbox checked ([`target`]), then the query and
+/// its `path` (required, confined to the sandbox directory).
+fn target_path(
+    shared: &Shared,
+    caller: &Principal,
+    id: &str,
+    raw: &Option<String>,
+) -> Result<(Query, PathBuf), ApiError> {
+    let t = target(shared, caller, id)?;
+    let q = query(raw);
+    let path = t.path(required(&q, "path")?)?;
+    Ok((q, path))
+}
+
 /// `GET /user-home-dir`.
 pub(crate) async fn user_home_dir(
     State(shared): State<Arc<Shared>>,
@@ -236,9 +250,7 @@ pub(crate) async fn info(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Res {
-    let t = target(&shared, &caller, &id)?;
-    let q = query(&raw);
-    let path = t.path(required(&q, "path")?)?;
+    let (_, path) = target_path(&shared, &caller, &id, &raw)?;
     let meta = fs::metadata(&path).map_err(|e| io_error("cannot stat", &path, &e))?;
     Ok(Json(file_info(&path, &meta, &Names::load())).into_response())
 }
@@ -348,9 +360,7 @@ pub(crate) async fn upload(
     headers: HeaderMap,
     body: Bytes,
 ) -> Res {
-    let t = target(&shared, &caller, &id)?;
-    let q = query(&raw);
-    let path = t.path(required(&q, "path")?)?;
+    let (_, path) = target_path(&shared, &caller, &id, &raw)?;
     let parts = form(&headers, &body)?;
     let file = parts
         .iter()
@@ -426,9 +436,7 @@ pub(crate) async fn delete(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Res {
-    let t = target(&shared, &caller, &id)?;
-    let q = query(&raw);
-    let path = t.path(required(&q, "path")?)?;
+    let (q, path) = target_path(&shared, &caller, &id, &raw)?;
     let meta = fs::symlink_metadata(&path).map_err(|e| io_error("cannot delete", &path, &e))?;
     if meta.is_dir() {
         if !flag(&q, "recursive") {
@@ -451,9 +459,7 @@ pub(crate) async fn create_folder(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Res {
-    let t = target(&shared, &caller, &id)?;
-    let q = query(&raw);
-    let path = t.path(required(&q, "path")?)?;
+    let (q, path) = target_path(&shared, &caller, &id, &raw)?;
     let mode = match q.get("mode").filter(|m| !m.is_empty()) {
         Some(m) => parse_mode(m)?,
         None => 0o755,
@@ -490,9 +496,7 @@ pub(crate) async fn set_permissions(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Res {
-    let t = target(&shared, &caller, &id)?;
-    let q = query(&raw);
-    let path = t.path(required(&q, "path")?)?;
+    let (q, path) = target_path(&shared, &caller, &id, &raw)?;
     fs::metadata(&path).map_err(|e| io_error("cannot stat", &path, &e))?;
     if let Some(mode) = q.get("mode").filter(|m| !m.is_empty()) {
         let mode = parse_mode(mode)?;
@@ -541,9 +545,7 @@ pub(crate) async fn find(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Res {
-    let t = target(&shared, &caller, &id)?;
-    let q = query(&raw);
-    let path = t.path(required(&q, "path")?)?;
+    let (q, path) = target_path(&shared, &caller, &id, &raw)?;
     let pattern = required(&q, "pattern")?;
     let mut matches = Vec::new();
     for file in files_under(&path)? {
@@ -617,9 +619,7 @@ pub(crate) async fn search(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Res {
-    let t = target(&shared, &caller, &id)?;
-    let q = query(&raw);
-    let path = t.path(required(&q, "path")?)?;
+    let (q, path) = target_path(&shared, &caller, &id, &raw)?;
     let pattern = required(&q, "pattern")?;
     fs::metadata(&path).map_err(|e| io_error("cannot search", &path, &e))?;
     let mut entries = Vec::new();

@@ -645,6 +645,24 @@ fn branch_name(name: Option<String>) -> Result<String, ApiError> {
     Ok(name)
 }
 
+/// Runs `git args <branch>` (operation `op`) in the repository at `path`, the branch
+/// checked by [`branch_name`]; answers `status`.
+async fn on_branch(
+    t: &Target,
+    path: Option<String>,
+    branch: Option<String>,
+    op: &str,
+    args: &[&str],
+    status: StatusCode,
+) -> Res {
+    let dir = repo(t, &required(path, "path")?).await?;
+    let branch = branch_name(branch)?;
+    let mut argv = args.to_vec();
+    argv.push(&branch);
+    git_ok(t, &dir, op, &argv, &Creds::default()).await?;
+    Ok(status.into_response())
+}
+
 /// `POST /git/branches`.
 pub(crate) async fn create_branch(
     State(shared): State<Arc<Shared>>,
@@ -654,17 +672,8 @@ pub(crate) async fn create_branch(
 ) -> Res {
     let t = target(&shared, &caller, &id)?;
     let req: BranchRequest = parse_body(&body)?;
-    let dir = repo(&t, &required(req.path, "path")?).await?;
-    let name = branch_name(req.name)?;
-    git_ok(
-        &t,
-        &dir,
-        "branch",
-        &["checkout", "--quiet", "-b", name.as_str()],
-        &Creds::default(),
-    )
-    .await?;
-    Ok(StatusCode::CREATED.into_response())
+    let args = ["checkout", "--quiet", "-b"];
+    on_branch(&t, req.path, req.name, "branch", &args, StatusCode::CREATED).await
 }
 
 /// `DELETE /git/branches`.
@@ -676,17 +685,16 @@ pub(crate) async fn delete_branch(
 ) -> Res {
     let t = target(&shared, &caller, &id)?;
     let req: BranchRequest = parse_body(&body)?;
-    let dir = repo(&t, &required(req.path, "path")?).await?;
-    let name = branch_name(req.name)?;
-    git_ok(
+    let args = ["branch", "-D"];
+    on_branch(
         &t,
-        &dir,
+        req.path,
+        req.name,
         "branch",
-        &["branch", "-D", name.as_str()],
-        &Creds::default(),
+        &args,
+        StatusCode::NO_CONTENT,
     )
-    .await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    .await
 }
 
 #[derive(Deserialize)]
@@ -704,17 +712,8 @@ pub(crate) async fn checkout(
 ) -> Res {
     let t = target(&shared, &caller, &id)?;
     let req: CheckoutRequest = parse_body(&body)?;
-    let dir = repo(&t, &required(req.path, "path")?).await?;
-    let branch = branch_name(req.branch)?;
-    git_ok(
-        &t,
-        &dir,
-        "checkout",
-        &["checkout", "--quiet", branch.as_str()],
-        &Creds::default(),
-    )
-    .await?;
-    Ok(StatusCode::OK.into_response())
+    let args = ["checkout", "--quiet"];
+    on_branch(&t, req.path, req.branch, "checkout", &args, StatusCode::OK).await
 }
 
 #[derive(Deserialize)]

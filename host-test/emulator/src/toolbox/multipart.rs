@@ -183,7 +183,7 @@ pub(crate) struct Builder {
 impl Builder {
     pub(crate) fn new() -> Builder {
         Builder {
-            boundary: format!("emulator{}", super::super::state::random_hex(12)),
+            boundary: format!("emulator{}", super::super::ids::random_hex(12)),
             body: Vec::new(),
         }
     }

@@ -35,10 +35,11 @@ use tokio::io::AsyncReadExt;
 
 use super::super::auth::Principal;
 use super::super::errors::ApiError;
-use super::super::state::{Shared, random_hex, uuid_v4};
-use super::common::{
-    CommandLogs, Session, SessionCommand, Target, bad_request, not_found, parse_body, target,
-};
+use super::super::ids::{random_hex, uuid_v4};
+use super::super::process::{group_alive, kill_group};
+use super::super::state::Shared;
+use super::common::{Target, bad_request, not_found, parse_body, target};
+use super::records::{CommandLogs, Session, SessionCommand};
 
 type Res = Result<Response, ApiError>;
 
@@ -343,7 +344,7 @@ pub(crate) async fn exec(
             None => {
                 // Deleted meanwhile.
                 if let Some(p) = pgid {
-                    super::kill_group(p);
+                    kill_group(p);
                 }
                 return Err(session_not_found(&session_id));
             }
@@ -379,7 +380,7 @@ pub(crate) async fn exec(
             .unwrap_or_else(|p| p.into_inner())
             .exit_code = Some(code);
         let _ = done_tx.send(true);
-        if let Some(p) = pgid.filter(|p| !super::group_alive(*p)) {
+        if let Some(p) = pgid.filter(|p| !group_alive(*p)) {
             waiter_shared.lock().running.remove(&p);
         }
     });

@@ -12,6 +12,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use daytona_emulator::testing::{bare_repo, git};
 use daytona_emulator::{Emulator, EmulatorOptions, SandboxSeed};
 
 /// First runs install the SDK (tens of seconds); later ones take a few seconds.
@@ -54,33 +55,11 @@ fn matches_route(path: &str, route: &str) -> bool {
         })
 }
 
-#[test]
-fn python_sdk_drives_the_emulator_through_the_sandbox_lifecycle() {
-    // A small page size makes the SDK's list() follow nextCursor over several pages; a
-    // transition delay makes create/stop/start/delete poll through transitional states.
-    let emu = Emulator::start(EmulatorOptions {
-        page_size_cap: Some(2),
-        transition_delay: Duration::from_millis(200),
-        ..Default::default()
-    })
-    .expect("the emulator should start");
-    emu.add_snapshot("team/conformance:1");
-    let snapshots = [
-        "daytonaio/sandbox:0.5.0",
-        "daytonaio/sandbox:0.4.3",
-        "daytonaio/sandbox:0.3.0",
-        "team/conformance:1",
-    ];
-    let seeded: Vec<String> = (0..3)
-        .map(|i| {
-            emu.add_sandbox(
-                SandboxSeed::new()
-                    .named(&format!("seeded-{i}"))
-                    .in_state("stopped"),
-            )
-        })
-        .collect();
-
+/// Runs `tests/sdk/run.sh` against `emu` (its API URL and key, then `env`; no other
+/// `DAYTONA_*` variable of the test's own environment) and fails the test, saying what was
+/// missing, unless it exits 0 within [`SCRIPT_DEADLINE`]. Prints the transcript; returns
+/// the script's stdout.
+fn run_sdk(emu: &Emulator, env: &[(&str, String)]) -> String {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk/run.sh");
     let mut cmd = Command::new("bash");
     cmd.arg(script)
@@ -95,10 +74,7 @@ fn python_sdk_drives_the_emulator_through_the_sandbox_lifecycle() {
     }
     cmd.env("DAYTONA_API_URL", emu.api_url())
         .env("DAYTONA_API_KEY", emu.api_key())
-        .env("DAYTONA_JWT_TOKEN", emu.jwt())
-        .env("DAYTONA_ORGANIZATION_ID", emu.organization_id())
-        .env("CONFORMANCE_LISTED_IDS", seeded.join(","))
-        .env("CONFORMANCE_SNAPSHOTS", snapshots.join(","));
+        .envs(env.iter().map(|(k, v)| (k, v)));
 
     let started = Instant::now();
     let mut child = cmd.spawn().unwrap_or_else(|e| {
@@ -146,6 +122,45 @@ fn python_sdk_drives_the_emulator_through_the_sandbox_lifecycle() {
         _ => panic!("the Python SDK disagreed with the emulator ({status})\n{transcript}"),
     }
     println!("{transcript}\nrun.sh took {elapsed:?}");
+    out
+}
+
+#[test]
+fn python_sdk_drives_the_emulator_through_the_sandbox_lifecycle() {
+    // A small page size makes the SDK's list() follow nextCursor over several pages; a
+    // transition delay makes create/stop/start/delete poll through transitional states.
+    let emu = Emulator::start(EmulatorOptions {
+        page_size_cap: Some(2),
+        transition_delay: Duration::from_millis(200),
+        ..Default::default()
+    })
+    .expect("the emulator should start");
+    emu.add_snapshot("team/conformance:1");
+    let snapshots = [
+        "daytonaio/sandbox:0.5.0",
+        "daytonaio/sandbox:0.4.3",
+        "daytonaio/sandbox:0.3.0",
+        "team/conformance:1",
+    ];
+    let seeded: Vec<String> = (0..3)
+        .map(|i| {
+            emu.add_sandbox(
+                SandboxSeed::new()
+                    .named(&format!("seeded-{i}"))
+                    .in_state("stopped"),
+            )
+        })
+        .collect();
+
+    let out = run_sdk(
+        &emu,
+        &[
+            ("DAYTONA_JWT_TOKEN", emu.jwt()),
+            ("DAYTONA_ORGANIZATION_ID", emu.organization_id()),
+            ("CONFORMANCE_LISTED_IDS", seeded.join(",")),
+            ("CONFORMANCE_SNAPSHOTS", snapshots.join(",")),
+        ],
+    );
 
     let requests = emu.requests();
     let unexpected: Vec<String> = requests
@@ -202,39 +217,13 @@ fn python_sdk_drives_the_emulator_toolbox() {
     let repos = std::env::temp_dir().join(format!("sdk-toolbox-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&repos);
     std::fs::create_dir_all(&repos).expect("temp dir");
-    let git = |dir: &std::path::Path, args: &[&str]| {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_NAME", "Seed")
-            .env("GIT_AUTHOR_EMAIL", "seed@example.com")
-            .env("GIT_COMMITTER_NAME", "Seed")
-            .env("GIT_COMMITTER_EMAIL", "seed@example.com")
-            .output()
-            .expect("git runs (the toolbox emulator needs git)");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    for name in ["open", "private"] {
-        let seed = repos.join(format!("{name}-seed"));
-        std::fs::create_dir_all(&seed).expect("seed dir");
-        git(&seed, &["init", "--quiet", "--initial-branch=main"]);
-        std::fs::write(seed.join("README.md"), "hello\n").expect("write");
-        git(&seed, &["add", "README.md"]);
-        git(&seed, &["commit", "--quiet", "-m", "seed"]);
-        let bare = format!("{name}.git");
-        git(
-            &repos,
-            &["clone", "--quiet", "--bare", seed.to_str().unwrap(), &bare],
-        );
-    }
+    // Two repositories with one commit each: `open/origin.git` and `private/origin.git`.
+    let [open, private] = ["open", "private"].map(|name| {
+        let root = repos.join(name);
+        std::fs::create_dir_all(&root).expect("temp dir");
+        bare_repo(&root)
+    });
     let password = "emulator-git-secret";
-    let private = repos.join("private.git");
     git(&private, &["config", "daytona-emulator.username", "alice"]);
     git(&private, &["config", "daytona-emulator.password", password]);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -242,69 +231,20 @@ fn python_sdk_drives_the_emulator_toolbox() {
         .expect("a free port")
         .port();
 
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk/run.sh");
-    let mut cmd = Command::new("bash");
-    cmd.arg(script)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (key, _) in std::env::vars() {
-        if key.starts_with("DAYTONA_") && key != "DAYTONA_SDK_VENV" && key != "DAYTONA_SDK_VERSION"
-        {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.env("DAYTONA_API_URL", emu.api_url())
-        .env("DAYTONA_API_KEY", emu.api_key())
-        .env("CONFORMANCE_SCRIPT", "toolbox.py")
-        .env("TOOLBOX_BARE_REPO", repos.join("open.git"))
-        .env(
-            "TOOLBOX_PRIVATE_REPO",
-            format!("file://{}", private.display()),
-        )
-        .env("TOOLBOX_GIT_PASSWORD", password)
-        .env("TOOLBOX_PREVIEW_PORT", port.to_string());
-    let mut child = cmd
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run `bash {script}`: {e}"));
-    let mut stdout = child.stdout.take().expect("piped stdout");
-    let mut stderr = child.stderr.take().expect("piped stderr");
-    let out_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stdout.read_to_string(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stderr.read_to_string(&mut s);
-        s
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for run.sh") {
-            break Some(status);
-        }
-        if started.elapsed() > SCRIPT_DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let transcript = format!(
-        "--- stdout ---\n{}\n--- stderr ---\n{}",
-        out_reader.join().unwrap_or_default(),
-        err_reader.join().unwrap_or_default()
+    run_sdk(
+        &emu,
+        &[
+            ("CONFORMANCE_SCRIPT", "toolbox.py".into()),
+            ("TOOLBOX_BARE_REPO", open.display().to_string()),
+            (
+                "TOOLBOX_PRIVATE_REPO",
+                format!("file://{}", private.display()),
+            ),
+            ("TOOLBOX_GIT_PASSWORD", password.into()),
+            ("TOOLBOX_PREVIEW_PORT", port.to_string()),
+        ],
     );
     let _ = std::fs::remove_dir_all(&repos);
-    match status.and_then(|s| s.code()) {
-        Some(0) => println!("{transcript}"),
-        Some(2) => panic!("no usable python3 (with venv) for the SDK test\n{transcript}"),
-        Some(3) => panic!("could not install Daytona's Python SDK\n{transcript}"),
-        other => {
-            panic!("the Python SDK disagreed with the toolbox emulator ({other:?})\n{transcript}")
-        }
-    }
     let requests = emu.requests();
     for route in [
         "/files/bulk-upload",

@@ -3,9 +3,9 @@
 //! preview URLs proxied to a server started in a session.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
+use daytona_emulator::testing::{bare_repo, git, served_port};
 use daytona_emulator::{Emulator, EmulatorOptions};
 use serde_json::{Value, json};
 
@@ -468,58 +468,6 @@ fn tempdir(tag: &str) -> PathBuf {
     d.canonicalize().unwrap()
 }
 
-/// Runs git for the test's own setup, with no user configuration.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Seed")
-        .env("GIT_AUTHOR_EMAIL", "seed@example.com")
-        .env("GIT_COMMITTER_NAME", "Seed")
-        .env("GIT_COMMITTER_EMAIL", "seed@example.com")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// A bare repository with one commit on `main`.
-fn bare_repo(root: &Path) -> PathBuf {
-    let bare = root.join("origin.git");
-    let seed = root.join("seed");
-    git(
-        root,
-        &[
-            "init",
-            "--quiet",
-            "--bare",
-            "--initial-branch=main",
-            bare.to_str().unwrap(),
-        ],
-    );
-    git(
-        root,
-        &[
-            "clone",
-            "--quiet",
-            bare.to_str().unwrap(),
-            seed.to_str().unwrap(),
-        ],
-    );
-    std::fs::write(seed.join("README.md"), "hello\n").unwrap();
-    git(&seed, &["checkout", "--quiet", "-b", "main"]);
-    git(&seed, &["add", "README.md"]);
-    git(&seed, &["commit", "--quiet", "-m", "seed"]);
-    git(&seed, &["push", "--quiet", "origin", "main"]);
-    bare
-}
-
 #[tokio::test]
 async fn git_routes_make_real_commits() {
     let emu = start();
@@ -843,6 +791,28 @@ async fn wait_for_file(path: &Path) -> String {
     }
 }
 
+/// Starts `sleep 600` in the background of a new session `session` (run asynchronously,
+/// its shell waiting on it); the sleeper's pid, once it has written it to `bg.pid`.
+async fn background_sleep(tb: &Toolbox, home: &Path, session: &str) -> i32 {
+    ok(
+        &tb.post("/process/session", json!({"sessionId": session}))
+            .await,
+        201,
+    );
+    let r = tb
+        .post(
+            &format!("/process/session/{session}/exec"),
+            json!({"command": "sleep 600 & echo $! > bg.pid; wait", "runAsync": true}),
+        )
+        .await;
+    ok(&r, 202);
+    wait_for_file(&home.join("bg.pid"))
+        .await
+        .trim()
+        .parse()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn sessions_run_real_processes_and_reap_them() {
     let emu = start();
@@ -995,23 +965,7 @@ async fn deleting_the_sandbox_reaps_its_sessions_and_directory() {
     let emu = start();
     let tb = Toolbox::create(&emu).await;
     let home = home(&emu, &tb.id);
-    ok(
-        &tb.post("/process/session", json!({"sessionId": "srv"}))
-            .await,
-        201,
-    );
-    let r = tb
-        .post(
-            "/process/session/srv/exec",
-            json!({"command": "sleep 600 & echo $! > bg.pid; wait", "runAsync": true}),
-        )
-        .await;
-    ok(&r, 202);
-    let bg: i32 = wait_for_file(&home.join("bg.pid"))
-        .await
-        .trim()
-        .parse()
-        .unwrap();
+    let bg = background_sleep(&tb, &home, "srv").await;
     let url = format!("{}/sandbox/{}", tb.api, tb.id);
     let r = tb.raw("DELETE", &url, None, None).await;
     ok(&r, 200);
@@ -1025,22 +979,7 @@ async fn dropping_the_emulator_reaps_session_processes() {
     let emu = start();
     let tb = Toolbox::create(&emu).await;
     let home = home(&emu, &tb.id);
-    ok(
-        &tb.post("/process/session", json!({"sessionId": "s"})).await,
-        201,
-    );
-    let r = tb
-        .post(
-            "/process/session/s/exec",
-            json!({"command": "sleep 600 & echo $! > bg.pid; wait", "runAsync": true}),
-        )
-        .await;
-    ok(&r, 202);
-    let bg: i32 = wait_for_file(&home.join("bg.pid"))
-        .await
-        .trim()
-        .parse()
-        .unwrap();
+    let bg = background_sleep(&tb, &home, "s").await;
     drop(emu);
     wait_dead(bg).await;
     assert!(!home.exists());
@@ -1082,19 +1021,6 @@ async fn code_run_runs_python() {
 }
 
 // ---------------------------------------------------------------- preview URLs
-
-/// The port `python3 -u -m http.server 0` chose, read from the line it prints
-/// once it listens: the server binds the port itself, so no port is found
-/// free, released, then raced for.
-fn served_port(stdout: &str) -> Option<u16> {
-    let rest = stdout.split("Serving HTTP on ").nth(1)?;
-    rest.split(" port ")
-        .nth(1)?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
 
 #[tokio::test]
 async fn preview_urls_reach_a_server_started_in_a_session() {
@@ -1268,22 +1194,7 @@ async fn stopping_the_sandbox_ends_its_sessions() {
     let emu = start();
     let tb = Toolbox::create(&emu).await;
     let home = home(&emu, &tb.id);
-    ok(
-        &tb.post("/process/session", json!({"sessionId": "s"})).await,
-        201,
-    );
-    let r = tb
-        .post(
-            "/process/session/s/exec",
-            json!({"command": "sleep 600 & echo $! > bg.pid; wait", "runAsync": true}),
-        )
-        .await;
-    ok(&r, 202);
-    let bg: i32 = wait_for_file(&home.join("bg.pid"))
-        .await
-        .trim()
-        .parse()
-        .unwrap();
+    let bg = background_sleep(&tb, &home, "s").await;
     let stop = format!("{}/sandbox/{}/stop", tb.api, tb.id);
     ok(&tb.raw("POST", &stop, None, None).await, 200);
     assert_eq!(emu.sandbox_state(&tb.id).as_deref(), Some("stopped"));

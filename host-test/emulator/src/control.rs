@@ -7,11 +7,16 @@ use std::time::SystemTime;
 
 use serde_json::Value;
 
+use super::Emulator;
 use super::clock::to_ms;
-use super::faults::ScriptedFault;
-use super::state::{ApiKeyRecord, SnapshotRecord, random_hex, uuid_v4};
-use super::toolbox::common::{CommandLogs, Session, SessionCommand};
-use super::{ApiKeyInfo, Emulator, EmulatorOptions, Fault, RecordedRequest, SandboxSeed};
+use super::ids::{random_hex, uuid_v4};
+use super::options::EmulatorOptions;
+use super::process::group_alive;
+use super::records::{
+    ApiKeyInfo, ApiKeyRecord, Fault, RecordedRequest, ScriptedFault, SnapshotRecord,
+};
+use super::seed::SandboxSeed;
+use super::toolbox::records::{CommandLogs, Session, SessionCommand, SignedPreview};
 
 impl Emulator {
     /// The options in force.
@@ -177,7 +182,7 @@ impl Emulator {
             now.saturating_add(i64::try_from(lifetime.as_millis()).unwrap_or(i64::MAX));
         inner.toolbox.signed_previews.insert(
             token.to_string(),
-            super::toolbox::common::SignedPreview {
+            SignedPreview {
                 sandbox_id: id,
                 port,
                 expires_ms,
@@ -189,9 +194,7 @@ impl Emulator {
     /// Process groups of started commands that still have live processes.
     pub fn running_process_groups(&self) -> usize {
         let mut inner = self.shared.lock();
-        inner
-            .running
-            .retain(|pgid| super::toolbox::group_alive(*pgid));
+        inner.running.retain(|pgid| group_alive(*pgid));
         inner.running.len()
     }
 
