@@ -25,7 +25,6 @@ pub mod deadline;
 pub mod error;
 pub mod hosts;
 pub mod http;
-pub mod json_ends;
 pub mod keys;
 pub mod mcp;
 pub mod models;

@@ -778,7 +778,7 @@ mod tests {
 
     /// An answer as the transport keeps it when its strings are cut to `keep` bytes.
     fn kept(status: u16, json: &str, keep: usize) -> Response {
-        let mut ends = crate::json_ends::JsonEnds::new(keep, 1 << 20);
+        let mut ends = crate::http::json_ends::JsonEnds::new(keep, 1 << 20);
         ends.push(json.as_bytes()).unwrap();
         let (body, strings_cut) = ends.finish();
         Response {
