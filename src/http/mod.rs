@@ -4,11 +4,11 @@
 //! Everything here is plain Rust over a [`Transport`]; the wasi implementation
 //! lives in [`crate::wasi_http`]. Tests drive the same code with a scripted transport.
 //!
-//! - [`request`]: [`Request`], built by the API modules.
-//! - [`transport`]: the [`Transport`] seam, [`Response`] and body collection.
+//! - `request`: [`Request`], built by the API modules.
+//! - `transport`: the [`Transport`] seam, [`Response`] and body collection.
 //! - [`json_ends`]: a JSON answer read as it streams, long strings cut to their ends.
-//! - [`retry`]: [`RetryPolicy`] and `Retry-After`.
-//! - [`client`]: [`Client`], which sends through all of these, and decoding.
+//! - `retry`: [`RetryPolicy`] and `Retry-After`.
+//! - `client`: [`Client`], which sends through all of these, and decoding.
 
 mod client;
 pub mod json_ends;
