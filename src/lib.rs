@@ -4,9 +4,11 @@
 //! - [`config`]: environment → configuration; secrets redacted.
 //! - [`error`]: the one error type and its mapping from HTTP answers.
 //! - [`hosts`]: which hosts a credential may be sent to.
-//! - [`http`]: requests, the transport seam, retries; [`wasi_http`] sends them.
+//! - [`http`]: requests, the transport seam, retries, answers read as they
+//!   stream; [`wasi_http`] sends them.
 //! - [`deadline`]: monotonic deadlines: which bound limits each wait, the call budget.
-//! - [`models`]: serde types of Daytona's wire format.
+//! - [`models`]: Daytona's wire format: answers read through `wire`'s field
+//!   tables, request bodies written by serde.
 //! - [`time`]: RFC 3339 instants without a date crate, for `api` and `keys` alike.
 //! - [`api`]: one module per Daytona resource: build requests, parse answers.
 //! - [`keys`]: ephemeral keys: scopes, TTLs, names, minting, sweeping, audit.
@@ -37,6 +39,8 @@ pub mod error;
 pub mod hosts;
 pub mod http;
 pub mod keys;
+#[cfg(test)]
+mod layout;
 pub mod mcp;
 pub mod models;
 pub mod time;
