@@ -7,10 +7,11 @@
 //! [`require_name`]; commands and code holding a NUL are refused before
 //! anything is sent. Every output handed back is bounded by
 //! `DAYTONA_OUTPUT_LIMIT_BYTES` with the head/tail rule of `execute_command`
-//! ([`super::execute::bound_output`]). Answers with output are read as they arrive, keeping
-//! only the ends of each long string ([`Request::keep_string_ends`]): output
-//! far beyond the body cap (a chatty server's logs) keeps its first and last
-//! lines and is marked `truncated`, like `execute_command`'s.
+//! ([`super::execute::bound_output`]). Answers with output are read as they
+//! arrive, keeping only the ends of each long string
+//! ([`Request::keep_string_ends`](crate::http::Request::keep_string_ends)):
+//! output far beyond the body cap (a chatty server's logs) keeps its first and
+//! last lines and is marked `truncated`, like `execute_command`'s.
 //!
 //! - `output`: running a command in a session, and its logs.
 //! - `code`: `run_code`.

@@ -7,9 +7,9 @@
 //!
 //! Each schema is a `.json` file beside this module, read with `include_str!`
 //! (data in the component, not code that builds it), written without what
-//! every object shares: [`schema`] closes each object that has `properties`
+//! every object shares: `schema` closes each object that has `properties`
 //! (`"type": "object"`, `"additionalProperties": false`) and requires every
-//! property but those it lists under `"optional"`. [`json_text!`] drops the
+//! property but those it lists under `"optional"`. `json_text!` drops the
 //! layout whitespace at compile time.
 
 use serde_json::Value;
