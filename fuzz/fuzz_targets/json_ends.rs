@@ -5,7 +5,7 @@
 //! within the bound and its exact length, and every other value is kept.
 #![no_main]
 
-use daytona_tools::json_ends::JsonEnds;
+use daytona_tools::http::json_ends::JsonEnds;
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Value, json};
@@ -30,7 +30,7 @@ fn feed(
     bytes: &[u8],
     keep: usize,
     chunk: usize,
-) -> Result<(Vec<u8>, Vec<daytona_tools::json_ends::StringCut>), usize> {
+) -> Result<(Vec<u8>, Vec<daytona_tools::http::json_ends::StringCut>), usize> {
     let mut ends = JsonEnds::new(keep, 1 << 20);
     for part in bytes.chunks(chunk.max(1)) {
         ends.push(part)?;

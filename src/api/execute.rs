@@ -5,8 +5,8 @@
 use super::toolbox::Toolbox;
 use crate::api::lifecycle::check_env_names;
 use crate::error::Error;
+use crate::http::json_ends::StringCut;
 use crate::http::{Client, Method, Request, Response, Transport, When, decode};
-use crate::json_ends::StringCut;
 use crate::models::toolbox::{ExecuteRequest, ExecuteResponse};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -187,7 +187,7 @@ pub fn bound_output(output: String, limit: usize) -> (String, bool, u64) {
 }
 
 /// Output whose middle may have been dropped on the way (an answer's string
-/// cut by [`crate::json_ends`], or the two ends of a raw answer): its first
+/// cut by [`crate::http::json_ends`], or the two ends of a raw answer): its first
 /// part, its last part, and the whole length in bytes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ends {
@@ -327,7 +327,7 @@ mod tests {
             "z".repeat(10_000_000)
         );
         let json = serde_json::json!({"result": output, "exitCode": 42}).to_string();
-        let mut kept = crate::json_ends::JsonEnds::new(10_000, 1 << 20);
+        let mut kept = crate::http::json_ends::JsonEnds::new(10_000, 1 << 20);
         kept.push(json.as_bytes()).unwrap();
         let (body, strings_cut) = kept.finish();
         t.answers.borrow_mut().push_back(Ok(Response {

@@ -6,6 +6,7 @@
 
 pub mod args;
 pub mod contract;
+pub mod ephemeral_tools;
 pub mod file_tools;
 pub mod git_tools;
 pub mod key_tools;
@@ -115,6 +116,8 @@ catalog! {
     "sessions" in preview_tools: [GetPreviewUrl, ExpirePreviewUrl];
     "keys" in key_tools: [
         CreateApiKey, ListApiKeys, GetCurrentApiKey, GetApiKey, DeleteApiKey, DeleteApiKeyForUser,
+    ];
+    "keys" in ephemeral_tools: [
         MintEphemeralKey, RevokeEphemeralKey, ListEphemeralKeys, RevokeExpiredKeys,
     ];
 }
@@ -367,7 +370,7 @@ mod tests {
         let back = sandbox_tools::CreateSandbox::from_args(&Args::check(spec, json).unwrap());
         assert_eq!(back, create);
 
-        let mint = key_tools::MintEphemeralKey::from_args(
+        let mint = ephemeral_tools::MintEphemeralKey::from_args(
             &Args::parse(Tool::MintEphemeralKey.spec(), r#"{"ttl":"1h30m"}"#).unwrap(),
         );
         assert_eq!(mint.ttl, Some(5400));
@@ -397,7 +400,7 @@ mod tests {
                 .message
                 .contains("`sandbox`")
         );
-        let short = key_tools::MintEphemeralKey {
+        let short = ephemeral_tools::MintEphemeralKey {
             ttl: Some(59),
             ..Default::default()
         };

@@ -5,10 +5,12 @@
 use super::{Component, to_wit_error, with_client};
 use crate::bindings::exports::daytona::tools::types as wit;
 use crate::bindings::exports::daytona::tools::{api_keys, ephemeral_keys};
+use daytona_core::catalog::ephemeral_tools::{
+    ListEphemeralKeys, MintEphemeralKey, RevokeEphemeralKey, RevokeExpiredKeys,
+};
 use daytona_core::catalog::invoke;
 use daytona_core::catalog::key_tools::{
     CreateApiKey, DeleteApiKey, DeleteApiKeyForUser, GetApiKey, GetCurrentApiKey, ListApiKeys,
-    ListEphemeralKeys, MintEphemeralKey, RevokeEphemeralKey, RevokeExpiredKeys,
 };
 use daytona_core::keys::{EphemeralKey, MintedKey};
 use daytona_core::models::ApiKey;

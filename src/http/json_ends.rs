@@ -10,7 +10,7 @@
 //! usual, and the list of strings that were cut ([`StringCut`]): which
 //! top-level member, where its two ends meet, and its whole length.
 
-use crate::http::BodyBuffer;
+use super::BodyBuffer;
 
 /// A string of the answer whose middle was dropped.
 #[derive(Debug, Clone, PartialEq, Eq)]
