@@ -4,12 +4,13 @@
 //! Everything here is plain Rust over a [`Transport`]; the wasi implementation
 //! lives in [`crate::wasi_http`]. Tests drive the same code with a scripted transport.
 
-use crate::config::{AuthPreference, Config, Credential, Secret};
+use crate::config::{AuthPreference, Config, Credential};
 use crate::deadline::{CallBudget, Limits};
 use crate::error::{Error, ErrorKind};
 use crate::hosts::Target;
 use crate::json_ends::{JsonEnds, StringCut};
 use crate::models::wire::{Cx, Misfit, Wire};
+use crate::secret::Secret;
 use std::cell::Cell;
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -773,6 +774,7 @@ pub fn encode_component(s: &str) -> String {
 pub(crate) mod testing {
     //! A scripted transport for unit tests of request logic.
     use super::*;
+    use crate::env::Env;
     use std::cell::RefCell;
 
     /// A request as sent, with the headers the client added.
@@ -861,10 +863,10 @@ pub(crate) mod testing {
     }
 
     pub fn config() -> Config {
-        Config::from_env([
+        Config::from_env(&Env::from_pairs([
             ("DAYTONA_API_KEY", "dtn_testkey"),
             ("DAYTONA_API_URL", "http://emu/api"),
-        ])
+        ]))
         .unwrap()
     }
 }
@@ -873,6 +875,7 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::*;
     use super::*;
+    use crate::env::Env;
 
     #[test]
     fn retry_after_takes_decimal_seconds_up_to_an_hour() {
@@ -1119,10 +1122,10 @@ mod tests {
 
     #[test]
     fn every_request_passes_the_host_policy_before_the_transport_sees_it() {
-        let cfg = Config::from_env([
+        let cfg = Config::from_env(&Env::from_pairs([
             ("DAYTONA_API_KEY", "k"),
             ("DAYTONA_API_URL", "http://localhost:3000/api"),
-        ])
+        ]))
         .unwrap();
         let t = Scripted::default();
         let client = Client::new(&cfg, &t);
@@ -1172,13 +1175,13 @@ mod tests {
 
     #[test]
     fn attempts_get_the_configured_bounds_and_a_commands_own_wait() {
-        let cfg = Config::from_env([
+        let cfg = Config::from_env(&Env::from_pairs([
             ("DAYTONA_API_KEY", "k"),
             ("DAYTONA_API_URL", "http://emu/api"),
             ("DAYTONA_CONNECT_TIMEOUT_MS", "100"),
             ("DAYTONA_RESPONSE_TIMEOUT_MS", "300"),
             ("DAYTONA_REQUEST_TIMEOUT_MS", "2000"),
-        ])
+        ]))
         .unwrap();
         let t = Scripted::default();
         t.answer(200, &[], "{}").answer(200, &[], "{}");
@@ -1199,11 +1202,11 @@ mod tests {
 
     #[test]
     fn retries_stop_when_the_call_budget_would_run_out() {
-        let cfg = Config::from_env([
+        let cfg = Config::from_env(&Env::from_pairs([
             ("DAYTONA_API_KEY", "k"),
             ("DAYTONA_API_URL", "http://emu/api"),
             ("DAYTONA_CALL_TIMEOUT_MS", "1000"),
-        ])
+        ]))
         .unwrap();
         let t = Scripted::default();
         t.send_cost.set(Duration::from_millis(400));
@@ -1224,11 +1227,11 @@ mod tests {
 
     #[test]
     fn nothing_is_sent_once_the_call_budget_is_spent() {
-        let cfg = Config::from_env([
+        let cfg = Config::from_env(&Env::from_pairs([
             ("DAYTONA_API_KEY", "k"),
             ("DAYTONA_API_URL", "http://emu/api"),
             ("DAYTONA_CALL_TIMEOUT_MS", "1000"),
-        ])
+        ]))
         .unwrap();
         let t = Scripted::default();
         let client = Client::new(&cfg, &t);

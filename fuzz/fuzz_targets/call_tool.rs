@@ -13,6 +13,7 @@
 use daytona_tools::api::api_keys::{PERMISSIONS, validate_new_name};
 use daytona_tools::catalog::{self, Args, Tool};
 use daytona_tools::config::Config;
+use daytona_tools::env::Env;
 use daytona_tools::http::{Client, Method};
 use daytona_tools::keys::name::EphemeralName;
 use daytona_tools::keys::scope::Scope;
@@ -49,7 +50,7 @@ fn config(which: u8) -> Config {
             ("DAYTONA_ORGANIZATION_ID", "org-1"),
         ]),
     }
-    Config::from_env(vars).expect("fuzz config")
+    Config::from_env(&Env::from_pairs(vars)).expect("fuzz config")
 }
 
 fuzz_target!(|input: (u8, u8, Arguments, Vec<Answer>)| {

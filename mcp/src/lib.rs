@@ -11,6 +11,7 @@
 
 use daytona_tools::config::Config;
 use daytona_tools::deadline::nanos;
+use daytona_tools::env::Env;
 use daytona_tools::error::Error;
 use daytona_tools::http::Client;
 use daytona_tools::mcp::{Head, MAX_BODY_BYTES, Reply, Server};
@@ -32,13 +33,13 @@ wasip2::http::proxy::export!(Handler);
 
 impl wasip2::exports::http::incoming_handler::Guest for Handler {
     fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
-        let vars: Vec<(String, String)> = daytona_tools::config::vars().collect();
-        let server = Server::from_env(&vars);
+        let env = Env::read();
+        let server = Server::from_env(&env);
         let head = head(&request);
         let reply = match server.check_head(&head) {
             Some(refusal) => refusal,
             None => match read_body(request, server.body_timeout()) {
-                Ok(body) => server.handle(&head, &body, &|name, args| run(&vars, name, args)),
+                Ok(body) => server.handle(&head, &body, &|name, args| run(&env, name, args)),
                 Err(BodyError::TimedOut) => Reply::body_timed_out(),
                 Err(BodyError::Unreadable) => Reply::refusal(
                     400,
@@ -66,9 +67,9 @@ impl wasip2::exports::http::incoming_handler::Guest for Handler {
     }
 }
 
-/// Run a tool with the configuration in `vars`, as the library's `call-tool` does.
-fn run(vars: &[(String, String)], name: &str, arguments: &str) -> Result<Value, Error> {
-    let config = Config::from_env(vars.iter().map(|(k, v)| (k, v)))?;
+/// Run a tool with the configuration in `env`, as the library's `call-tool` does.
+fn run(env: &Env, name: &str, arguments: &str) -> Result<Value, Error> {
+    let config = Config::from_env(env)?;
     let transport = WasiTransport::default();
     daytona_tools::catalog::call(&Client::new(&config, &transport), name, arguments)
 }

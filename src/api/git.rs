@@ -8,7 +8,6 @@
 //! or the status alone from older daemons) get hints a model can act on.
 
 use super::toolbox::{Toolbox, check_path, keep_within, shown};
-use crate::config::Secret;
 use crate::error::Error;
 use crate::http::{Client, Method, Request, Transport, When, decode};
 use crate::models::git::{
@@ -16,6 +15,7 @@ use crate::models::git::{
     GitCommitInfo, GitCommitRequest, GitCommitResponse, GitRepoRequest, GitStatus,
     ListBranchResponse,
 };
+use crate::secret::Secret;
 use serde::Serialize;
 
 /// Longest clone URL accepted, in bytes.

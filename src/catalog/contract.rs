@@ -7,10 +7,11 @@
 //! way ([`run_checked`]), then the tool runs.
 
 use super::{Args, Field, Tool, ToolSpec};
-use crate::config::{Config, Secret};
+use crate::config::Config;
 use crate::error::Error;
 use crate::http::{Client, Transport};
 use crate::keys::ceiling::MintCeiling;
+use crate::secret::Secret;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 

@@ -8,9 +8,9 @@ use super::{Hints, ToolSpec, Ty, schemas};
 use crate::api::git::{
     self, Branches, CloneSpec, Cloned, CommitSpec, Credentials, Log, MAX_LOG_LIMIT, Status,
 };
-use crate::config::Secret;
 use crate::error::Error;
 use crate::http::{Client, Transport};
+use crate::secret::Secret;
 use serde_json::Value;
 
 const STRING: Ty = Ty::String { min_len: 1 };

@@ -255,6 +255,7 @@ impl Ty {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::env::Env;
 
     #[test]
     fn every_schema_is_a_closed_object_with_described_properties() {
@@ -285,10 +286,10 @@ mod tests {
             text.contains("scopes daytona:workspaces:read, daytona:workspaces; ttl at most 24h")
         );
 
-        let ceiling = MintCeiling::from_env([
+        let ceiling = MintCeiling::from_env(&Env::from_pairs([
             ("DAYTONA_MINT_SCOPES", "daytona,daytona:org:*"),
             ("DAYTONA_MINT_MAX_TTL", "5m"),
-        ]);
+        ]));
         let (text, schema) = mint.advertised(&ceiling).unwrap();
         let scope = &schema["properties"]["scope"];
         assert_eq!(scope["anyOf"][0]["enum"], json!(["daytona"]));
@@ -297,7 +298,7 @@ mod tests {
         assert_eq!(schema["properties"]["ttl"]["anyOf"][0]["maximum"], 300);
         assert!(text.contains("ttl at most 5m (default 5m)"), "{text}");
         // A malformed ceiling leaves the tool out; other tools are shown as they are.
-        let broken = MintCeiling::from_env([("DAYTONA_MINT_MAX_TTL", "forever")]);
+        let broken = MintCeiling::from_env(&Env::from_pairs([("DAYTONA_MINT_MAX_TTL", "forever")]));
         assert!(mint.advertised(&broken).is_none());
         let get = Tool::GetSandbox;
         assert_eq!(
@@ -309,10 +310,10 @@ mod tests {
     #[test]
     fn create_api_key_advertises_the_hosts_ceiling_or_that_it_is_lifted() {
         let create = Tool::CreateApiKey;
-        let ceiling = MintCeiling::from_env([
+        let ceiling = MintCeiling::from_env(&Env::from_pairs([
             ("DAYTONA_MINT_SCOPES", "daytona:workspaces:read"),
             ("DAYTONA_MINT_MAX_TTL", "2h"),
-        ]);
+        ]));
         let (text, schema) = create.advertised(&ceiling).unwrap();
         assert_eq!(
             schema["properties"]["permissions"]["items"]["enum"],
@@ -322,11 +323,12 @@ mod tests {
             text.contains("permissions among read:volumes; expiresAt at most 2h from now"),
             "{text}"
         );
-        let unbounded = MintCeiling::from_env([("DAYTONA_KEY_ADMIN", "unbounded")]);
+        let unbounded =
+            MintCeiling::from_env(&Env::from_pairs([("DAYTONA_KEY_ADMIN", "unbounded")]));
         let (text, schema) = create.advertised(&unbounded).unwrap();
         assert_eq!(schema, create.spec().input_schema());
         assert!(text.contains("DAYTONA_KEY_ADMIN=unbounded"), "{text}");
-        let broken = MintCeiling::from_env([("DAYTONA_KEY_ADMIN", "yes")]);
+        let broken = MintCeiling::from_env(&Env::from_pairs([("DAYTONA_KEY_ADMIN", "yes")]));
         assert!(create.advertised(&broken).is_none());
     }
 

@@ -765,7 +765,6 @@ mod tests {
     use crate::catalog::key_tools::{Deleted, RevokedKey};
     use crate::catalog::sandbox_tools::SetSandboxLabels;
     use crate::catalog::session_tools::CreateSession;
-    use crate::config::Secret;
     use crate::error::{Error, ErrorKind};
     use crate::keys::sweep::{SweepFailure, SweepReport};
     use crate::keys::{EphemeralKey, MintedKey};
@@ -773,6 +772,7 @@ mod tests {
     use crate::models::git::{FileStatus, GitCommitInfo};
     use crate::models::sessions::Command;
     use crate::models::{ApiKey, Sandbox, Snapshot};
+    use crate::secret::Secret;
     use serde_json::json;
     use std::collections::BTreeSet;
 

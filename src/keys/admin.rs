@@ -178,6 +178,7 @@ fn audit_delete<T: Transport>(
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::env::Env;
     use crate::http::Method;
     use crate::http::testing::Scripted;
 
@@ -185,12 +186,12 @@ mod tests {
         r#"{"name":"host key","value":"dtn_****","permissions":[],"userId":"u1"}"#;
 
     fn both() -> Config {
-        Config::from_env([
+        Config::from_env(&Env::from_pairs([
             ("DAYTONA_JWT_TOKEN", "jwt.token.value"),
             ("DAYTONA_ORGANIZATION_ID", "org-1"),
             ("DAYTONA_API_KEY", "dtn_testkey"),
             ("DAYTONA_API_URL", "http://emu/api"),
-        ])
+        ]))
         .unwrap()
     }
 

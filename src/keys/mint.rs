@@ -7,10 +7,10 @@ use super::name::{self, EphemeralName};
 use super::scope::Scope;
 use super::{revoke_named, ttl};
 use crate::api::api_keys;
-use crate::config::Secret;
 use crate::error::{Error, ErrorKind};
 use crate::http::{Client, Transport};
 use crate::models::{ApiKey, CreateApiKey};
+use crate::secret::Secret;
 use crate::time;
 use serde::Serialize;
 
@@ -22,7 +22,7 @@ pub struct MintedKey {
     /// `eph-<holder>-<expiry>-<random>`.
     pub name: String,
     /// The key value.
-    #[serde(serialize_with = "crate::config::reveal")]
+    #[serde(serialize_with = "crate::secret::reveal")]
     pub value: Secret,
     /// The scope it was minted for.
     pub scope: String,

@@ -10,6 +10,7 @@ use super::tests::{Counting, NOW, jwt_config, transport};
 use super::{mint, ttl};
 use crate::api::api_keys::PERMISSIONS;
 use crate::catalog::{Args, Tool};
+use crate::env::Env;
 use crate::error::ErrorKind;
 use crate::http::{Client, Method};
 use crate::time;
@@ -138,10 +139,10 @@ proptest! {
         // The host's default ceiling, or one that lets every scope through.
         let mut cfg = jwt_config();
         if wide_ceiling {
-            cfg.mint_ceiling = MintCeiling::from_env([(
+            cfg.mint_ceiling = MintCeiling::from_env(&Env::from_pairs([(
                 "DAYTONA_MINT_SCOPES",
                 "daytona:workspaces:read,daytona:workspaces,daytona,daytona:org:*",
-            )])
+            )]))
             .unwrap();
         }
         let t = transport();

@@ -3,7 +3,7 @@
 //! into one type, and the `CreateApiKey` request body.
 
 use super::wire::{Cx, Wire, opt, or_null, required, wire};
-use crate::config::Secret;
+use crate::secret::Secret;
 use serde::Serialize;
 
 /// An API key as Daytona answers it, and as the key tools return it (Daytona's
@@ -16,7 +16,7 @@ pub struct ApiKey {
     /// The name (unique per user).
     pub name: String,
     /// The value: in full only in a create answer, masked otherwise.
-    #[serde(serialize_with = "crate::config::reveal")]
+    #[serde(serialize_with = "crate::secret::reveal")]
     pub value: Secret,
     /// Permissions granted.
     pub permissions: Vec<String>,

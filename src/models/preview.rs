@@ -2,7 +2,7 @@
 //! (and a signed URL, which embeds one) stay [`Secret`]s in memory.
 
 use super::wire::{or_null, wire};
-use crate::config::Secret;
+use crate::secret::Secret;
 
 /// `GET /sandbox/{idOrName}/ports/{port}/preview-url`: the URL and the
 /// sandbox's preview token (a credential for every port of a private sandbox).

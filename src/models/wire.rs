@@ -8,7 +8,7 @@
 //! branches. The misfit is reported by its path (`items[3].state`), made of
 //! the models' own field names and of indices: never of the answer's content.
 
-use crate::config::Secret;
+use crate::secret::Secret;
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;

@@ -13,7 +13,8 @@ use crate::bindings::exports::daytona::tools::tools;
 use crate::bindings::exports::daytona::tools::types as wit;
 use daytona_core::catalog::Tool;
 use daytona_core::catalog::selection::Selection;
-use daytona_core::config::{self, Config};
+use daytona_core::config::Config;
+use daytona_core::env::Env;
 use daytona_core::error::{Error, ErrorKind};
 use daytona_core::http::Client;
 use daytona_core::keys::ceiling::MintCeiling;
@@ -48,7 +49,7 @@ impl Host {
     #[inline(never)]
     fn from_env() -> Result<Box<Host>, wit::Error> {
         Ok(Box::new(Host {
-            config: Config::from_env(config::vars()).map_err(to_wit_error)?,
+            config: Config::from_env(&Env::read()).map_err(to_wit_error)?,
             transport: WasiTransport::default(),
         }))
     }
@@ -87,11 +88,12 @@ pub(crate) fn to_wit_error(e: Error) -> wit::Error {
 
 impl tools::Guest for Component {
     fn list_tools() -> Vec<tools::Tool> {
+        let env = Env::read();
         // A malformed DAYTONA_TOOLS offers nothing (call-tool says why): fail closed.
-        let Ok(selection) = Selection::from_env(config::vars()) else {
+        let Ok(selection) = Selection::from_env(&env) else {
             return Vec::new();
         };
-        let ceiling = MintCeiling::from_env(config::vars());
+        let ceiling = MintCeiling::from_env(&env);
         selection
             .tools()
             .filter_map(|tool| {
