@@ -2,11 +2,9 @@
 //!
 //! Credentials sit in [`Secret`], whose `Debug` and `Display` never show the value.
 
-use crate::catalog::selection::Selection;
 use crate::env::Env;
 use crate::error::Error;
 use crate::hosts::{self, HostPolicy};
-use crate::keys::ceiling::MintCeiling;
 use crate::secret::Secret;
 use std::time::Duration;
 
@@ -24,7 +22,8 @@ pub enum AuthPreference {
     ApiKeyOnly,
 }
 
-/// Everything the component reads from its environment.
+/// Where requests go, with which credential, within which bounds. (Which
+/// tools are offered and what may be minted are the catalog's `Policy`.)
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The API base URL, without a trailing slash.
@@ -45,11 +44,6 @@ pub struct Config {
     /// Where a credential may go: the API host on its port (and `*.daytona.io`
     /// for Daytona's cloud) and `DAYTONA_TOOLBOX_HOSTS`.
     pub hosts: HostPolicy,
-    /// `DAYTONA_MINT_SCOPES`, `DAYTONA_MINT_MAX_TTL` and `DAYTONA_KEY_ADMIN`:
-    /// what may be minted, and what `create_api_key` may create.
-    pub mint_ceiling: MintCeiling,
-    /// `DAYTONA_TOOLS`: which tools are offered; a call to any other is refused.
-    pub tools: Selection,
     /// `DAYTONA_REQUEST_TIMEOUT_MS`: bound on one request from start to last byte.
     pub request_timeout: Duration,
     /// `DAYTONA_CALL_TIMEOUT_MS`: bound on a whole tool call (retries and
@@ -71,8 +65,6 @@ pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(300);
 impl Config {
     /// Read the configuration from the environment.
     pub fn from_env(env: &Env) -> Result<Self, Error> {
-        let tools = Selection::from_env(env)?;
-        let mint_ceiling = MintCeiling::from_env(env)?;
         let api_url = env.get("DAYTONA_API_URL").map(parse_api_url).transpose()?;
         let token = |name: &'static str| env.get(name).map(|v| parse_token(name, v)).transpose();
         let api_key = token("DAYTONA_API_KEY")?;
@@ -123,8 +115,6 @@ impl Config {
         let api_url = api_url.unwrap_or_else(|| DEFAULT_API_URL.to_string());
         Ok(Config {
             hosts: HostPolicy::new(&api_url, &toolbox_hosts),
-            mint_ceiling,
-            tools,
             api_url,
             api_key,
             jwt,

@@ -1,16 +1,24 @@
 //! daytona-tools: a WebAssembly component giving agent hosts least-privilege
 //! access to Daytona sandboxes.
 //!
-//! - [`config`]: environment → configuration; secrets redacted.
+//! Layers, each using only those above it:
+//!
 //! - [`error`]: the one error type and its mapping from HTTP answers.
-//! - [`hosts`]: which hosts a credential may be sent to.
-//! - [`http`]: requests, the transport seam, retries; [`wasi_http`] sends them.
-//! - [`deadline`]: monotonic deadlines: which bound limits each wait, the call budget.
-//! - [`models`]: serde types of Daytona's wire format.
+//! - [`secret`]: credentials that never format; [`env`](mod@env): the environment, read once.
 //! - [`time`]: RFC 3339 instants without a date crate, for `api` and `keys` alike.
+//! - [`hosts`]: which hosts a credential may be sent to, and the one URL parser.
+//! - [`deadline`]: monotonic deadlines: which bound limits each wait, the call budget.
+//! - [`config`]: the connection's settings from the environment: API URL,
+//!   credentials, timeouts, output limit, hosts.
+//! - [`http`]: requests, the transport seam, retries; [`wasi_http`] sends them;
+//!   [`json_ends`] keeps the ends of long strings in an answer as it streams.
+//! - [`models`]: Daytona's wire format: answers read through `wire`'s field
+//!   tables (lenient where Daytona is), request bodies.
 //! - [`api`]: one module per Daytona resource: build requests, parse answers.
-//! - [`keys`]: ephemeral keys: scopes, TTLs, names, minting, sweeping, audit.
-//! - [`catalog`]: one contract per tool (arguments, schemas, run) and the `Tool` enum.
+//! - [`keys`]: ephemeral keys: scopes, TTLs, the minting ceiling, names,
+//!   minting, sweeping, audit; key administration within the ceiling.
+//! - [`catalog`]: one contract per tool (arguments, schemas, run), the `Tool`
+//!   enum, and the host's policy (`DAYTONA_TOOLS`, the ceiling) a tool runs under.
 //! - [`mcp`]: an MCP server (Streamable HTTP) over the catalog, as plain functions.
 //!
 //! This crate exports nothing: the library component (`component/`, artifact

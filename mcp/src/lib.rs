@@ -9,11 +9,11 @@
 //! request gets a fresh instance in these hosts; nothing is kept.
 #![deny(missing_docs)]
 
+use daytona_tools::catalog::{Context, Policy};
 use daytona_tools::config::Config;
 use daytona_tools::deadline::nanos;
 use daytona_tools::env::Env;
 use daytona_tools::error::Error;
-use daytona_tools::http::Client;
 use daytona_tools::mcp::{Head, MAX_BODY_BYTES, Reply, Server};
 use daytona_tools::wasi_http::WasiTransport;
 use serde_json::Value;
@@ -69,9 +69,10 @@ impl wasip2::exports::http::incoming_handler::Guest for Handler {
 
 /// Run a tool with the configuration in `env`, as the library's `call-tool` does.
 fn run(env: &Env, name: &str, arguments: &str) -> Result<Value, Error> {
+    let policy = Policy::from_env(env)?;
     let config = Config::from_env(env)?;
     let transport = WasiTransport::default();
-    daytona_tools::catalog::call(&Client::new(&config, &transport), name, arguments)
+    daytona_tools::catalog::call(&Context::new(&config, &transport, &policy), name, arguments)
 }
 
 fn head(request: &IncomingRequest) -> Head {

@@ -1,11 +1,12 @@
 //! The key tools: Daytona's API-key operations and ephemeral key vending,
 //! each one's arguments, description and how a call runs.
 
+use super::Context;
 use super::contract::{Advertise, Arguments, Contract, arguments};
 use super::{Hints, ToolSpec, Ty, schemas};
 use crate::api::api_keys::{self, PERMISSIONS};
 use crate::error::Error;
-use crate::http::{Client, Transport};
+use crate::http::Transport;
 use crate::keys::ceiling::{KeyAdmin, MintCeiling};
 use crate::keys::sweep::{self, SweepReport};
 use crate::keys::{self, EphemeralKey, MintedKey, Revoked, ttl};
@@ -45,9 +46,10 @@ For a short-lived key for an agent or job, use mint_ephemeral_key instead: it de
         output: Some(schemas::api_key),
     };
     type Output = ApiKey;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<ApiKey, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<ApiKey, Error> {
         keys::admin::create(
             client,
+            &client.policy.ceiling,
             &self.name,
             &self.permissions,
             self.expires_at.as_deref(),
@@ -104,7 +106,7 @@ Use get_api_key for one key by name, and list_ephemeral_keys for only the short-
         output: Some(schemas::api_key_list),
     };
     type Output = Vec<ApiKey>;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Vec<ApiKey>, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Vec<ApiKey>, Error> {
         api_keys::list(client)
     }
     fn output_json(keys: Vec<ApiKey>) -> Result<Value, Error> {
@@ -128,7 +130,7 @@ Read-only. Use it to check what the configured key may do; it is the one key ope
         output: Some(schemas::api_key),
     };
     type Output = ApiKey;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<ApiKey, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<ApiKey, Error> {
         api_keys::current(client)
     }
     fn output_json(key: ApiKey) -> Result<Value, Error> {
@@ -154,7 +156,7 @@ Read-only. Use list_api_keys to find names, and get_current_api_key for the key 
         output: Some(schemas::api_key),
     };
     type Output = ApiKey;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<ApiKey, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<ApiKey, Error> {
         api_keys::get(client, &self.name)
     }
     fn output_json(key: ApiKey) -> Result<Value, Error> {
@@ -192,7 +194,7 @@ For an ephemeral key prefer revoke_ephemeral_key (an already revoked key counts 
         output: Some(schemas::deleted),
     };
     type Output = Deleted;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Deleted, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Deleted, Error> {
         keys::admin::delete(client, &self.name)?;
         Ok(Deleted {
             deleted: self.name,
@@ -225,7 +227,7 @@ Use list_api_keys to find userId and names; use delete_api_key for your own keys
         output: Some(schemas::deleted_for_user),
     };
     type Output = Deleted;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Deleted, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Deleted, Error> {
         keys::admin::delete_for_user(client, &self.user_id, &self.name)?;
         Ok(Deleted {
             deleted: self.name,
@@ -266,9 +268,10 @@ Creates a new key on every call. Revoke it early with revoke_ephemeral_key; revo
         output: Some(schemas::minted_key),
     };
     type Output = MintedKey;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<MintedKey, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<MintedKey, Error> {
         keys::mint(
             client,
+            &client.policy.ceiling,
             self.scope.as_deref(),
             self.ttl,
             self.holder.as_deref(),
@@ -343,7 +346,7 @@ Refuses names that are not ephemeral keys minted here; use delete_api_key for an
         output: Some(schemas::revoked),
     };
     type Output = RevokedKey;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<RevokedKey, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<RevokedKey, Error> {
         let outcome = keys::revoke(client, &self.name)?;
         Ok(RevokedKey {
             revoked: self.name,
@@ -371,7 +374,7 @@ Read-only; never shows key values, and leaves out every other API key (list_api_
         output: Some(schemas::ephemeral_key_list),
     };
     type Output = Vec<EphemeralKey>;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Vec<EphemeralKey>, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Vec<EphemeralKey>, Error> {
         keys::list(client)
     }
     fn output_json(keys: Vec<EphemeralKey>) -> Result<Value, Error> {
@@ -396,7 +399,7 @@ a key that could not be revoked is simply found again on the next run. Expired k
         output: Some(schemas::sweep_report),
     };
     type Output = SweepReport;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<SweepReport, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<SweepReport, Error> {
         sweep::sweep(client)
     }
     fn output_json(report: SweepReport) -> Result<Value, Error> {
@@ -407,7 +410,7 @@ a key that could not be revoked is simply found again on the next run. Expired k
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{Args, Tool, call};
+    use crate::catalog::{Args, Policy, Tool, call};
     use crate::error::ErrorKind;
     use crate::http::testing::{Scripted, config};
 
@@ -426,7 +429,7 @@ mod tests {
             // An empty object either fails argument checks or reaches the API.
             let t = Scripted::default();
             t.answer(200, &[], "[]");
-            match tool.call(&Client::new(&cfg, &t), "{}") {
+            match tool.call(&Context::new(&cfg, &t, &Policy::default()), "{}") {
                 Ok(_) => {}
                 Err(e) if e.kind == ErrorKind::InvalidInput => {
                     assert!(parse(tool.name(), "{}").is_err() || t.sent.borrow().is_empty())
@@ -504,7 +507,7 @@ mod tests {
         let cfg = config();
         let t = Scripted::default();
         let err = call(
-            &Client::new(&cfg, &t),
+            &Context::new(&cfg, &t, &Policy::default()),
             "create_api_key",
             r#"{"name":"eph-agent-1893456000-000000000abc","permissions":["read:volumes"]}"#,
         )
@@ -522,7 +525,12 @@ mod tests {
             &[],
             r#"[{"name":"k","value":"dtn_0123456789abcdef0123","permissions":[],"createdAt":"x"}]"#,
         );
-        let out = call(&Client::new(&cfg, &t), "list_api_keys", "{}").unwrap();
+        let out = call(
+            &Context::new(&cfg, &t, &Policy::default()),
+            "list_api_keys",
+            "{}",
+        )
+        .unwrap();
         assert_eq!(out["apiKeys"][0]["name"], "k");
         assert!(!out.to_string().contains("0123456789"));
     }

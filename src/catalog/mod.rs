@@ -9,6 +9,7 @@ pub mod contract;
 pub mod file_tools;
 pub mod git_tools;
 pub mod key_tools;
+pub mod policy;
 pub mod preview_tools;
 #[cfg(test)]
 mod reference;
@@ -22,10 +23,11 @@ mod wit_contract;
 
 pub use args::Args;
 pub use contract::{Contract, invoke};
+pub use policy::{Context, Policy};
 pub use types::{Field, Hints, ToolSpec, Ty};
 
 use crate::error::{Error, ErrorKind};
-use crate::http::{Client, Transport};
+use crate::http::Transport;
 use crate::keys::ceiling::MintCeiling;
 #[cfg(test)]
 use contract::Arguments;
@@ -83,10 +85,10 @@ macro_rules! catalog {
             }
 
             /// Run it with JSON arguments; the result is a JSON object.
-            pub fn call<T: Transport>(self, client: &Client<T>, arguments: &str) -> Result<Value, Error> {
-                let args = contract::admit(client.config, self, arguments)?;
+            pub fn call<T: Transport>(self, client: &Context<T>, arguments: &str) -> Result<Value, Error> {
+                let args = contract::admit(&client.policy.tools, self, arguments)?;
                 // A table of functions rather than a call per tool.
-                let call: fn(&Client<T>, &Args) -> Result<Value, Error> = match self {
+                let call: fn(&Context<T>, &Args) -> Result<Value, Error> = match self {
                     $($(Tool::$tool => call_json::<$module::$tool, T>,)*)*
                 };
                 call(client, &args)
@@ -148,7 +150,11 @@ pub fn tools() -> impl Iterator<Item = &'static ToolSpec> {
 }
 
 /// Call tool `name` with JSON `arguments`; the result is a JSON object.
-pub fn call<T: Transport>(client: &Client<T>, name: &str, arguments: &str) -> Result<Value, Error> {
+pub fn call<T: Transport>(
+    client: &Context<T>,
+    name: &str,
+    arguments: &str,
+) -> Result<Value, Error> {
     Tool::named(name)?.call(client, arguments)
 }
 

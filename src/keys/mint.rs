@@ -3,6 +3,7 @@
 //! An answer granting more than asked, or living longer, is revoked at once.
 
 use super::audit::{self, Event, Kind};
+use super::ceiling::MintCeiling;
 use super::name::{self, EphemeralName};
 use super::scope::Scope;
 use super::{revoke_named, ttl};
@@ -36,16 +37,17 @@ pub struct MintedKey {
 
 /// Mint a key for `scope` (default `daytona:workspaces`) living `ttl_secs`
 /// (default 600, bounds in [`ttl`]) for `holder`. Sent once; on 409 (a name
-/// taken) once more with a fresh random suffix.
+/// taken) once more with a fresh random suffix. Refused before anything is
+/// sent when above the host's `ceiling`.
 pub fn mint<T: Transport>(
     client: &Client<T>,
+    ceiling: &MintCeiling,
     scope: Option<&str>,
     ttl_secs: Option<u64>,
     holder: Option<&str>,
 ) -> Result<MintedKey, Error> {
     let scope = Scope::parse(scope)?;
     scope.check_organization(client.config.organization_id.as_deref())?;
-    let ceiling = &client.config.mint_ceiling;
     let ttl = ttl::check(
         "ttl",
         Some(ttl_secs.unwrap_or_else(|| ceiling.default_ttl_secs())),
@@ -159,7 +161,13 @@ mod tests {
         let answer = serde_json::json!({"name": "x", "value": "dtn_mintedvalue0123456789", "createdAt": "2030-01-01T00:00:00.000Z",
             "permissions": perms, "expiresAt": time::format_secs(expires as i64)});
         t.inner.answer(201, &[], &answer.to_string());
-        mint(&Client::new(cfg, t), scope, ttl, holder)
+        mint(
+            &Client::new(cfg, t),
+            &MintCeiling::default(),
+            scope,
+            ttl,
+            holder,
+        )
     }
 
     #[test]
@@ -205,7 +213,14 @@ mod tests {
 
         let t = transport();
         t.inner.answer(409, &[], "{}").answer(409, &[], "{}");
-        let err = mint(&Client::new(&cfg, &t), None, None, None).unwrap_err();
+        let err = mint(
+            &Client::new(&cfg, &t),
+            &MintCeiling::default(),
+            None,
+            None,
+            None,
+        )
+        .unwrap_err();
         assert_eq!(err.kind, ErrorKind::Conflict);
         assert_eq!(t.inner.sent.borrow().len(), 2);
     }
@@ -216,9 +231,15 @@ mod tests {
         let t = transport();
         t.inner.answer(503, &[], "{}");
         assert_eq!(
-            mint(&Client::new(&cfg, &t), None, None, None)
-                .unwrap_err()
-                .kind,
+            mint(
+                &Client::new(&cfg, &t),
+                &MintCeiling::default(),
+                None,
+                None,
+                None
+            )
+            .unwrap_err()
+            .kind,
             ErrorKind::Upstream
         );
         assert_eq!(t.inner.sent.borrow().len(), 1);
@@ -236,7 +257,9 @@ mod tests {
             (Some("daytona:org:other"), None),
         ] {
             assert_eq!(
-                mint(&c, scope, ttl, None).unwrap_err().kind,
+                mint(&c, &MintCeiling::default(), scope, ttl, None)
+                    .unwrap_err()
+                    .kind,
                 ErrorKind::InvalidInput
             );
         }
@@ -254,7 +277,14 @@ mod tests {
         ] {
             let t = transport();
             t.inner.answer(201, &[], answer).answer(204, &[], "");
-            let err = mint(&Client::new(&cfg, &t), None, None, None).unwrap_err();
+            let err = mint(
+                &Client::new(&cfg, &t),
+                &MintCeiling::default(),
+                None,
+                None,
+                None,
+            )
+            .unwrap_err();
             assert_eq!(err.kind, ErrorKind::Upstream, "{answer}");
             assert!(err.message.contains("revoked again"), "{}", err.message);
             let sent = t.inner.sent.borrow();

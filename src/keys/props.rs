@@ -137,9 +137,10 @@ proptest! {
         wide_ceiling in any::<bool>(),
     ) {
         // The host's default ceiling, or one that lets every scope through.
-        let mut cfg = jwt_config();
+        let cfg = jwt_config();
+        let mut ceiling = MintCeiling::default();
         if wide_ceiling {
-            cfg.mint_ceiling = MintCeiling::from_env(&Env::from_pairs([(
+            ceiling = MintCeiling::from_env(&Env::from_pairs([(
                 "DAYTONA_MINT_SCOPES",
                 "daytona:workspaces:read,daytona:workspaces,daytona,daytona:org:*",
             )]))
@@ -161,7 +162,7 @@ proptest! {
             t.inner.answer(revoke_status, &[], "{}");
         }
 
-        let result = mint(&Client::new(&cfg, &t), scope.as_deref(), ttl, holder.as_deref());
+        let result = mint(&Client::new(&cfg, &t), &ceiling, scope.as_deref(), ttl, holder.as_deref());
         let sent = t.inner.sent.borrow().clone();
 
         if !(valid_scope && valid_ttl) {
@@ -172,7 +173,7 @@ proptest! {
         }
         let within = parsed
             .as_ref()
-            .is_ok_and(|s| cfg.mint_ceiling.check(s, ttl.unwrap_or(ttl::DEFAULT_SECS)).is_ok());
+            .is_ok_and(|s| ceiling.check(s, ttl.unwrap_or(ttl::DEFAULT_SECS)).is_ok());
         if !within {
             prop_assert_eq!(result.unwrap_err().kind, ErrorKind::Forbidden);
             prop_assert!(sent.is_empty(), "a mint above the ceiling sent a request");
