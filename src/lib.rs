@@ -8,12 +8,14 @@
 //! - [`time`]: RFC 3339 instants without a date crate, for `api` and `keys` alike.
 //! - [`hosts`]: which hosts a credential may be sent to, and the one URL parser.
 //! - [`deadline`]: monotonic deadlines: which bound limits each wait, the call budget.
+//! - [`wire`]: how an answer is read: a field table per model, misfits noted
+//!   by path, never a half-read value.
 //! - [`config`]: the connection's settings from the environment: API URL,
 //!   credentials, timeouts, output limit, hosts.
 //! - [`http`]: requests, the transport seam, retries; [`wasi_http`] sends them;
 //!   [`json_ends`] keeps the ends of long strings in an answer as it streams.
-//! - [`models`]: Daytona's wire format: answers read through `wire`'s field
-//!   tables (lenient where Daytona is), request bodies.
+//! - [`models`]: Daytona's wire format: answers (each a [`wire`] table,
+//!   lenient where Daytona is) and request bodies.
 //! - [`api`]: one module per Daytona resource: build requests, parse answers.
 //! - [`keys`]: ephemeral keys: scopes, TTLs, the minting ceiling, names,
 //!   minting, sweeping, audit; key administration within the ceiling.
@@ -41,3 +43,4 @@ pub mod models;
 pub mod secret;
 pub mod time;
 pub mod wasi_http;
+pub mod wire;
