@@ -305,24 +305,14 @@ mod tests {
         let t = Scripted::default();
         t.now_millis.set(crate::keys::tests::NOW);
         let c = Client::new(&cfg, &t);
-        let perms = |p: &[&str]| p.iter().map(|p| p.to_string()).collect::<Vec<_>>();
-        let err = create(
-            &c,
-            &MintCeiling::default(),
-            "k",
-            &perms(&["write:runners"]),
-            None,
-        )
-        .unwrap_err();
+        let ceiling = MintCeiling::default();
+        let create = |p: &[&str], expires_at| {
+            let perms: Vec<String> = p.iter().map(|p| p.to_string()).collect();
+            create(&c, &ceiling, "k", &perms, expires_at)
+        };
+        let err = create(&["write:runners"], None).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Forbidden);
-        let err = create(
-            &c,
-            &MintCeiling::default(),
-            "k",
-            &perms(&["read:volumes"]),
-            Some("2030-01-02T00:00:01Z"),
-        )
-        .unwrap_err();
+        let err = create(&["read:volumes"], Some("2030-01-02T00:00:01Z")).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Forbidden);
         assert!(t.sent.borrow().is_empty());
 
@@ -331,14 +321,7 @@ mod tests {
             &[],
             r#"{"name":"k","value":"dtn_new","permissions":["read:volumes"],"expiresAt":"2030-01-02T00:00:00.000Z"}"#,
         );
-        let key = create(
-            &c,
-            &MintCeiling::default(),
-            "k",
-            &perms(&["read:volumes"]),
-            None,
-        )
-        .unwrap();
+        let key = create(&["read:volumes"], None).unwrap();
         assert_eq!(key.expires_at.as_deref(), Some("2030-01-02T00:00:00.000Z"));
         let sent = t.sent.borrow();
         let body: serde_json::Value =

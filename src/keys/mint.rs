@@ -146,6 +146,12 @@ mod tests {
         serde_json::from_slice(t.inner.sent.borrow()[i].0.body.as_ref().unwrap()).unwrap()
     }
 
+    /// Mint with no arguments under the default ceiling.
+    fn mint_plain(cfg: &Config, t: &Counting) -> Result<MintedKey, Error> {
+        let ceiling = MintCeiling::default();
+        mint(&Client::new(cfg, t), &ceiling, None, None, None)
+    }
+
     /// Script the answer Daytona gives to what `mint` sends for these inputs, then mint.
     fn mint_echo(
         t: &Counting,
@@ -161,13 +167,8 @@ mod tests {
         let answer = serde_json::json!({"name": "x", "value": "dtn_mintedvalue0123456789", "createdAt": "2030-01-01T00:00:00.000Z",
             "permissions": perms, "expiresAt": time::format_secs(expires as i64)});
         t.inner.answer(201, &[], &answer.to_string());
-        mint(
-            &Client::new(cfg, t),
-            &MintCeiling::default(),
-            scope,
-            ttl,
-            holder,
-        )
+        let ceiling = MintCeiling::default();
+        mint(&Client::new(cfg, t), &ceiling, scope, ttl, holder)
     }
 
     #[test]
@@ -213,14 +214,7 @@ mod tests {
 
         let t = transport();
         t.inner.answer(409, &[], "{}").answer(409, &[], "{}");
-        let err = mint(
-            &Client::new(&cfg, &t),
-            &MintCeiling::default(),
-            None,
-            None,
-            None,
-        )
-        .unwrap_err();
+        let err = mint_plain(&cfg, &t).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Conflict);
         assert_eq!(t.inner.sent.borrow().len(), 2);
     }
@@ -230,18 +224,7 @@ mod tests {
         let cfg = jwt_config();
         let t = transport();
         t.inner.answer(503, &[], "{}");
-        assert_eq!(
-            mint(
-                &Client::new(&cfg, &t),
-                &MintCeiling::default(),
-                None,
-                None,
-                None
-            )
-            .unwrap_err()
-            .kind,
-            ErrorKind::Upstream
-        );
+        assert_eq!(mint_plain(&cfg, &t).unwrap_err().kind, ErrorKind::Upstream);
         assert_eq!(t.inner.sent.borrow().len(), 1);
     }
 
@@ -277,14 +260,7 @@ mod tests {
         ] {
             let t = transport();
             t.inner.answer(201, &[], answer).answer(204, &[], "");
-            let err = mint(
-                &Client::new(&cfg, &t),
-                &MintCeiling::default(),
-                None,
-                None,
-                None,
-            )
-            .unwrap_err();
+            let err = mint_plain(&cfg, &t).unwrap_err();
             assert_eq!(err.kind, ErrorKind::Upstream, "{answer}");
             assert!(err.message.contains("revoked again"), "{}", err.message);
             let sent = t.inner.sent.borrow();
