@@ -12,6 +12,8 @@ pub mod key_tools;
 pub mod policy;
 pub mod preview_tools;
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod reference;
 pub mod sandbox_tools;
 pub mod schemas;
