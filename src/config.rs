@@ -1,49 +1,15 @@
 //! Configuration from environment variables, with Daytona's own names.
 //!
-//! Secrets sit in [`Secret`], whose `Debug` and `Display` never show the value.
+//! Credentials sit in [`Secret`], whose `Debug` and `Display` never show the value.
 
-use crate::catalog::selection::Selection;
+use crate::env::Env;
 use crate::error::Error;
 use crate::hosts::{self, HostPolicy};
-use crate::keys::ceiling::MintCeiling;
-use std::fmt;
+use crate::secret::Secret;
 use std::time::Duration;
 
 /// The default Daytona API base URL.
 pub const DEFAULT_API_URL: &str = "https://app.daytona.io/api";
-
-/// A secret string (API key, JWT, vended key). Formatting it prints `[redacted]`.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wrap a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-    /// The value itself, for the one place that must send it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-/// Serialize a secret in full: only for the one answer that hands a new key
-/// to the caller who created it (`create_api_key`, `mint_ephemeral_key`).
-pub fn reveal<S: serde::Serializer>(value: &Secret, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(value.expose())
-}
 
 /// Which credential a request is sent with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +22,8 @@ pub enum AuthPreference {
     ApiKeyOnly,
 }
 
-/// Everything the component reads from its environment.
+/// Where requests go, with which credential, within which bounds. (Which
+/// tools are offered and what may be minted are the catalog's `Policy`.)
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The API base URL, without a trailing slash.
@@ -77,11 +44,6 @@ pub struct Config {
     /// Where a credential may go: the API host on its port (and `*.daytona.io`
     /// for Daytona's cloud) and `DAYTONA_TOOLBOX_HOSTS`.
     pub hosts: HostPolicy,
-    /// `DAYTONA_MINT_SCOPES`, `DAYTONA_MINT_MAX_TTL` and `DAYTONA_KEY_ADMIN`:
-    /// what may be minted, and what `create_api_key` may create.
-    pub mint_ceiling: MintCeiling,
-    /// `DAYTONA_TOOLS`: which tools are offered; a call to any other is refused.
-    pub tools: Selection,
     /// `DAYTONA_REQUEST_TIMEOUT_MS`: bound on one request from start to last byte.
     pub request_timeout: Duration,
     /// `DAYTONA_CALL_TIMEOUT_MS`: bound on a whole tool call (retries and
@@ -100,68 +62,44 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 /// Default bound on a tool call beyond its own `timeout`.
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// The process environment as `(name, value)` pairs, for the `from_env`
-/// readers. A variable that is not UTF-8 is left out (on wasip2 every one is a
-/// string): `std::env::vars` would panic on it, and its panic message would
-/// compile an `OsString`'s `Debug` into the component.
-pub fn vars() -> impl Iterator<Item = (String, String)> {
-    std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-}
-
 impl Config {
-    /// Read the configuration from `(name, value)` pairs, as `wasi:cli/environment` gives them.
-    pub fn from_env<I, K, V>(vars: I) -> Result<Self, Error>
-    where
-        I: IntoIterator<Item = (K, V)>,
-        K: AsRef<str>,
-        V: AsRef<str>,
-    {
-        let vars: Vec<(K, V)> = vars.into_iter().collect();
-        let tools = Selection::from_env(vars.iter().map(|(k, v)| (k, v)))?;
-        let mint_ceiling = MintCeiling::from_env(vars.iter().map(|(k, v)| (k, v)))?;
-        let mut toolbox_hosts = Vec::new();
-        let mut api_url = None;
-        let mut api_key = None;
-        let mut jwt = None;
-        let mut organization_id = None;
-        let mut connect_timeout = DEFAULT_CONNECT_TIMEOUT;
-        let mut response_timeout = DEFAULT_RESPONSE_TIMEOUT;
-        let mut output_limit = DEFAULT_OUTPUT_LIMIT;
-        let mut request_timeout = DEFAULT_REQUEST_TIMEOUT;
-        let mut call_timeout = DEFAULT_CALL_TIMEOUT;
-        for (k, v) in &vars {
-            let value = v.as_ref().trim();
-            if value.is_empty() {
-                continue;
+    /// Read the configuration from the environment.
+    pub fn from_env(env: &Env) -> Result<Self, Error> {
+        let api_url = env.get("DAYTONA_API_URL").map(parse_api_url).transpose()?;
+        let token = |name: &'static str| env.get(name).map(|v| parse_token(name, v)).transpose();
+        let api_key = token("DAYTONA_API_KEY")?;
+        let jwt = token("DAYTONA_JWT_TOKEN")?;
+        let organization_id = env.get("DAYTONA_ORGANIZATION_ID").map(str::to_string);
+        let millis = |name: &'static str, max: u64, default: Duration| match env.get(name) {
+            Some(value) => parse_number(name, value, 1, max).map(Duration::from_millis),
+            None => Ok(default),
+        };
+        let connect_timeout = millis(
+            "DAYTONA_CONNECT_TIMEOUT_MS",
+            600_000,
+            DEFAULT_CONNECT_TIMEOUT,
+        )?;
+        let response_timeout = millis(
+            "DAYTONA_RESPONSE_TIMEOUT_MS",
+            3_600_000,
+            DEFAULT_RESPONSE_TIMEOUT,
+        )?;
+        let output_limit = match env.get("DAYTONA_OUTPUT_LIMIT_BYTES") {
+            Some(value) => {
+                parse_number("DAYTONA_OUTPUT_LIMIT_BYTES", value, 1024, 4 * 1024 * 1024)? as usize
             }
-            match k.as_ref() {
-                "DAYTONA_API_URL" => api_url = Some(parse_api_url(value)?),
-                "DAYTONA_API_KEY" => api_key = Some(parse_token("DAYTONA_API_KEY", value)?),
-                "DAYTONA_JWT_TOKEN" => jwt = Some(parse_token("DAYTONA_JWT_TOKEN", value)?),
-                "DAYTONA_ORGANIZATION_ID" => organization_id = Some(value.to_string()),
-                "DAYTONA_CONNECT_TIMEOUT_MS" => {
-                    connect_timeout =
-                        Duration::from_millis(parse_number(k.as_ref(), value, 1, 600_000)?)
-                }
-                "DAYTONA_RESPONSE_TIMEOUT_MS" => {
-                    response_timeout =
-                        Duration::from_millis(parse_number(k.as_ref(), value, 1, 3_600_000)?)
-                }
-                "DAYTONA_OUTPUT_LIMIT_BYTES" => {
-                    output_limit = parse_number(k.as_ref(), value, 1024, 4 * 1024 * 1024)? as usize
-                }
-                hosts::TOOLBOX_HOSTS_VAR => toolbox_hosts = hosts::parse_host_list(value)?,
-                "DAYTONA_REQUEST_TIMEOUT_MS" => {
-                    request_timeout =
-                        Duration::from_millis(parse_number(k.as_ref(), value, 1, 3_600_000)?)
-                }
-                "DAYTONA_CALL_TIMEOUT_MS" => {
-                    call_timeout =
-                        Duration::from_millis(parse_number(k.as_ref(), value, 1, 86_400_000)?)
-                }
-                _ => {}
-            }
-        }
+            None => DEFAULT_OUTPUT_LIMIT,
+        };
+        let toolbox_hosts = match env.get(hosts::TOOLBOX_HOSTS_VAR) {
+            Some(value) => hosts::parse_host_list(value)?,
+            None => Vec::new(),
+        };
+        let request_timeout = millis(
+            "DAYTONA_REQUEST_TIMEOUT_MS",
+            3_600_000,
+            DEFAULT_REQUEST_TIMEOUT,
+        )?;
+        let call_timeout = millis("DAYTONA_CALL_TIMEOUT_MS", 86_400_000, DEFAULT_CALL_TIMEOUT)?;
         if api_key.is_none() && jwt.is_none() {
             return Err(Error::config(
                 "no Daytona credentials: neither DAYTONA_API_KEY nor DAYTONA_JWT_TOKEN is set",
@@ -177,8 +115,6 @@ impl Config {
         let api_url = api_url.unwrap_or_else(|| DEFAULT_API_URL.to_string());
         Ok(Config {
             hosts: HostPolicy::new(&api_url, &toolbox_hosts),
-            mint_ceiling,
-            tools,
             api_url,
             api_key,
             jwt,
@@ -274,7 +210,7 @@ mod tests {
     use crate::error::ErrorKind;
 
     fn env(pairs: &[(&str, &str)]) -> Result<Config, Error> {
-        Config::from_env(pairs.iter().copied())
+        Config::from_env(&Env::from_pairs(pairs.iter().copied()))
     }
 
     #[test]

@@ -1,18 +1,26 @@
 //! daytona-tools: a WebAssembly component giving agent hosts least-privilege
 //! access to Daytona sandboxes.
 //!
-//! - [`config`]: environment → configuration; secrets redacted.
+//! Layers, each using only those above it:
+//!
 //! - [`error`]: the one error type and its mapping from HTTP answers.
-//! - [`hosts`]: which hosts a credential may be sent to.
-//! - [`http`]: requests, the transport seam, retries, answers read as they
-//!   stream; [`wasi_http`] sends them.
-//! - [`deadline`]: monotonic deadlines: which bound limits each wait, the call budget.
-//! - [`models`]: Daytona's wire format: answers read through `wire`'s field
-//!   tables, request bodies written by serde.
+//! - [`secret`]: credentials that never format; [`env`](mod@env): the environment, read once.
 //! - [`time`]: RFC 3339 instants without a date crate, for `api` and `keys` alike.
+//! - [`hosts`]: which hosts a credential may be sent to, and the one URL parser.
+//! - [`deadline`]: monotonic deadlines: which bound limits each wait, the call budget.
+//! - [`wire`]: how an answer is read: a field table per model, misfits noted
+//!   by path, never a half-read value.
+//! - [`config`]: the connection's settings from the environment: API URL,
+//!   credentials, timeouts, output limit, hosts.
+//! - [`http`]: requests, the transport seam, retries, answers read as they
+//!   stream (keeping both ends of long strings); [`wasi_http`] sends them.
+//! - [`models`]: Daytona's wire format: answers (each a [`wire`] table,
+//!   lenient where Daytona is) and request bodies.
 //! - [`api`]: one module per Daytona resource: build requests, parse answers.
-//! - [`keys`]: ephemeral keys: scopes, TTLs, names, minting, sweeping, audit.
-//! - [`catalog`]: one contract per tool (arguments, schemas, run) and the `Tool` enum.
+//! - [`keys`]: ephemeral keys: scopes, TTLs, the minting ceiling, names,
+//!   minting, sweeping, audit; key administration within the ceiling.
+//! - [`catalog`]: one contract per tool (arguments, schemas, run), the `Tool`
+//!   enum, and the host's policy (`DAYTONA_TOOLS`, the ceiling) a tool runs under.
 //! - [`mcp`]: an MCP server (Streamable HTTP) over the catalog, as plain functions.
 //!
 //! This crate exports nothing: the library component (`component/`, artifact
@@ -35,6 +43,7 @@ pub mod api;
 pub mod catalog;
 pub mod config;
 pub mod deadline;
+pub mod env;
 pub mod error;
 pub mod hosts;
 pub mod http;
@@ -43,5 +52,7 @@ pub mod keys;
 mod layout;
 pub mod mcp;
 pub mod models;
+pub mod secret;
 pub mod time;
 pub mod wasi_http;
+pub mod wire;

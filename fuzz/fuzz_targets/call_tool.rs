@@ -11,9 +11,10 @@
 #![no_main]
 
 use daytona_tools::api::api_keys::{PERMISSIONS, validate_new_name};
-use daytona_tools::catalog::{self, Args, Tool};
+use daytona_tools::catalog::{self, Args, Context, Policy, Tool};
 use daytona_tools::config::Config;
-use daytona_tools::http::{Client, Method};
+use daytona_tools::env::Env;
+use daytona_tools::http::Method;
 use daytona_tools::keys::name::EphemeralName;
 use daytona_tools::keys::scope::Scope;
 use daytona_tools::keys::ttl;
@@ -49,7 +50,7 @@ fn config(which: u8) -> Config {
             ("DAYTONA_ORGANIZATION_ID", "org-1"),
         ]),
     }
-    Config::from_env(vars).expect("fuzz config")
+    Config::from_env(&Env::from_pairs(vars)).expect("fuzz config")
 }
 
 fuzz_target!(|input: (u8, u8, Arguments, Vec<Answer>)| {
@@ -58,7 +59,9 @@ fuzz_target!(|input: (u8, u8, Arguments, Vec<Answer>)| {
     let text = arguments.text(spec);
     let cfg = config(which_config);
     let transport = Scripted::new(answers);
-    let client = Client::new(&cfg, &transport);
+    // The host's default policy: every tool, the default minting ceiling.
+    let policy = Policy::default();
+    let client = Context::new(&cfg, &transport, &policy);
 
     let parsed = Args::parse(spec, &text);
     let outcome = catalog::call(&client, spec.name, &text);
@@ -205,7 +208,7 @@ fuzz_target!(|input: (u8, u8, Arguments, Vec<Answer>)| {
                 assert!(validate_new_name(name).is_ok(), "{name}");
                 // Within the host's (default) ceiling: its permissions, and an
                 // expiry always, at most its lifetime away.
-                let ceiling = &cfg.mint_ceiling;
+                let ceiling = &policy.ceiling;
                 let allowed = ceiling.key_permissions();
                 assert!(
                     perms.iter().all(|p| allowed.contains(&p.as_str().unwrap())),

@@ -17,6 +17,7 @@
 //! are JSON or empty.
 #![no_main]
 
+use daytona_tools::env::Env;
 use daytona_tools::error::Error;
 use daytona_tools::mcp::{Head, Reply, Server};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
@@ -345,7 +346,7 @@ fuzz_target!(|input: Input| {
         .iter()
         .any(|(k, _)| k == "DAYTONA_MCP_ALLOWED_HOSTS")
         .then_some("mcp.internal");
-    let server = Server::from_env(&vars);
+    let server = Server::from_env(&Env::from_pairs(vars.iter().cloned()));
     let head = build_head(&input);
     let body = body_bytes(&input.body);
 

@@ -9,10 +9,11 @@
 //! request gets a fresh instance in these hosts; nothing is kept.
 #![deny(missing_docs)]
 
+use daytona_tools::catalog::{Context, Policy};
 use daytona_tools::config::Config;
 use daytona_tools::deadline::nanos;
+use daytona_tools::env::Env;
 use daytona_tools::error::Error;
-use daytona_tools::http::Client;
 use daytona_tools::mcp::{Head, MAX_BODY_BYTES, Reply, Server};
 use daytona_tools::wasi_http::WasiTransport;
 use serde_json::Value;
@@ -32,13 +33,13 @@ wasip2::http::proxy::export!(Handler);
 
 impl wasip2::exports::http::incoming_handler::Guest for Handler {
     fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
-        let vars: Vec<(String, String)> = daytona_tools::config::vars().collect();
-        let server = Server::from_env(&vars);
+        let env = Env::read();
+        let server = Server::from_env(&env);
         let head = head(&request);
         let reply = match server.check_head(&head) {
             Some(refusal) => refusal,
             None => match read_body(request, server.body_timeout()) {
-                Ok(body) => server.handle(&head, &body, &|name, args| run(&vars, name, args)),
+                Ok(body) => server.handle(&head, &body, &|name, args| run(&env, name, args)),
                 Err(BodyError::TimedOut) => Reply::body_timed_out(),
                 Err(BodyError::Unreadable) => Reply::refusal(
                     400,
@@ -66,11 +67,12 @@ impl wasip2::exports::http::incoming_handler::Guest for Handler {
     }
 }
 
-/// Run a tool with the configuration in `vars`, as the library's `call-tool` does.
-fn run(vars: &[(String, String)], name: &str, arguments: &str) -> Result<Value, Error> {
-    let config = Config::from_env(vars.iter().map(|(k, v)| (k, v)))?;
+/// Run a tool with the configuration in `env`, as the library's `call-tool` does.
+fn run(env: &Env, name: &str, arguments: &str) -> Result<Value, Error> {
+    let policy = Policy::from_env(env)?;
+    let config = Config::from_env(env)?;
     let transport = WasiTransport::default();
-    daytona_tools::catalog::call(&Client::new(&config, &transport), name, arguments)
+    daytona_tools::catalog::call(&Context::new(&config, &transport, &policy), name, arguments)
 }
 
 fn head(request: &IncomingRequest) -> Head {

@@ -12,10 +12,10 @@
 
 use super::require_name;
 use super::sandboxes::NOT_FOUND_HINT;
-use crate::config::{Secret, reveal};
 use crate::error::{Error, ErrorKind, scrub};
 use crate::http::{Client, Method, Request, Transport, When, encode_component};
 use crate::models::{PortPreviewUrl, SignedPortPreviewUrl};
+use crate::secret::{Secret, reveal};
 use serde::Serialize;
 
 /// The highest port (Daytona refuses ports outside 1..=65535).

@@ -6,11 +6,12 @@
 //! [`invoke`]: each checks the selection and validates the arguments the same
 //! way ([`run_checked`]), then the tool runs.
 
-use super::{Args, Field, Tool, ToolSpec};
-use crate::config::{Config, Secret};
+use super::selection::Selection;
+use super::{Args, Context, Field, Tool, ToolSpec};
 use crate::error::Error;
-use crate::http::{Client, Transport};
+use crate::http::Transport;
 use crate::keys::ceiling::MintCeiling;
+use crate::secret::Secret;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -177,7 +178,7 @@ pub trait Contract: Arguments + Identity {
     /// What a successful call gives back, before it becomes JSON or WIT.
     type Output;
     /// Run the tool with validated arguments.
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Self::Output, Error>;
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Self::Output, Error>;
     /// The result as `call-tool` returns it (a JSON object).
     fn output_json(output: Self::Output) -> Result<Value, Error>;
     /// The description and input schema offered on this host
@@ -201,14 +202,14 @@ impl ToolSpec {
 /// Admit a call with JSON arguments (`call-tool`, MCP) before it reaches
 /// the tool's own code: refused if the host's `DAYTONA_TOOLS` leaves the tool
 /// out, then the arguments are parsed and checked against its fields.
-pub fn admit(config: &Config, tool: Tool, arguments: &str) -> Result<Args, Error> {
-    config.tools.check(tool)?;
+pub fn admit(tools: &Selection, tool: Tool, arguments: &str) -> Result<Args, Error> {
+    tools.check(tool)?;
     Args::parse(tool.spec(), arguments)
 }
 
 /// Run a tool with [`admit`]ted JSON arguments; the result is a JSON object.
 pub fn call_json<C: Contract, T: Transport>(
-    client: &Client<T>,
+    client: &Context<T>,
     args: &Args,
 ) -> Result<Value, Error> {
     let output = run_checked(client, C::from_args(args))?;
@@ -217,7 +218,7 @@ pub fn call_json<C: Contract, T: Transport>(
 
 /// Run a tool with typed arguments (the WIT exports): [`run_checked`], which
 /// refuses it exactly as [`admit`] does.
-pub fn invoke<C: Contract, T: Transport>(client: &Client<T>, args: C) -> Result<C::Output, Error> {
+pub fn invoke<C: Contract, T: Transport>(client: &Context<T>, args: C) -> Result<C::Output, Error> {
     run_checked(client, args)
 }
 
@@ -226,8 +227,11 @@ pub fn invoke<C: Contract, T: Transport>(client: &Client<T>, args: C) -> Result<
 /// then [`validate`]d. Kept out of line so that each tool's run is compiled
 /// once, not once per way its arguments arrive (`call-tool` and the typed export).
 #[inline(never)]
-fn run_checked<C: Contract, T: Transport>(client: &Client<T>, args: C) -> Result<C::Output, Error> {
-    check_typed(client.config, C::TOOL, args.to_json())?;
+fn run_checked<C: Contract, T: Transport>(
+    client: &Context<T>,
+    args: C,
+) -> Result<C::Output, Error> {
+    check_typed(&client.policy.tools, C::TOOL, args.to_json())?;
     args.run(client)
 }
 
@@ -239,8 +243,8 @@ pub fn validate<C: Contract>(args: &C) -> Result<(), Error> {
 /// [`run_checked`]'s checks once the typed arguments are JSON: the
 /// selection, then [`validate`]'s. Compiled once, not once per tool.
 #[inline(never)]
-fn check_typed(config: &Config, tool: Tool, json: Map<String, Value>) -> Result<(), Error> {
-    config.tools.check(tool)?;
+fn check_typed(tools: &Selection, tool: Tool, json: Map<String, Value>) -> Result<(), Error> {
+    tools.check(tool)?;
     check_json(tool.spec(), json)
 }
 

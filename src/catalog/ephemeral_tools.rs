@@ -2,10 +2,11 @@
 //! revoked early or swept once expired, each one's arguments, description
 //! and how a call runs.
 
+use super::Context;
 use super::contract::{Advertise, Arguments, Contract, arguments};
 use super::{Hints, ToolSpec, Ty, schemas};
 use crate::error::Error;
-use crate::http::{Client, Transport};
+use crate::http::Transport;
 use crate::keys::ceiling::MintCeiling;
 use crate::keys::sweep::{self, SweepReport};
 use crate::keys::{self, EphemeralKey, MintedKey, Revoked, ttl};
@@ -43,9 +44,10 @@ Creates a new key on every call. Revoke it early with revoke_ephemeral_key; revo
         output: Some(schemas::minted_key),
     };
     type Output = MintedKey;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<MintedKey, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<MintedKey, Error> {
         keys::mint(
             client,
+            &client.policy.ceiling,
             self.scope.as_deref(),
             self.ttl,
             self.holder.as_deref(),
@@ -120,7 +122,7 @@ Refuses names that are not ephemeral keys minted here; use delete_api_key for an
         output: Some(schemas::revoked),
     };
     type Output = RevokedKey;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<RevokedKey, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<RevokedKey, Error> {
         let outcome = keys::revoke(client, &self.name)?;
         Ok(RevokedKey {
             revoked: self.name,
@@ -148,7 +150,7 @@ Read-only; never shows key values, and leaves out every other API key (list_api_
         output: Some(schemas::ephemeral_key_list),
     };
     type Output = Vec<EphemeralKey>;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Vec<EphemeralKey>, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Vec<EphemeralKey>, Error> {
         keys::list(client)
     }
     fn output_json(keys: Vec<EphemeralKey>) -> Result<Value, Error> {
@@ -173,7 +175,7 @@ a key that could not be revoked is simply found again on the next run. Expired k
         output: Some(schemas::sweep_report),
     };
     type Output = SweepReport;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<SweepReport, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<SweepReport, Error> {
         sweep::sweep(client)
     }
     fn output_json(report: SweepReport) -> Result<Value, Error> {

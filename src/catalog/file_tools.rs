@@ -1,11 +1,12 @@
 //! The file tools: files in a started sandbox through its toolbox. Paths are
 //! absolute, or relative to the sandbox user's home.
 
+use super::Context;
 use super::contract::{Arguments, Contract, arguments};
 use super::{Hints, ToolSpec, Ty, schemas};
 use crate::api::files::{self, Download, Found, Listing, Searched, Text, Written};
 use crate::error::Error;
-use crate::http::{Client, Transport};
+use crate::http::Transport;
 use crate::models::files::{FileInfo, ReplaceResult};
 use serde_json::Value;
 
@@ -44,7 +45,7 @@ Use get_file_info for one path, search_files to find files by name under a direc
         output: Some(schemas::file_listing),
     };
     type Output = Listing;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Listing, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Listing, Error> {
         files::list(client, &self.sandbox, &self.path)
     }
     fn output_json(listing: Listing) -> Result<Value, Error> {
@@ -74,7 +75,7 @@ Binary files (NUL bytes or invalid UTF-8) are refused: use download_file for the
         output: Some(schemas::file_text),
     };
     type Output = Text;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Text, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Text, Error> {
         files::read(
             client,
             &self.sandbox,
@@ -115,7 +116,7 @@ For small edits of existing text, replace_in_files avoids resending the file; re
         output: Some(schemas::file_written),
     };
     type Output = Written;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Written, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Written, Error> {
         files::check_path("path", &self.path)?;
         let bytes = files::decode_content(&self.content, self.encoding.as_deref())?;
         files::write(
@@ -150,7 +151,7 @@ Read-only. At most about three quarters of the output limit in bytes is returned
         output: Some(schemas::file_download),
     };
     type Output = Download;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Download, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Download, Error> {
         files::download(client, &self.sandbox, &self.path)
     }
     fn output_json(download: Download) -> Result<Value, Error> {
@@ -179,7 +180,7 @@ Permanent: there is no undo. Deleting a path that is already gone is a not-found
         output: Some(schemas::file_path),
     };
     type Output = String;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<String, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<String, Error> {
         files::delete(
             client,
             &self.sandbox,
@@ -214,7 +215,7 @@ A file already at the destination is replaced and lost. Repeating the call fails
         output: Some(schemas::file_moved),
     };
     type Output = (String, String);
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<(String, String), Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<(String, String), Error> {
         files::rename(client, &self.sandbox, &self.source, &self.destination)?;
         Ok((self.source, self.destination))
     }
@@ -247,7 +248,7 @@ An existing directory is left as it is (only its mode is set), so repeating the 
         output: Some(schemas::file_path),
     };
     type Output = String;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<String, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<String, Error> {
         files::create_folder(client, &self.sandbox, &self.path, self.mode.as_deref())?;
         Ok(self.path)
     }
@@ -275,7 +276,7 @@ Read-only and cheap: use it to check that a path exists, or a file's size before
         output: Some(schemas::file_info),
     };
     type Output = FileInfo;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<FileInfo, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<FileInfo, Error> {
         files::info(client, &self.sandbox, &self.path)
     }
     fn output_json(info: FileInfo) -> Result<Value, Error> {
@@ -305,7 +306,7 @@ Then read_file with startLine/endLine around a match, or replace_in_files to cha
         output: Some(schemas::file_matches),
     };
     type Output = Found;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Found, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Found, Error> {
         files::find(client, &self.sandbox, &self.path, &self.pattern)
     }
     fn output_json(found: Found) -> Result<Value, Error> {
@@ -334,7 +335,7 @@ Read-only. Paths beyond the output limit are left out (`truncated`, `total`). To
         output: Some(schemas::file_names),
     };
     type Output = Searched;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Searched, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Searched, Error> {
         files::search(client, &self.sandbox, &self.path, &self.pattern)
     }
     fn output_json(searched: Searched) -> Result<Value, Error> {
@@ -365,7 +366,7 @@ Use find_in_files first to see what will change, and read_file after to check.",
         output: Some(schemas::file_replacements),
     };
     type Output = Vec<ReplaceResult>;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Vec<ReplaceResult>, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Vec<ReplaceResult>, Error> {
         files::replace(
             client,
             &self.sandbox,

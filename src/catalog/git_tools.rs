@@ -3,14 +3,15 @@
 //! credentials (`username`, `password`) are [`Secret`]s: sent in the
 //! request's body to the toolbox only, scrubbed from every error.
 
+use super::Context;
 use super::contract::{Arguments, Contract, arguments};
 use super::{Hints, ToolSpec, Ty, schemas};
 use crate::api::git::{
     self, Branches, CloneSpec, Cloned, CommitSpec, Credentials, Log, MAX_LOG_LIMIT, Status,
 };
-use crate::config::Secret;
 use crate::error::Error;
-use crate::http::{Client, Transport};
+use crate::http::Transport;
+use crate::secret::Secret;
 use serde_json::Value;
 
 const STRING: Ty = Ty::String { min_len: 1 };
@@ -51,7 +52,7 @@ Creates `path`; a non-empty directory there is a conflict, so repeating the call
         output: Some(schemas::git_cloned),
     };
     type Output = Cloned;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Cloned, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Cloned, Error> {
         let spec = CloneSpec {
             url: &self.url,
             path: &self.path,
@@ -85,7 +86,7 @@ Read-only. Files beyond the output limit are left out (`truncated`, `total`). Th
         output: Some(schemas::git_status),
     };
     type Output = Status;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Status, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Status, Error> {
         git::status(client, &self.sandbox, &self.path)
     }
     fn output_json(status: Status) -> Result<Value, Error> {
@@ -114,7 +115,7 @@ Only the staging area changes; staging the same files again changes nothing more
         output: Some(schemas::git_staged),
     };
     type Output = (String, Vec<String>);
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<(String, Vec<String>), Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<(String, Vec<String>), Error> {
         git::add(client, &self.sandbox, &self.path, &self.files)?;
         Ok((self.path, self.files))
     }
@@ -150,7 +151,7 @@ Every call makes a new commit; with nothing staged it is refused unless allowEmp
         output: Some(schemas::git_committed),
     };
     type Output = String;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<String, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<String, Error> {
         let spec = CommitSpec {
             path: &self.path,
             message: &self.message,
@@ -187,7 +188,7 @@ Credentials as for git_clone (`username`, `password`), never shown in results or
         output: Some(schemas::file_path),
     };
     type Output = String;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<String, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<String, Error> {
         let credentials = Credentials::of(&self.username, &self.password);
         git::push(client, &self.sandbox, &self.path, credentials)?;
         Ok(self.path)
@@ -219,7 +220,7 @@ Credentials as for git_clone (`username`, `password`), never shown in results or
         output: Some(schemas::file_path),
     };
     type Output = String;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<String, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<String, Error> {
         let credentials = Credentials::of(&self.username, &self.password);
         git::pull(client, &self.sandbox, &self.path, credentials)?;
         Ok(self.path)
@@ -248,7 +249,7 @@ Read-only. Names beyond the output limit are left out (`truncated`, `total`). gi
         output: Some(schemas::git_branches),
     };
     type Output = Branches;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Branches, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Branches, Error> {
         git::branches(client, &self.sandbox, &self.path)
     }
     fn output_json(branches: Branches) -> Result<Value, Error> {
@@ -276,7 +277,7 @@ A branch of that name already there is a conflict, so repeating the call fails. 
         output: Some(schemas::git_branch),
     };
     type Output = (String, String);
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<(String, String), Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<(String, String), Error> {
         git::create_branch(client, &self.sandbox, &self.path, &self.name)?;
         Ok((self.path, self.name))
     }
@@ -309,7 +310,7 @@ Refused (conflict) when uncommitted changes would be overwritten: commit them fi
         output: Some(schemas::git_branch),
     };
     type Output = (String, String);
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<(String, String), Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<(String, String), Error> {
         git::checkout(client, &self.sandbox, &self.path, &self.branch)?;
         Ok((self.path, self.branch))
     }
@@ -342,7 +343,7 @@ Read-only. At most `limit` commits (default 20, at most 100), within the output 
         output: Some(schemas::git_log),
     };
     type Output = Log;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Log, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Log, Error> {
         git::log(client, &self.sandbox, &self.path, self.limit)
     }
     fn output_json(log: Log) -> Result<Value, Error> {

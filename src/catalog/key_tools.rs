@@ -1,11 +1,12 @@
 //! The API key tools: Daytona's API-key operations, each one's arguments,
 //! description and how a call runs (ephemeral keys: `ephemeral_tools`).
 
+use super::Context;
 use super::contract::{Advertise, Arguments, Contract, arguments};
 use super::{Hints, ToolSpec, Ty, schemas};
 use crate::api::api_keys::{self, PERMISSIONS};
 use crate::error::Error;
-use crate::http::{Client, Transport};
+use crate::http::Transport;
 use crate::keys::ceiling::{KeyAdmin, MintCeiling};
 use crate::keys::{self, ttl};
 use crate::models::ApiKey;
@@ -44,9 +45,10 @@ For a short-lived key for an agent or job, use mint_ephemeral_key instead: it de
         output: Some(schemas::api_key),
     };
     type Output = ApiKey;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<ApiKey, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<ApiKey, Error> {
         keys::admin::create(
             client,
+            &client.policy.ceiling,
             &self.name,
             &self.permissions,
             self.expires_at.as_deref(),
@@ -103,7 +105,7 @@ Use get_api_key for one key by name, and list_ephemeral_keys for only the short-
         output: Some(schemas::api_key_list),
     };
     type Output = Vec<ApiKey>;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Vec<ApiKey>, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Vec<ApiKey>, Error> {
         api_keys::list(client)
     }
     fn output_json(keys: Vec<ApiKey>) -> Result<Value, Error> {
@@ -127,7 +129,7 @@ Read-only. Use it to check what the configured key may do; it is the one key ope
         output: Some(schemas::api_key),
     };
     type Output = ApiKey;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<ApiKey, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<ApiKey, Error> {
         api_keys::current(client)
     }
     fn output_json(key: ApiKey) -> Result<Value, Error> {
@@ -153,7 +155,7 @@ Read-only. Use list_api_keys to find names, and get_current_api_key for the key 
         output: Some(schemas::api_key),
     };
     type Output = ApiKey;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<ApiKey, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<ApiKey, Error> {
         api_keys::get(client, &self.name)
     }
     fn output_json(key: ApiKey) -> Result<Value, Error> {
@@ -191,7 +193,7 @@ For an ephemeral key prefer revoke_ephemeral_key (an already revoked key counts 
         output: Some(schemas::deleted),
     };
     type Output = Deleted;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Deleted, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Deleted, Error> {
         keys::admin::delete(client, &self.name)?;
         Ok(Deleted {
             deleted: self.name,
@@ -224,7 +226,7 @@ Use list_api_keys to find userId and names; use delete_api_key for your own keys
         output: Some(schemas::deleted_for_user),
     };
     type Output = Deleted;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Deleted, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Deleted, Error> {
         keys::admin::delete_for_user(client, &self.user_id, &self.name)?;
         Ok(Deleted {
             deleted: self.name,
@@ -240,7 +242,7 @@ Use list_api_keys to find userId and names; use delete_api_key for your own keys
 mod tests {
     use super::*;
     use crate::catalog::ephemeral_tools::MintEphemeralKey;
-    use crate::catalog::{Args, Tool, call};
+    use crate::catalog::{Args, Policy, Tool, call};
     use crate::error::ErrorKind;
     use crate::http::testing::{Scripted, config};
 
@@ -259,7 +261,7 @@ mod tests {
             // An empty object either fails argument checks or reaches the API.
             let t = Scripted::default();
             t.answer(200, &[], "[]");
-            match tool.call(&Client::new(&cfg, &t), "{}") {
+            match tool.call(&Context::new(&cfg, &t, &Policy::default()), "{}") {
                 Ok(_) => {}
                 Err(e) if e.kind == ErrorKind::InvalidInput => {
                     assert!(parse(tool.name(), "{}").is_err() || t.sent.borrow().is_empty())
@@ -337,7 +339,7 @@ mod tests {
         let cfg = config();
         let t = Scripted::default();
         let err = call(
-            &Client::new(&cfg, &t),
+            &Context::new(&cfg, &t, &Policy::default()),
             "create_api_key",
             r#"{"name":"eph-agent-1893456000-000000000abc","permissions":["read:volumes"]}"#,
         )
@@ -355,7 +357,7 @@ mod tests {
             &[],
             r#"[{"name":"k","value":"dtn_0123456789abcdef0123","permissions":[],"createdAt":"x"}]"#,
         );
-        let out = call(&Client::new(&cfg, &t), "list_api_keys", "{}").unwrap();
+        let out = call(&Context::new(&cfg, &t, &Policy::default()), "list_api_keys", "{}").unwrap();
         assert_eq!(out["apiKeys"][0]["name"], "k");
         assert!(!out.to_string().contains("0123456789"));
     }

@@ -10,7 +10,10 @@ pub mod ephemeral_tools;
 pub mod file_tools;
 pub mod git_tools;
 pub mod key_tools;
+pub mod policy;
 pub mod preview_tools;
+#[cfg(test)]
+mod props;
 #[cfg(test)]
 mod reference;
 pub mod sandbox_tools;
@@ -23,10 +26,11 @@ mod wit_contract;
 
 pub use args::Args;
 pub use contract::{Contract, invoke};
+pub use policy::{Context, Policy};
 pub use types::{Field, Hints, ToolSpec, Ty};
 
 use crate::error::{Error, ErrorKind};
-use crate::http::{Client, Transport};
+use crate::http::Transport;
 use crate::keys::ceiling::MintCeiling;
 #[cfg(test)]
 use contract::Arguments;
@@ -84,10 +88,10 @@ macro_rules! catalog {
             }
 
             /// Run it with JSON arguments; the result is a JSON object.
-            pub fn call<T: Transport>(self, client: &Client<T>, arguments: &str) -> Result<Value, Error> {
-                let args = contract::admit(client.config, self, arguments)?;
+            pub fn call<T: Transport>(self, client: &Context<T>, arguments: &str) -> Result<Value, Error> {
+                let args = contract::admit(&client.policy.tools, self, arguments)?;
                 // A table of functions rather than a call per tool.
-                let call: fn(&Client<T>, &Args) -> Result<Value, Error> = match self {
+                let call: fn(&Context<T>, &Args) -> Result<Value, Error> = match self {
                     $($(Tool::$tool => call_json::<$module::$tool, T>,)*)*
                 };
                 call(client, &args)
@@ -151,7 +155,11 @@ pub fn tools() -> impl Iterator<Item = &'static ToolSpec> {
 }
 
 /// Call tool `name` with JSON `arguments`; the result is a JSON object.
-pub fn call<T: Transport>(client: &Client<T>, name: &str, arguments: &str) -> Result<Value, Error> {
+pub fn call<T: Transport>(
+    client: &Context<T>,
+    name: &str,
+    arguments: &str,
+) -> Result<Value, Error> {
     Tool::named(name)?.call(client, arguments)
 }
 
@@ -258,6 +266,7 @@ impl Ty {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::env::Env;
 
     #[test]
     fn every_schema_is_a_closed_object_with_described_properties() {
@@ -288,10 +297,10 @@ mod tests {
             text.contains("scopes daytona:workspaces:read, daytona:workspaces; ttl at most 24h")
         );
 
-        let ceiling = MintCeiling::from_env([
+        let ceiling = MintCeiling::from_env(&Env::from_pairs([
             ("DAYTONA_MINT_SCOPES", "daytona,daytona:org:*"),
             ("DAYTONA_MINT_MAX_TTL", "5m"),
-        ]);
+        ]));
         let (text, schema) = mint.advertised(&ceiling).unwrap();
         let scope = &schema["properties"]["scope"];
         assert_eq!(scope["anyOf"][0]["enum"], json!(["daytona"]));
@@ -300,7 +309,7 @@ mod tests {
         assert_eq!(schema["properties"]["ttl"]["anyOf"][0]["maximum"], 300);
         assert!(text.contains("ttl at most 5m (default 5m)"), "{text}");
         // A malformed ceiling leaves the tool out; other tools are shown as they are.
-        let broken = MintCeiling::from_env([("DAYTONA_MINT_MAX_TTL", "forever")]);
+        let broken = MintCeiling::from_env(&Env::from_pairs([("DAYTONA_MINT_MAX_TTL", "forever")]));
         assert!(mint.advertised(&broken).is_none());
         let get = Tool::GetSandbox;
         assert_eq!(
@@ -312,10 +321,10 @@ mod tests {
     #[test]
     fn create_api_key_advertises_the_hosts_ceiling_or_that_it_is_lifted() {
         let create = Tool::CreateApiKey;
-        let ceiling = MintCeiling::from_env([
+        let ceiling = MintCeiling::from_env(&Env::from_pairs([
             ("DAYTONA_MINT_SCOPES", "daytona:workspaces:read"),
             ("DAYTONA_MINT_MAX_TTL", "2h"),
-        ]);
+        ]));
         let (text, schema) = create.advertised(&ceiling).unwrap();
         assert_eq!(
             schema["properties"]["permissions"]["items"]["enum"],
@@ -325,11 +334,12 @@ mod tests {
             text.contains("permissions among read:volumes; expiresAt at most 2h from now"),
             "{text}"
         );
-        let unbounded = MintCeiling::from_env([("DAYTONA_KEY_ADMIN", "unbounded")]);
+        let unbounded =
+            MintCeiling::from_env(&Env::from_pairs([("DAYTONA_KEY_ADMIN", "unbounded")]));
         let (text, schema) = create.advertised(&unbounded).unwrap();
         assert_eq!(schema, create.spec().input_schema());
         assert!(text.contains("DAYTONA_KEY_ADMIN=unbounded"), "{text}");
-        let broken = MintCeiling::from_env([("DAYTONA_KEY_ADMIN", "yes")]);
+        let broken = MintCeiling::from_env(&Env::from_pairs([("DAYTONA_KEY_ADMIN", "yes")]));
         assert!(create.advertised(&broken).is_none());
     }
 

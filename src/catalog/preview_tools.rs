@@ -1,11 +1,12 @@
 //! The preview tools: URLs that reach an HTTP server listening on a port of a
 //! sandbox, and ending a signed one early.
 
+use super::Context;
 use super::contract::{Arguments, Contract, arguments};
 use super::{Hints, ToolSpec, Ty, schemas};
 use crate::api::preview::{self, Expired, Preview};
 use crate::error::Error;
-use crate::http::{Client, Transport};
+use crate::http::Transport;
 use serde_json::Value;
 
 const STRING: Ty = Ty::String { min_len: 1 };
@@ -47,7 +48,7 @@ of a private sandbox that does not expire, so prefer signed URLs. The sandbox mu
         output: Some(schemas::preview_url),
     };
     type Output = Preview;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Preview, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Preview, Error> {
         preview::get(
             client,
             &self.sandbox,
@@ -83,7 +84,7 @@ proxy cookie for up to an hour. The sandbox's own preview token (signed: false) 
         output: Some(schemas::preview_expired),
     };
     type Output = Expired;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Expired, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Expired, Error> {
         preview::expire(
             client,
             &self.sandbox,

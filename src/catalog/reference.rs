@@ -7,6 +7,7 @@
 
 use super::Tool;
 use super::selection::Selection;
+use crate::env::Env;
 use crate::keys::ceiling::MintCeiling;
 use serde_json::Value;
 
@@ -148,7 +149,7 @@ fn fields(schema: &Value) -> String {
 
 fn render() -> String {
     let none: [(&str, &str); 0] = [];
-    let ceiling = MintCeiling::from_env(none);
+    let ceiling = MintCeiling::from_env(&Env::from_pairs(none));
     let mut out = format!(
         "# Tools\n\n\
          Generated from the catalog (`src/catalog/`) by `src/catalog/reference.rs`;\n\
@@ -246,7 +247,7 @@ mod tests {
     #[test]
     fn every_tool_is_advertised_under_the_default_ceiling() {
         let none: [(&str, &str); 0] = [];
-        let ceiling = MintCeiling::from_env(none);
+        let ceiling = MintCeiling::from_env(&Env::from_pairs(none));
         for tool in Tool::ALL {
             assert!(tool.advertised(&ceiling).is_some(), "{}", tool.name());
         }
@@ -256,7 +257,7 @@ mod tests {
     fn no_description_puts_a_left_angle_in_a_code_span() {
         // `prose` escapes `<` everywhere; inside a code span that would show `&lt;`.
         let none: [(&str, &str); 0] = [];
-        let ceiling = MintCeiling::from_env(none);
+        let ceiling = MintCeiling::from_env(&Env::from_pairs(none));
         for tool in Tool::ALL {
             let (description, schema) = tool.advertised(&ceiling).unwrap();
             let mut texts = vec![description];

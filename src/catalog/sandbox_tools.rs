@@ -1,12 +1,13 @@
 //! The sandbox tools: each one's arguments, description and how a call runs.
 
+use super::Context;
 use super::contract::{Arguments, Contract, arguments};
 use super::{Hints, ToolSpec, Ty, schemas};
 use crate::api::execute::{self, Outcome};
 use crate::api::sandboxes::{self, ListFilter};
 use crate::api::{lifecycle, snapshots};
 use crate::error::Error;
-use crate::http::{Client, Transport};
+use crate::http::Transport;
 use crate::models::{self, Sandbox, Snapshot};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -57,7 +58,7 @@ Use get_sandbox for one sandbox you already know by ID or name.",
         output: Some(schemas::sandbox_list),
     };
     type Output = Vec<Sandbox>;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Vec<Sandbox>, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Vec<Sandbox>, Error> {
         let filter = ListFilter {
             name: self.name,
             labels: self.labels,
@@ -89,7 +90,7 @@ Read-only. Use it to check whether a sandbox is started before execute_command; 
         output: Some(schemas::sandbox),
     };
     type Output = Sandbox;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Sandbox, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Sandbox, Error> {
         sandboxes::get(client, &self.sandbox)
     }
     fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
@@ -137,7 +138,7 @@ Give a `name` so a retry after a lost answer cannot create a second sandbox. If 
         output: Some(schemas::sandbox),
     };
     type Output = Sandbox;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Sandbox, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Sandbox, Error> {
         let body = models::CreateSandbox {
             name: self.name,
             snapshot: self.snapshot,
@@ -178,7 +179,7 @@ To pause billing but keep the files, use stop_sandbox instead.",
         output: Some(schemas::sandbox),
     };
     type Output = Sandbox;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Sandbox, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Sandbox, Error> {
         lifecycle::delete(client, &self.sandbox)
     }
     fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
@@ -205,7 +206,7 @@ an archived one takes longer, its files being restored first. Needed before exec
         output: Some(schemas::sandbox),
     };
     type Output = Sandbox;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Sandbox, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Sandbox, Error> {
         lifecycle::start(client, &self.sandbox, self.timeout)
     }
     fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
@@ -233,7 +234,7 @@ Waits until it is stopped. Stopping a stopped sandbox returns it unchanged. Use 
         output: Some(schemas::sandbox),
     };
     type Output = Sandbox;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Sandbox, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Sandbox, Error> {
         lifecycle::stop(client, &self.sandbox, self.force, self.timeout)
     }
     fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
@@ -261,7 +262,7 @@ Only a stopped sandbox can be archived: a started one is a conflict, so call sto
         output: Some(schemas::sandbox),
     };
     type Output = Sandbox;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Sandbox, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Sandbox, Error> {
         lifecycle::archive(client, &self.sandbox, self.timeout)
     }
     fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
@@ -290,7 +291,7 @@ Labels organise sandboxes: list_sandboxes filters by them. The sandbox may be in
         output: Some(schemas::labels),
     };
     type Output = BTreeMap<String, String>;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<BTreeMap<String, String>, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<BTreeMap<String, String>, Error> {
         sandboxes::set_labels(client, &self.sandbox, &self.labels)
     }
     fn output_json(labels: BTreeMap<String, String>) -> Result<Value, Error> {
@@ -324,7 +325,7 @@ If the sandbox is stopped, call start_sandbox first.",
         output: Some(schemas::execution),
     };
     type Output = Outcome;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Outcome, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Outcome, Error> {
         let cmd = execute::Command {
             sandbox: self.sandbox,
             command: self.command,
@@ -359,7 +360,7 @@ Read-only. Use a snapshot's name or ID as `snapshot` in create_sandbox.",
         output: Some(schemas::snapshot_list),
     };
     type Output = Vec<Snapshot>;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<Vec<Snapshot>, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<Vec<Snapshot>, Error> {
         snapshots::list(client, self.name.as_deref(), self.limit)
     }
     fn output_json(list: Vec<Snapshot>) -> Result<Value, Error> {

@@ -9,6 +9,7 @@
 //! Example: `DAYTONA_TOOLS=sandboxes,-delete_sandbox,mint_ephemeral_key`.
 
 use super::Tool;
+use crate::env::Env;
 use crate::error::Error;
 use std::collections::BTreeSet;
 
@@ -36,17 +37,10 @@ impl Selection {
         Selection { tools }
     }
 
-    /// Read `DAYTONA_TOOLS` from `(name, value)` pairs.
-    pub fn from_env<I, K, V>(vars: I) -> Result<Self, Error>
-    where
-        I: IntoIterator<Item = (K, V)>,
-        K: AsRef<str>,
-        V: AsRef<str>,
-    {
-        match vars.into_iter().find(|(k, _)| k.as_ref() == VARIABLE) {
-            Some((_, v)) if !v.as_ref().trim().is_empty() => Self::parse(v.as_ref()),
-            _ => Ok(Self::all()),
-        }
+    /// Read `DAYTONA_TOOLS` from the environment; unset or blank is every tool.
+    pub fn from_env(env: &Env) -> Result<Self, Error> {
+        env.get(VARIABLE)
+            .map_or_else(|| Ok(Self::all()), Self::parse)
     }
 
     /// Parse a selection such as `read-only` or `sandboxes,-delete_sandbox`.
@@ -137,9 +131,12 @@ mod tests {
     #[test]
     fn unset_or_empty_offers_every_tool() {
         let none: [(&str, &str); 0] = [];
-        assert_eq!(Selection::from_env(none).unwrap(), Selection::all());
         assert_eq!(
-            Selection::from_env([(VARIABLE, " ")]).unwrap(),
+            Selection::from_env(&Env::from_pairs(none)).unwrap(),
+            Selection::all()
+        );
+        assert_eq!(
+            Selection::from_env(&Env::from_pairs([(VARIABLE, " ")])).unwrap(),
             Selection::all()
         );
     }

@@ -1,11 +1,12 @@
 //! The session and code tools: long-running processes in named shell
 //! sessions of a started sandbox, and one-off programs (`run_code`).
 
+use super::Context;
 use super::contract::{Arguments, Contract, arguments};
 use super::{Hints, ToolSpec, Ty, schemas};
 use crate::api::sessions::{self, Code, CodeRun, CommandOutput, SessionList};
 use crate::error::Error;
-use crate::http::{Client, Transport};
+use crate::http::Transport;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -37,7 +38,7 @@ Next: run_session_command (async: true for a server), then get_session_command_l
         output: Some(schemas::session_id),
     };
     type Output = String;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<String, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<String, Error> {
         sessions::create(client, &self.sandbox, &self.session)?;
         Ok(self.session)
     }
@@ -70,7 +71,7 @@ So run servers and long jobs with async: true: the call returns the commandId at
         output: Some(schemas::command_output),
     };
     type Output = CommandOutput;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<CommandOutput, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<CommandOutput, Error> {
         sessions::run(
             client,
             &self.sandbox,
@@ -107,7 +108,7 @@ Read-only; call it again to follow a server or a background job. `tail` keeps th
         output: Some(schemas::command_output),
     };
     type Output = CommandOutput;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<CommandOutput, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<CommandOutput, Error> {
         sessions::logs(
             client,
             &self.sandbox,
@@ -140,7 +141,7 @@ Permanent; deleting it again is a not-found error. list_sessions shows the sessi
         output: Some(schemas::session_id),
     };
     type Output = String;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<String, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<String, Error> {
         sessions::delete(client, &self.sandbox, &self.session)?;
         Ok(self.session)
     }
@@ -168,7 +169,7 @@ Use it to find a commandId for get_session_command_logs, or a session to reuse w
         output: Some(schemas::session_list),
     };
     type Output = SessionList;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<SessionList, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<SessionList, Error> {
         sessions::list(client, &self.sandbox)
     }
     fn output_json(list: SessionList) -> Result<Value, Error> {
@@ -204,7 +205,7 @@ For state across runs or servers, use create_session and run_session_command; fo
         output: Some(schemas::code_run),
     };
     type Output = CodeRun;
-    fn run<T: Transport>(self, client: &Client<T>) -> Result<CodeRun, Error> {
+    fn run<T: Transport>(self, client: &Context<T>) -> Result<CodeRun, Error> {
         let code = Code {
             sandbox: self.sandbox,
             code: self.code,

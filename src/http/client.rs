@@ -2,10 +2,11 @@
 //! the transport, and decoding answers.
 
 use super::{Request, Response, RetryPolicy, Transport, retry_after};
-use crate::config::{Config, Credential, Secret};
+use crate::config::{Config, Credential};
+use crate::secret::Secret;
 use crate::deadline::{CallBudget, Limits};
 use crate::error::{Error, ErrorKind};
-use crate::models::wire::{Cx, Misfit, Wire};
+use crate::wire::{Cx, Misfit, Wire};
 use std::cell::Cell;
 use std::time::Duration;
 

@@ -1,7 +1,8 @@
 //! One request: its method, URL, body, credential choice, retry mode, and
 //! what to say when it fails.
 
-use crate::config::{AuthPreference, Secret};
+use crate::config::AuthPreference;
+use crate::secret::Secret;
 use crate::error::{Error, ErrorKind};
 use std::time::Duration;
 

@@ -1,6 +1,7 @@
 //! A scripted transport for unit tests of request logic.
 use super::{Request, Response, Transport};
 use crate::config::Config;
+use crate::env::Env;
 use crate::deadline::Limits;
 use crate::error::Error;
 use crate::hosts::Target;
@@ -94,9 +95,9 @@ impl Transport for Scripted {
 }
 
 pub fn config() -> Config {
-    Config::from_env([
+    Config::from_env(&Env::from_pairs([
         ("DAYTONA_API_KEY", "dtn_testkey"),
         ("DAYTONA_API_URL", "http://emu/api"),
-    ])
+    ]))
     .unwrap()
 }

@@ -2,6 +2,7 @@ use super::retry::seconds;
 use super::testing::*;
 use super::*;
 use crate::config::Config;
+use crate::env::Env;
 use crate::error::ErrorKind;
 use std::time::Duration;
 
@@ -250,10 +251,10 @@ fn bodies_over_the_cap_fail_unless_the_ends_are_kept() {
 
 #[test]
 fn every_request_passes_the_host_policy_before_the_transport_sees_it() {
-    let cfg = Config::from_env([
+    let cfg = Config::from_env(&Env::from_pairs([
         ("DAYTONA_API_KEY", "k"),
         ("DAYTONA_API_URL", "http://localhost:3000/api"),
-    ])
+    ]))
     .unwrap();
     let t = Scripted::default();
     let client = Client::new(&cfg, &t);
@@ -303,13 +304,13 @@ fn only_a_successful_json_answer_has_its_strings_cut() {
 
 #[test]
 fn attempts_get_the_configured_bounds_and_a_commands_own_wait() {
-    let cfg = Config::from_env([
+    let cfg = Config::from_env(&Env::from_pairs([
         ("DAYTONA_API_KEY", "k"),
         ("DAYTONA_API_URL", "http://emu/api"),
         ("DAYTONA_CONNECT_TIMEOUT_MS", "100"),
         ("DAYTONA_RESPONSE_TIMEOUT_MS", "300"),
         ("DAYTONA_REQUEST_TIMEOUT_MS", "2000"),
-    ])
+    ]))
     .unwrap();
     let t = Scripted::default();
     t.answer(200, &[], "{}").answer(200, &[], "{}");
@@ -330,11 +331,11 @@ fn attempts_get_the_configured_bounds_and_a_commands_own_wait() {
 
 #[test]
 fn retries_stop_when_the_call_budget_would_run_out() {
-    let cfg = Config::from_env([
+    let cfg = Config::from_env(&Env::from_pairs([
         ("DAYTONA_API_KEY", "k"),
         ("DAYTONA_API_URL", "http://emu/api"),
         ("DAYTONA_CALL_TIMEOUT_MS", "1000"),
-    ])
+    ]))
     .unwrap();
     let t = Scripted::default();
     t.send_cost.set(Duration::from_millis(400));
@@ -355,11 +356,11 @@ fn retries_stop_when_the_call_budget_would_run_out() {
 
 #[test]
 fn nothing_is_sent_once_the_call_budget_is_spent() {
-    let cfg = Config::from_env([
+    let cfg = Config::from_env(&Env::from_pairs([
         ("DAYTONA_API_KEY", "k"),
         ("DAYTONA_API_URL", "http://emu/api"),
         ("DAYTONA_CALL_TIMEOUT_MS", "1000"),
-    ])
+    ]))
     .unwrap();
     let t = Scripted::default();
     let client = Client::new(&cfg, &t);

@@ -14,17 +14,18 @@
 //! [`MintCeiling::bound_new_key`]: super::ceiling::MintCeiling::bound_new_key
 
 use super::audit::{self, Event, Kind};
-use super::ceiling::KeyAdmin;
+use super::ceiling::{KeyAdmin, MintCeiling};
 use crate::api::api_keys;
 use crate::error::{Error, ErrorKind, scrub};
 use crate::http::{Client, Transport};
 use crate::models::{ApiKey, CreateApiKey};
 use crate::time;
 
-/// Create a key held to the host's ceiling; the answer holds the full value
+/// Create a key held to the host's `ceiling`; the answer holds the full value
 /// and the expiry Daytona set.
 pub fn create<T: Transport>(
     client: &Client<T>,
+    ceiling: &MintCeiling,
     name: &str,
     permissions: &[String],
     expires_at: Option<&str>,
@@ -32,7 +33,7 @@ pub fn create<T: Transport>(
     super::name::check_not_reserved(name)?;
     let now = client.transport.now_unix_millis();
     let mut body = api_keys::new_key(name, permissions, expires_at, now)?;
-    client.config.mint_ceiling.bound_new_key(&mut body, now)?;
+    ceiling.bound_new_key(&mut body, now)?;
     let event = |kind| {
         let mut e = Event::new(kind, client.transport.now_unix_millis());
         e.name = Some(body.name.clone());
@@ -47,7 +48,7 @@ pub fn create<T: Transport>(
             return Err(e);
         }
     };
-    let bounded = client.config.mint_ceiling.key_admin == KeyAdmin::Bounded;
+    let bounded = ceiling.key_admin == KeyAdmin::Bounded;
     if let Some(why) = bounded.then(|| beyond_request(&key, &body)).flatten() {
         // Never hand out a key wider or longer-lived than the ceiling let through.
         let outcome = match api_keys::delete(client, &body.name) {
@@ -178,6 +179,7 @@ fn audit_delete<T: Transport>(
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::env::Env;
     use crate::http::Method;
     use crate::http::testing::Scripted;
 
@@ -185,12 +187,12 @@ mod tests {
         r#"{"name":"host key","value":"dtn_****","permissions":[],"userId":"u1"}"#;
 
     fn both() -> Config {
-        Config::from_env([
+        Config::from_env(&Env::from_pairs([
             ("DAYTONA_JWT_TOKEN", "jwt.token.value"),
             ("DAYTONA_ORGANIZATION_ID", "org-1"),
             ("DAYTONA_API_KEY", "dtn_testkey"),
             ("DAYTONA_API_URL", "http://emu/api"),
-        ])
+        ]))
         .unwrap()
     }
 
@@ -266,7 +268,14 @@ mod tests {
             t.now_millis.set(crate::keys::tests::NOW);
             t.answer(201, &[], answer).answer(204, &[], "");
             let c = Client::new(&cfg, &t);
-            let err = create(&c, "k", &perms, Some("2030-01-01T01:00:00Z")).unwrap_err();
+            let err = create(
+                &c,
+                &MintCeiling::default(),
+                "k",
+                &perms,
+                Some("2030-01-01T01:00:00Z"),
+            )
+            .unwrap_err();
             assert_eq!(err.kind, ErrorKind::Upstream, "{answer}");
             assert!(err.message.contains("deleted again"), "{}", err.message);
             assert!(!err.message.contains("dtn_new"));
@@ -282,6 +291,7 @@ mod tests {
         );
         create(
             &Client::new(&cfg, &t),
+            &MintCeiling::default(),
             "k",
             &perms,
             Some("2030-01-01T01:00:00Z"),
@@ -295,16 +305,14 @@ mod tests {
         let t = Scripted::default();
         t.now_millis.set(crate::keys::tests::NOW);
         let c = Client::new(&cfg, &t);
-        let perms = |p: &[&str]| p.iter().map(|p| p.to_string()).collect::<Vec<_>>();
-        let err = create(&c, "k", &perms(&["write:runners"]), None).unwrap_err();
+        let ceiling = MintCeiling::default();
+        let create = |p: &[&str], expires_at| {
+            let perms: Vec<String> = p.iter().map(|p| p.to_string()).collect();
+            create(&c, &ceiling, "k", &perms, expires_at)
+        };
+        let err = create(&["write:runners"], None).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Forbidden);
-        let err = create(
-            &c,
-            "k",
-            &perms(&["read:volumes"]),
-            Some("2030-01-02T00:00:01Z"),
-        )
-        .unwrap_err();
+        let err = create(&["read:volumes"], Some("2030-01-02T00:00:01Z")).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Forbidden);
         assert!(t.sent.borrow().is_empty());
 
@@ -313,7 +321,7 @@ mod tests {
             &[],
             r#"{"name":"k","value":"dtn_new","permissions":["read:volumes"],"expiresAt":"2030-01-02T00:00:00.000Z"}"#,
         );
-        let key = create(&c, "k", &perms(&["read:volumes"]), None).unwrap();
+        let key = create(&["read:volumes"], None).unwrap();
         assert_eq!(key.expires_at.as_deref(), Some("2030-01-02T00:00:00.000Z"));
         let sent = t.sent.borrow();
         let body: serde_json::Value =

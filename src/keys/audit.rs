@@ -8,7 +8,7 @@
 //! Never a key value, a JWT or an API key: [`Event`] has no field that could
 //! hold one, and [`emit`] is the only writer.
 
-use crate::config::Secret;
+use crate::secret::Secret;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 

@@ -21,6 +21,7 @@
 use super::scope::Scope;
 use super::ttl;
 use crate::api::api_keys::PERMISSIONS;
+use crate::env::Env;
 use crate::error::{Error, ErrorKind};
 use crate::models::CreateApiKey;
 use crate::time;
@@ -105,25 +106,17 @@ impl Default for MintCeiling {
 }
 
 impl MintCeiling {
-    /// Read the two variables from `(name, value)` pairs; an empty value is unset.
-    pub fn from_env<I, K, V>(vars: I) -> Result<MintCeiling, Error>
-    where
-        I: IntoIterator<Item = (K, V)>,
-        K: AsRef<str>,
-        V: AsRef<str>,
-    {
+    /// Read the three variables from the environment; a blank one is unset.
+    pub fn from_env(env: &Env) -> Result<MintCeiling, Error> {
         let mut ceiling = MintCeiling::default();
-        for (k, v) in vars {
-            let value = v.as_ref().trim();
-            if value.is_empty() {
-                continue;
-            }
-            match k.as_ref() {
-                SCOPES_VAR => ceiling.scopes = parse_scopes(value)?,
-                MAX_TTL_VAR => ceiling.max_ttl_secs = parse_max_ttl(value)?,
-                KEY_ADMIN_VAR => ceiling.key_admin = parse_key_admin(value)?,
-                _ => {}
-            }
+        if let Some(value) = env.get(SCOPES_VAR) {
+            ceiling.scopes = parse_scopes(value)?;
+        }
+        if let Some(value) = env.get(MAX_TTL_VAR) {
+            ceiling.max_ttl_secs = parse_max_ttl(value)?;
+        }
+        if let Some(value) = env.get(KEY_ADMIN_VAR) {
+            ceiling.key_admin = parse_key_admin(value)?;
         }
         Ok(ceiling)
     }
@@ -312,7 +305,7 @@ mod tests {
     use super::*;
 
     fn ceiling(pairs: &[(&str, &str)]) -> Result<MintCeiling, Error> {
-        MintCeiling::from_env(pairs.iter().copied())
+        MintCeiling::from_env(&Env::from_pairs(pairs.iter().copied()))
     }
 
     fn scope(s: &str) -> Scope {

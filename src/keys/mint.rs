@@ -3,14 +3,15 @@
 //! An answer granting more than asked, or living longer, is revoked at once.
 
 use super::audit::{self, Event, Kind};
+use super::ceiling::MintCeiling;
 use super::name::{self, EphemeralName};
 use super::scope::Scope;
 use super::{revoke_named, ttl};
 use crate::api::api_keys;
-use crate::config::Secret;
 use crate::error::{Error, ErrorKind};
 use crate::http::{Client, Transport};
 use crate::models::{ApiKey, CreateApiKey};
+use crate::secret::Secret;
 use crate::time;
 use serde::Serialize;
 
@@ -22,7 +23,7 @@ pub struct MintedKey {
     /// `eph-<holder>-<expiry>-<random>`.
     pub name: String,
     /// The key value.
-    #[serde(serialize_with = "crate::config::reveal")]
+    #[serde(serialize_with = "crate::secret::reveal")]
     pub value: Secret,
     /// The scope it was minted for.
     pub scope: String,
@@ -36,16 +37,17 @@ pub struct MintedKey {
 
 /// Mint a key for `scope` (default `daytona:workspaces`) living `ttl_secs`
 /// (default 600, bounds in [`ttl`]) for `holder`. Sent once; on 409 (a name
-/// taken) once more with a fresh random suffix.
+/// taken) once more with a fresh random suffix. Refused before anything is
+/// sent when above the host's `ceiling`.
 pub fn mint<T: Transport>(
     client: &Client<T>,
+    ceiling: &MintCeiling,
     scope: Option<&str>,
     ttl_secs: Option<u64>,
     holder: Option<&str>,
 ) -> Result<MintedKey, Error> {
     let scope = Scope::parse(scope)?;
     scope.check_organization(client.config.organization_id.as_deref())?;
-    let ceiling = &client.config.mint_ceiling;
     let ttl = ttl::check(
         "ttl",
         Some(ttl_secs.unwrap_or_else(|| ceiling.default_ttl_secs())),
@@ -144,6 +146,12 @@ mod tests {
         serde_json::from_slice(t.inner.sent.borrow()[i].0.body.as_ref().unwrap()).unwrap()
     }
 
+    /// Mint with no arguments under the default ceiling.
+    fn mint_plain(cfg: &Config, t: &Counting) -> Result<MintedKey, Error> {
+        let ceiling = MintCeiling::default();
+        mint(&Client::new(cfg, t), &ceiling, None, None, None)
+    }
+
     /// Script the answer Daytona gives to what `mint` sends for these inputs, then mint.
     fn mint_echo(
         t: &Counting,
@@ -159,7 +167,8 @@ mod tests {
         let answer = serde_json::json!({"name": "x", "value": "dtn_mintedvalue0123456789", "createdAt": "2030-01-01T00:00:00.000Z",
             "permissions": perms, "expiresAt": time::format_secs(expires as i64)});
         t.inner.answer(201, &[], &answer.to_string());
-        mint(&Client::new(cfg, t), scope, ttl, holder)
+        let ceiling = MintCeiling::default();
+        mint(&Client::new(cfg, t), &ceiling, scope, ttl, holder)
     }
 
     #[test]
@@ -205,7 +214,7 @@ mod tests {
 
         let t = transport();
         t.inner.answer(409, &[], "{}").answer(409, &[], "{}");
-        let err = mint(&Client::new(&cfg, &t), None, None, None).unwrap_err();
+        let err = mint_plain(&cfg, &t).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Conflict);
         assert_eq!(t.inner.sent.borrow().len(), 2);
     }
@@ -215,12 +224,7 @@ mod tests {
         let cfg = jwt_config();
         let t = transport();
         t.inner.answer(503, &[], "{}");
-        assert_eq!(
-            mint(&Client::new(&cfg, &t), None, None, None)
-                .unwrap_err()
-                .kind,
-            ErrorKind::Upstream
-        );
+        assert_eq!(mint_plain(&cfg, &t).unwrap_err().kind, ErrorKind::Upstream);
         assert_eq!(t.inner.sent.borrow().len(), 1);
     }
 
@@ -236,7 +240,9 @@ mod tests {
             (Some("daytona:org:other"), None),
         ] {
             assert_eq!(
-                mint(&c, scope, ttl, None).unwrap_err().kind,
+                mint(&c, &MintCeiling::default(), scope, ttl, None)
+                    .unwrap_err()
+                    .kind,
                 ErrorKind::InvalidInput
             );
         }
@@ -254,7 +260,7 @@ mod tests {
         ] {
             let t = transport();
             t.inner.answer(201, &[], answer).answer(204, &[], "");
-            let err = mint(&Client::new(&cfg, &t), None, None, None).unwrap_err();
+            let err = mint_plain(&cfg, &t).unwrap_err();
             assert_eq!(err.kind, ErrorKind::Upstream, "{answer}");
             assert!(err.message.contains("revoked again"), "{}", err.message);
             let sent = t.inner.sent.borrow();

@@ -214,6 +214,7 @@ pub(crate) fn ours(key: &ApiKey) -> Option<(EphemeralName, i64)> {
 pub(crate) mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::env::Env;
     use crate::http::testing::Scripted;
     use crate::http::{Request, Response};
     use std::cell::Cell;
@@ -254,11 +255,11 @@ pub(crate) mod tests {
     pub(crate) const NOW: u64 = 1_893_456_000_000; // 2030-01-01T00:00:00Z
 
     pub(crate) fn jwt_config() -> Config {
-        Config::from_env([
+        Config::from_env(&Env::from_pairs([
             ("DAYTONA_JWT_TOKEN", "jwt.token.value"),
             ("DAYTONA_ORGANIZATION_ID", "org-1"),
             ("DAYTONA_API_URL", "http://emu/api"),
-        ])
+        ]))
         .unwrap()
     }
 

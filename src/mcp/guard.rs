@@ -118,7 +118,7 @@ fn split_host(value: &str) -> Option<(&str, Option<&str>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Secret;
+    use crate::secret::Secret;
 
     fn bearer() -> Auth {
         Auth::Bearer(Secret::new("s3cret-token-0123456789"))

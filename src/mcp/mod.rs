@@ -21,6 +21,7 @@ pub mod tools;
 pub mod version;
 
 use crate::catalog::selection::Selection;
+use crate::env::Env;
 use crate::error::Error;
 use crate::keys::ceiling::MintCeiling;
 use serde_json::Value;
@@ -135,12 +136,12 @@ pub struct Server {
 }
 
 impl Server {
-    /// Read the server's and the catalog's settings from `(name, value)` pairs.
-    pub fn from_env(vars: &[(String, String)]) -> Server {
+    /// Read the server's and the catalog's settings from the environment.
+    pub fn from_env(env: &Env) -> Server {
         Server {
-            settings: Settings::from_env(vars.iter().map(|(k, v)| (k, v))),
-            selection: Selection::from_env(vars.iter().map(|(k, v)| (k, v))),
-            ceiling: MintCeiling::from_env(vars.iter().map(|(k, v)| (k, v))),
+            settings: Settings::from_env(env),
+            selection: Selection::from_env(env),
+            ceiling: MintCeiling::from_env(env),
         }
     }
 

@@ -2,8 +2,9 @@
 //! the bearer token, the explicit opt-out from it, the allowed browser origins
 //! and `Host` names, the endpoint path and the deadline for a request's body.
 
-use crate::config::Secret;
+use crate::env::Env;
 use crate::error::Error;
+use crate::secret::Secret;
 use std::time::Duration;
 
 /// The bearer token clients must send.
@@ -73,31 +74,13 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Read the settings from `(name, value)` pairs; empty values count as unset.
+    /// Read the settings from the environment; blank values count as unset.
     /// A malformed value is a `config` error naming its variable.
-    pub fn from_env<I, K, V>(vars: I) -> Result<Self, Error>
-    where
-        I: IntoIterator<Item = (K, V)>,
-        K: AsRef<str>,
-        V: AsRef<str>,
-    {
-        let (mut token, mut auth, mut origins, mut path) = (None, None, None, None);
-        let (mut hosts, mut body_timeout) = (None, None);
-        for (k, v) in vars {
-            let value = v.as_ref().trim();
-            if value.is_empty() {
-                continue;
-            }
-            match k.as_ref() {
-                TOKEN_VAR => token = Some(value.to_string()),
-                AUTH_VAR => auth = Some(value.to_ascii_lowercase()),
-                ORIGINS_VAR => origins = Some(value.to_string()),
-                PATH_VAR => path = Some(value.to_string()),
-                HOSTS_VAR => hosts = Some(value.to_string()),
-                BODY_TIMEOUT_VAR => body_timeout = Some(value.to_string()),
-                _ => {}
-            }
-        }
+    pub fn from_env(env: &Env) -> Result<Self, Error> {
+        let token = env.get(TOKEN_VAR);
+        let auth = env.get(AUTH_VAR).map(str::to_ascii_lowercase);
+        let (origins, path) = (env.get(ORIGINS_VAR), env.get(PATH_VAR));
+        let (hosts, body_timeout) = (env.get(HOSTS_VAR), env.get(BODY_TIMEOUT_VAR));
         let auth = match (auth.as_deref(), token) {
             (Some("none"), None) => Auth::None,
             // Both set is a contradiction: serving without the token the
@@ -164,7 +147,7 @@ impl Settings {
                 }
             },
         };
-        let path = path.unwrap_or_else(|| DEFAULT_PATH.to_string());
+        let path = path.map_or_else(|| DEFAULT_PATH.to_string(), str::to_string);
         if !path.starts_with('/') || path.contains(['?', '#', ' ']) {
             return Err(Error::config(
                 format!("{PATH_VAR} must be a path starting with `/`"),
@@ -216,7 +199,7 @@ mod tests {
     use super::*;
 
     fn settings(vars: &[(&str, &str)]) -> Result<Settings, Error> {
-        Settings::from_env(vars.iter().copied())
+        Settings::from_env(&Env::from_pairs(vars.iter().copied()))
     }
 
     #[test]

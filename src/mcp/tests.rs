@@ -9,7 +9,7 @@ const TOKEN: &str = "test-token-0123456789abcdef";
 fn server(extra: &[(&str, &str)]) -> Server {
     let mut vars = vec![("DAYTONA_MCP_TOKEN".to_string(), TOKEN.to_string())];
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    Server::from_env(&vars)
+    Server::from_env(&Env::from_pairs(vars))
 }
 
 fn head(headers: &[(&str, &str)]) -> Head {
@@ -270,7 +270,7 @@ fn requests_without_the_right_token_are_401() {
 
 #[test]
 fn without_a_token_no_tools_are_served_and_the_variable_is_named() {
-    let s = Server::from_env(&[]);
+    let s = Server::from_env(&Env::default());
     let reply = s.handle(
         &head(&[]),
         request("tools/list", json!({})).to_string().as_bytes(),
@@ -278,7 +278,7 @@ fn without_a_token_no_tools_are_served_and_the_variable_is_named() {
     );
     assert_eq!(reply.status, 503);
     assert!(String::from_utf8_lossy(&reply.body).contains("DAYTONA_MCP_TOKEN"));
-    let open = Server::from_env(&[("DAYTONA_MCP_AUTH".into(), "none".into())]);
+    let open = Server::from_env(&Env::from_pairs([("DAYTONA_MCP_AUTH", "none")]));
     let (status, _) = send(
         &open,
         &head(&[("Authorization", ""), ("Host", "127.0.0.1:8080")]),
@@ -291,7 +291,7 @@ fn without_a_token_no_tools_are_served_and_the_variable_is_named() {
 fn open_server(extra: &[(&str, &str)]) -> Server {
     let mut vars = vec![("DAYTONA_MCP_AUTH".to_string(), "none".to_string())];
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    Server::from_env(&vars)
+    Server::from_env(&Env::from_pairs(vars))
 }
 
 #[test]

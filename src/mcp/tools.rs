@@ -91,6 +91,7 @@ pub fn call_result(outcome: Result<Value, Error>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::env::Env;
     use crate::error::ErrorKind;
 
     #[test]
@@ -121,7 +122,8 @@ mod tests {
         assert!(!read_only.is_empty());
         let bad = Selection::parse("no_such_tool");
         assert!(descriptors(&bad, &Ok(MintCeiling::default())).is_empty());
-        let ceiling = MintCeiling::from_env([("DAYTONA_MINT_MAX_TTL", "30m")]).unwrap();
+        let ceiling =
+            MintCeiling::from_env(&Env::from_pairs([("DAYTONA_MINT_MAX_TTL", "30m")])).unwrap();
         let tools = descriptors(&Ok(Selection::all()), &Ok(ceiling));
         let mint = tools
             .iter()
@@ -131,7 +133,7 @@ mod tests {
             mint["inputSchema"]["properties"]["ttl"]["anyOf"][0]["maximum"],
             1800
         );
-        let broken = MintCeiling::from_env([("DAYTONA_MINT_MAX_TTL", "forever")]);
+        let broken = MintCeiling::from_env(&Env::from_pairs([("DAYTONA_MINT_MAX_TTL", "forever")]));
         let tools = descriptors(&Ok(Selection::all()), &broken);
         assert!(tools.iter().all(|t| t["name"] != "mint_ephemeral_key"));
     }

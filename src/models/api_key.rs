@@ -2,8 +2,8 @@
 //! value) and `ApiKeyList` (list, get and current, with a masked value) read
 //! into one type, and the `CreateApiKey` request body.
 
-use super::wire::{Cx, Wire, opt, or_null, required, wire};
-use crate::config::Secret;
+use crate::secret::Secret;
+use crate::wire::{Cx, Wire, opt, or_null, required, wire};
 use serde::Serialize;
 
 /// An API key as Daytona answers it, and as the key tools return it (Daytona's
@@ -16,7 +16,7 @@ pub struct ApiKey {
     /// The name (unique per user).
     pub name: String,
     /// The value: in full only in a create answer, masked otherwise.
-    #[serde(serialize_with = "crate::config::reveal")]
+    #[serde(serialize_with = "crate::secret::reveal")]
     pub value: Secret,
     /// Permissions granted.
     pub permissions: Vec<String>,
@@ -113,7 +113,7 @@ pub fn mask(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::wire::from_str;
+    use crate::models::from_str;
 
     #[test]
     fn list_entries_parse_with_nulls_and_unknown_fields() {

@@ -1,6 +1,6 @@
 //! The toolbox's file routes.
 
-use super::wire::{opt, or_default, or_null, wire};
+use crate::wire::{opt, or_default, or_null, wire};
 use serde::Serialize;
 
 /// A file or directory as `GET /files` and `GET /files/info` describe it.

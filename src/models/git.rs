@@ -5,7 +5,7 @@
 //! use the daemon's snake_case (`commit_id`, `allow_empty`); answers its
 //! camelCase. The bodies that carry credentials have no `Debug`.
 
-use super::wire::{count, or_default, or_null, wire};
+use crate::wire::{count, or_default, or_null, wire};
 use serde::Serialize;
 
 /// `POST /git/clone` body.
@@ -178,7 +178,7 @@ wire!(ListBranchResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::wire::from_str;
+    use crate::models::from_str;
     use serde_json::json;
 
     #[test]

@@ -11,11 +11,16 @@ pub mod sandbox;
 pub mod sessions;
 pub mod snapshot;
 pub mod toolbox;
-pub mod wire;
 
+pub use crate::wire::{Cx, Misfit, Wire};
 pub use api_key::{ApiKey, CreateApiKey};
 pub use page::{CursorPage, NumberedPage};
 pub use preview::{PortPreviewUrl, SignedPortPreviewUrl};
 pub use sandbox::{CreateSandbox, Sandbox, SandboxLabels};
 pub use snapshot::Snapshot;
-pub use wire::{Cx, Misfit, Wire};
+
+/// Read a model from JSON text as an answer is read, for tests.
+#[cfg(test)]
+pub(crate) fn from_str<T: Wire>(text: &str) -> Result<T, crate::error::Error> {
+    crate::http::decode(text.as_bytes(), "test")
+}

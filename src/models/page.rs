@@ -1,7 +1,7 @@
 //! Pagination shapes: cursor pages for sandboxes (with the older plain array
 //! accepted), numbered pages for snapshots.
 
-use super::wire::{Cx, Fields, Wire, opt, or_default, required};
+use crate::wire::{Cx, Fields, Wire, opt, or_default, required};
 use serde_json::Value;
 
 /// `GET /sandbox`: `{items, nextCursor}` since May 2026, a plain array before.
@@ -95,7 +95,7 @@ impl<T: Wire> Wire for NumberedPage<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::wire::from_str;
+    use crate::models::from_str;
 
     #[test]
     fn list_accepts_cursor_and_legacy_array_shapes() {

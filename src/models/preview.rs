@@ -1,8 +1,8 @@
 //! Preview URLs: Daytona's `PortPreviewUrl` and `SignedPortPreviewUrl`. Tokens
 //! (and a signed URL, which embeds one) stay [`Secret`]s in memory.
 
-use super::wire::{or_null, wire};
-use crate::config::Secret;
+use crate::secret::Secret;
+use crate::wire::{or_null, wire};
 
 /// `GET /sandbox/{idOrName}/ports/{port}/preview-url`: the URL and the
 /// sandbox's preview token (a credential for every port of a private sandbox).

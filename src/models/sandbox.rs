@@ -1,6 +1,6 @@
 //! The Sandbox resource.
 
-use super::wire::{count, opt, or_default, or_null, required, wire};
+use crate::wire::{count, opt, or_default, or_null, required, wire};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -146,7 +146,7 @@ wire!(SandboxLabels {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::wire::from_str as read;
+    use crate::models::from_str as read;
 
     #[test]
     fn unknown_state_and_fields_parse() {

@@ -1,7 +1,7 @@
 //! The toolbox's session and code-run routes (`/process/session…`,
 //! `/process/code-run`).
 
-use super::wire::{opt, or_null, wire};
+use crate::wire::{opt, or_null, wire};
 use serde::Serialize;
 use serde::de::IgnoredAny;
 use std::collections::BTreeMap;
@@ -177,7 +177,7 @@ wire!(Chart {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::wire::from_str;
+    use crate::models::from_str;
 
     #[test]
     fn the_spec_examples_decode() {

@@ -1,6 +1,6 @@
 //! The Snapshot resource.
 
-use super::wire::{opt, or_default, or_null, wire};
+use crate::wire::{opt, or_default, or_null, wire};
 use serde::Serialize;
 
 /// A snapshot (sandbox base image), with Daytona's camelCase names.

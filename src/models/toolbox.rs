@@ -1,6 +1,6 @@
 //! The toolbox's execute route.
 
-use super::wire::{Cx, Fields, Wire, opt};
+use crate::wire::{Cx, Fields, Wire, opt};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -46,7 +46,7 @@ impl Wire for ExecuteResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::wire::from_str;
+    use crate::models::from_str;
 
     #[test]
     fn older_daemons_code_field_is_accepted() {

@@ -9,7 +9,7 @@ use daytona_core::catalog::git_tools::{
     GitPush, GitStatus,
 };
 use daytona_core::catalog::invoke;
-use daytona_core::config::Secret;
+use daytona_core::secret::Secret;
 
 impl From<wit_git::GitCloneRequest> for GitClone {
     fn from(r: wit_git::GitCloneRequest) -> Self {

@@ -11,11 +11,11 @@ mod sessions;
 
 use crate::bindings::exports::daytona::tools::tools;
 use crate::bindings::exports::daytona::tools::types as wit;
-use daytona_core::catalog::Tool;
 use daytona_core::catalog::selection::Selection;
-use daytona_core::config::{self, Config};
+use daytona_core::catalog::{Context, Policy, Tool};
+use daytona_core::config::Config;
+use daytona_core::env::Env;
 use daytona_core::error::{Error, ErrorKind};
-use daytona_core::http::Client;
 use daytona_core::keys::ceiling::MintCeiling;
 use daytona_core::wasi_http::WasiTransport;
 use std::collections::BTreeMap;
@@ -30,25 +30,31 @@ crate::bindings::export!(Component with_types_in crate::bindings);
 /// exactly as `call-tool` does, so hosts that turn typed exports into tools
 /// (Wassette) honour the selection too.
 pub(crate) fn with_client<R>(
-    f: impl FnOnce(&Client<WasiTransport>) -> Result<R, Error>,
+    f: impl FnOnce(&Context<WasiTransport>) -> Result<R, Error>,
 ) -> Result<R, wit::Error> {
     let host = Host::from_env()?;
-    f(&Client::new(&host.config, &host.transport)).map_err(to_wit_error)
+    f(&Context::new(&host.config, &host.transport, &host.policy)).map_err(to_wit_error)
 }
 
-/// What a typed call needs besides its arguments: the configuration and the transport.
+/// What a typed call needs besides its arguments: the configuration, the
+/// host's policy and the transport.
 struct Host {
     config: Config,
+    policy: Policy,
     transport: WasiTransport,
 }
 
 impl Host {
-    /// Read the configuration. Out of line, and boxed so that each exported
-    /// function moves a pointer rather than the whole configuration.
+    /// Read the environment once: the policy, then the configuration (the
+    /// order their errors are reported in). Out of line, and boxed so that
+    /// each exported function moves a pointer rather than the whole configuration.
     #[inline(never)]
     fn from_env() -> Result<Box<Host>, wit::Error> {
+        let env = Env::read();
+        let policy = Policy::from_env(&env).map_err(to_wit_error)?;
         Ok(Box::new(Host {
-            config: Config::from_env(config::vars()).map_err(to_wit_error)?,
+            config: Config::from_env(&env).map_err(to_wit_error)?,
+            policy,
             transport: WasiTransport::default(),
         }))
     }
@@ -87,11 +93,12 @@ pub(crate) fn to_wit_error(e: Error) -> wit::Error {
 
 impl tools::Guest for Component {
     fn list_tools() -> Vec<tools::Tool> {
+        let env = Env::read();
         // A malformed DAYTONA_TOOLS offers nothing (call-tool says why): fail closed.
-        let Ok(selection) = Selection::from_env(config::vars()) else {
+        let Ok(selection) = Selection::from_env(&env) else {
             return Vec::new();
         };
-        let ceiling = MintCeiling::from_env(config::vars());
+        let ceiling = MintCeiling::from_env(&env);
         selection
             .tools()
             .filter_map(|tool| {

@@ -46,14 +46,13 @@ fn check_settings(what: &str, settings: &[(String, String)]) -> String {
     let mut with_secrets = settings.to_vec();
     with_secrets.push(("DAYTONA_MCP_TOKEN".into(), "x".repeat(32)));
     with_secrets.push(("DAYTONA_API_KEY".into(), "dtn_example".into()));
-    let parsed = Settings::from_env(with_secrets.iter().map(|(k, v)| (k, v)))
+    let env = daytona_tools::env::Env::from_pairs(with_secrets);
+    let parsed = Settings::from_env(&env)
         .unwrap_or_else(|e| panic!("{what}: the MCP settings are refused: {e:?}"));
-    daytona_tools::config::Config::from_env(with_secrets.iter().map(|(k, v)| (k, v)))
+    daytona_tools::config::Config::from_env(&env)
         .unwrap_or_else(|e| panic!("{what}: the Daytona settings are refused: {e:?}"));
-    daytona_tools::catalog::selection::Selection::from_env(
-        with_secrets.iter().map(|(k, v)| (k, v)),
-    )
-    .unwrap_or_else(|e| panic!("{what}: DAYTONA_TOOLS is refused: {e:?}"));
+    daytona_tools::catalog::selection::Selection::from_env(&env)
+        .unwrap_or_else(|e| panic!("{what}: DAYTONA_TOOLS is refused: {e:?}"));
     parsed.path
 }
 

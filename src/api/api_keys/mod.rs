@@ -190,7 +190,7 @@ fn key_request<T: Transport>(
 
 /// Values outside a create answer must be masked; make sure they are.
 fn masked(mut key: ApiKey) -> ApiKey {
-    key.value = crate::config::Secret::new(mask(key.value.expose()));
+    key.value = crate::secret::Secret::new(mask(key.value.expose()));
     key
 }
 
@@ -198,15 +198,16 @@ fn masked(mut key: ApiKey) -> ApiKey {
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::env::Env;
     use crate::http::testing::{Scripted, config};
 
     fn jwt_config() -> Config {
-        Config::from_env([
+        Config::from_env(&Env::from_pairs([
             ("DAYTONA_JWT_TOKEN", "jwt.token.value"),
             ("DAYTONA_ORGANIZATION_ID", "org-1"),
             ("DAYTONA_API_KEY", "dtn_testkey"),
             ("DAYTONA_API_URL", "http://emu/api"),
-        ])
+        ]))
         .unwrap()
     }
 

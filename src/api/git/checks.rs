@@ -3,7 +3,7 @@
 
 use super::super::toolbox::shown;
 use super::{MAX_FIELD_BYTES, MAX_URL_BYTES};
-use crate::config::Secret;
+use crate::secret::Secret;
 use crate::error::Error;
 use crate::http::Request;
 

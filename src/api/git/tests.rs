@@ -1,6 +1,6 @@
 use super::history::{bounded, leading};
 use super::*;
-use crate::config::Secret;
+use crate::secret::Secret;
 use crate::error::ErrorKind;
 use crate::http::Client;
 use crate::http::testing::{Scripted, config};

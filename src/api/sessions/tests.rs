@@ -104,7 +104,7 @@ fn charts_are_described_without_their_images() {
         r#"{{"exitCode":0,"result":"done\n","artifacts":{{"charts":[{{"type":"line","title":"{}","png":"{png}","elements":[{{"png":"{png}"}},{{}}]}},{{"type":"bar"}}]}}}}"#,
         "T".repeat(300)
     );
-    let answer: CodeRunResponse = crate::models::wire::from_str(&body).unwrap();
+    let answer: CodeRunResponse = crate::models::from_str(&body).unwrap();
     let result = Ends::whole(answer.result.clone().unwrap_or_default());
     let run = shape_run(answer, result, 4096);
     assert_eq!(run.chart_count, 2);
@@ -115,7 +115,7 @@ fn charts_are_described_without_their_images() {
     let json = serde_json::to_string(&run).unwrap();
     assert!(json.len() < 2000, "{json}");
     let none: CodeRunResponse =
-        crate::models::wire::from_str(r#"{"exitCode":1,"result":"x"}"#).unwrap();
+        crate::models::from_str(r#"{"exitCode":1,"result":"x"}"#).unwrap();
     let result = Ends::whole("x".into());
     let run = shape_run(none, result, 4096);
     assert_eq!((run.exit_code, run.chart_count), (1, 0));

@@ -11,7 +11,7 @@ use crate::catalog::git_tools::{GitAdd, GitCheckout, GitCommit};
 use crate::catalog::key_tools::Deleted;
 use crate::catalog::sandbox_tools::SetSandboxLabels;
 use crate::catalog::session_tools::CreateSession;
-use crate::config::Secret;
+use crate::secret::Secret;
 use crate::error::{Error, ErrorKind};
 use crate::keys::sweep::{SweepFailure, SweepReport};
 use crate::keys::{EphemeralKey, MintedKey};

@@ -8,7 +8,7 @@
 //! branches. The misfit is reported by its path (`items[3].state`), made of
 //! the models' own field names and of indices: never of the answer's content.
 
-use crate::config::Secret;
+use crate::secret::Secret;
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -151,9 +151,9 @@ impl<'a> Fields<'a> {
 /// (a [`Reader`]: [`required`], [`or_default`], [`or_null`], [`opt`], [`count`], ...).
 macro_rules! wire {
     ($ty:ident { $($field:ident: $key:literal => $read:expr),* $(,)? }) => {
-        impl $crate::models::wire::Wire for $ty {
-            fn read(value: serde_json::Value, cx: &mut $crate::models::wire::Cx) -> Self {
-                let mut fields = $crate::models::wire::Fields::of(value, cx);
+        impl $crate::wire::Wire for $ty {
+            fn read(value: serde_json::Value, cx: &mut $crate::wire::Cx) -> Self {
+                let mut fields = $crate::wire::Fields::of(value, cx);
                 $ty {
                     $($field: fields.get($key, $read),)*
                 }
@@ -328,11 +328,6 @@ impl Wire for BTreeMap<String, String> {
         }
         labels
     }
-}
-
-#[cfg(test)]
-pub(crate) fn from_str<T: Wire>(text: &str) -> Result<T, crate::error::Error> {
-    crate::http::decode(text.as_bytes(), "test")
 }
 
 #[cfg(test)]
