@@ -357,7 +357,12 @@ mod tests {
             &[],
             r#"[{"name":"k","value":"dtn_0123456789abcdef0123","permissions":[],"createdAt":"x"}]"#,
         );
-        let out = call(&Context::new(&cfg, &t, &Policy::default()), "list_api_keys", "{}").unwrap();
+        let out = call(
+            &Context::new(&cfg, &t, &Policy::default()),
+            "list_api_keys",
+            "{}",
+        )
+        .unwrap();
         assert_eq!(out["apiKeys"][0]["name"], "k");
         assert!(!out.to_string().contains("0123456789"));
     }

@@ -3,9 +3,9 @@
 
 use super::{Request, Response, RetryPolicy, Transport, retry_after};
 use crate::config::{Config, Credential};
-use crate::secret::Secret;
 use crate::deadline::{CallBudget, Limits};
 use crate::error::{Error, ErrorKind};
+use crate::secret::Secret;
 use crate::wire::{Cx, Misfit, Wire};
 use std::cell::Cell;
 use std::time::Duration;

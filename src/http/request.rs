@@ -2,8 +2,8 @@
 //! what to say when it fails.
 
 use crate::config::AuthPreference;
-use crate::secret::Secret;
 use crate::error::{Error, ErrorKind};
+use crate::secret::Secret;
 use std::time::Duration;
 
 /// The HTTP methods the component uses.

@@ -1,8 +1,8 @@
 //! A scripted transport for unit tests of request logic.
 use super::{Request, Response, Transport};
 use crate::config::Config;
-use crate::env::Env;
 use crate::deadline::Limits;
+use crate::env::Env;
 use crate::error::Error;
 use crate::hosts::Target;
 use std::cell::RefCell;

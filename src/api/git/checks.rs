@@ -3,9 +3,9 @@
 
 use super::super::toolbox::shown;
 use super::{MAX_FIELD_BYTES, MAX_URL_BYTES};
-use crate::secret::Secret;
 use crate::error::Error;
 use crate::http::Request;
+use crate::secret::Secret;
 
 /// Longest branch name accepted, in bytes.
 const MAX_REF_BYTES: usize = 255;

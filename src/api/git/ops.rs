@@ -5,13 +5,13 @@ use super::super::toolbox::{Toolbox, check_path, keep_within, shown};
 use super::checks::{Credentials, check_commit_id, check_ref, check_text, check_url};
 use super::explain::{Op, request};
 use super::{MAX_ADD_FILES, MAX_MESSAGE_BYTES};
-use crate::secret::Secret;
 use crate::error::Error;
 use crate::http::{Client, Method, Request, Transport};
 use crate::models::git::{
     FileStatus, GitAddRequest, GitBranchRequest, GitCheckoutRequest, GitCloneRequest,
     GitCommitRequest, GitCommitResponse, GitRepoRequest, GitStatus, ListBranchResponse,
 };
+use crate::secret::Secret;
 use serde::Serialize;
 
 /// A clone's arguments.

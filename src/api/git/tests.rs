@@ -1,9 +1,9 @@
 use super::history::{bounded, leading};
 use super::*;
-use crate::secret::Secret;
 use crate::error::ErrorKind;
 use crate::http::Client;
 use crate::http::testing::{Scripted, config};
+use crate::secret::Secret;
 
 #[test]
 fn clone_urls_of_every_offered_transport_are_accepted() {

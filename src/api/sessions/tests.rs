@@ -114,8 +114,7 @@ fn charts_are_described_without_their_images() {
     assert_eq!(run.charts[1].kind, "bar");
     let json = serde_json::to_string(&run).unwrap();
     assert!(json.len() < 2000, "{json}");
-    let none: CodeRunResponse =
-        crate::models::from_str(r#"{"exitCode":1,"result":"x"}"#).unwrap();
+    let none: CodeRunResponse = crate::models::from_str(r#"{"exitCode":1,"result":"x"}"#).unwrap();
     let result = Ends::whole("x".into());
     let run = shape_run(none, result, 4096);
     assert_eq!((run.exit_code, run.chart_count), (1, 0));

@@ -11,7 +11,6 @@ use crate::catalog::git_tools::{GitAdd, GitCheckout, GitCommit};
 use crate::catalog::key_tools::Deleted;
 use crate::catalog::sandbox_tools::SetSandboxLabels;
 use crate::catalog::session_tools::CreateSession;
-use crate::secret::Secret;
 use crate::error::{Error, ErrorKind};
 use crate::keys::sweep::{SweepFailure, SweepReport};
 use crate::keys::{EphemeralKey, MintedKey};
@@ -19,6 +18,7 @@ use crate::models::files::{FileInfo, Match, ReplaceResult};
 use crate::models::git::{FileStatus, GitCommitInfo};
 use crate::models::sessions::Command;
 use crate::models::{ApiKey, Sandbox, Snapshot};
+use crate::secret::Secret;
 use serde_json::json;
 use std::collections::BTreeSet;
 
