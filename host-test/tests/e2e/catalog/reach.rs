@@ -254,6 +254,7 @@ fn upload_holds_content(sent: &Sent, _: &Value) -> bool {
         .any(|rest| rest.starts_with(b"\r\n--"))
 }
 
+/// `overwrite: false` made the component ask `files/info` whether the file exists.
 fn info_first(sent: &Sent, value: &Value) -> bool {
     let info = sent
         .requests
@@ -262,6 +263,7 @@ fn info_first(sent: &Sent, value: &Value) -> bool {
     value == &Value::Bool(false) && info
 }
 
+/// The signed-preview-url endpoint was asked exactly when `signed` is true.
 fn signed_endpoint(sent: &Sent, value: &Value) -> bool {
     let signed = sent
         .requests
@@ -270,11 +272,13 @@ fn signed_endpoint(sent: &Sent, value: &Value) -> bool {
     value == &Value::Bool(signed)
 }
 
+/// `expiresAt` went as the same instant, written with milliseconds.
 fn same_expiry(sent: &Sent, value: &Value) -> bool {
     let expected = value.as_str().unwrap().replace('Z', ".000Z");
     sent.body_strings("expiresAt").contains(&expected)
 }
 
+/// The key was created with the scope's permissions (the tool's description lists them).
 fn scope_permissions(sent: &Sent, value: &Value) -> bool {
     let permissions: &[&str] = match value.as_str().unwrap() {
         "daytona:workspaces:read" => &["read:volumes"],
@@ -288,7 +292,8 @@ fn scope_permissions(sent: &Sent, value: &Value) -> bool {
 /// The key name's expiry (`eph-<holder>-<expiry>-<random>`) is the clock during the call plus
 /// the ttl (a sample in hours).
 fn ttl_expiry(sent: &Sent, value: &Value) -> bool {
-    let hours = value.as_str().unwrap().strip_suffix('h').unwrap();
+    let hours = value.as_str().and_then(|v| v.strip_suffix('h'));
+    let hours = hours.expect("the mint_ephemeral_key ttl sample is in whole hours");
     let ttl: u64 = hours.parse::<u64>().unwrap() * 3600;
     sent.body_strings("name").iter().any(|name| {
         let expiry = name.rsplit('-').nth(1).and_then(|e| e.parse::<u64>().ok());
@@ -296,6 +301,7 @@ fn ttl_expiry(sent: &Sent, value: &Value) -> bool {
     })
 }
 
+/// The key's name starts `eph-<holder>-`.
 fn holder_in_name(sent: &Sent, value: &Value) -> bool {
     let prefix = format!("eph-{}-", value.as_str().unwrap());
     sent.body_strings("name")
