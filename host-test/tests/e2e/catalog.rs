@@ -5,6 +5,7 @@
 
 use crate::common;
 
+mod reach;
 mod tables;
 
 use common::*;

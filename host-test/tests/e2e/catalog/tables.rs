@@ -387,6 +387,8 @@ pub(super) const VALID: &[(&str, &str, Expect)] = &[
 /// A value for every property any tool advertises, valid against the [`super::setup`] fixture:
 /// each tool is also called with every property its schema offers (see [`super::full_arguments`]),
 /// and that call must succeed. A property advertised without a sample here fails the test.
+/// Where a property has a default, the sample is another value, so that the call shows
+/// whether it reached Daytona (`reach.rs`); not `signed`, which `expiresInSeconds` needs.
 pub(super) const SAMPLES: &[(&str, &str, &str)] = &[
     ("list_sandboxes", "name", r#""bo""#),
     ("list_sandboxes", "labels", r#"{"team": "ai"}"#),
@@ -410,7 +412,7 @@ pub(super) const SAMPLES: &[(&str, &str, &str)] = &[
     ("start_sandbox", "sandbox", r#""box""#),
     ("start_sandbox", "timeout", "5"),
     ("stop_sandbox", "sandbox", r#""box""#),
-    ("stop_sandbox", "force", "false"),
+    ("stop_sandbox", "force", "true"),
     ("stop_sandbox", "timeout", "5"),
     ("archive_sandbox", "sandbox", r#""box""#),
     ("archive_sandbox", "timeout", "5"),
@@ -520,8 +522,12 @@ pub(super) const SAMPLES: &[(&str, &str, &str)] = &[
     ("delete_api_key", "name", r#""existing""#),
     ("delete_api_key_for_user", "userId", r#""{user_id}""#),
     ("delete_api_key_for_user", "name", r#""existing""#),
-    ("mint_ephemeral_key", "scope", r#""daytona:workspaces""#),
-    ("mint_ephemeral_key", "ttl", r#""10m""#),
+    (
+        "mint_ephemeral_key",
+        "scope",
+        r#""daytona:workspaces:read""#,
+    ),
+    ("mint_ephemeral_key", "ttl", r#""1h""#),
     ("mint_ephemeral_key", "holder", r#""ci""#),
     (
         "revoke_ephemeral_key",
