@@ -265,7 +265,7 @@ fn check_json(spec: &ToolSpec, json: Map<String, Value>) -> Result<(), Error> {
 /// A plain `String` is required; `required` after the name marks a list required.
 macro_rules! arguments {
     ($(#[$meta:meta])* pub struct $name:ident {
-        $( $field:ident : $ty:ty = $key:literal $($required:ident)?, $fty:expr => $desc:expr; )*
+        $( $field:ident : $ty:ty = $key:literal $($marker:ident)?, $fty:expr => $desc:expr; )*
     }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Default, PartialEq)]
@@ -279,7 +279,7 @@ macro_rules! arguments {
                     name: $key,
                     ty: $fty,
                     required: <$ty as $crate::catalog::contract::ArgValue>::REQUIRED
-                        $(|| !stringify!($required).is_empty())?,
+                        $(|| $crate::catalog::contract::required!($marker))?,
                     description: $desc,
                 },
             )*];
@@ -307,6 +307,21 @@ macro_rules! arguments {
     };
 }
 
+/// `arguments!`'s one marker after a name: `required` and no other word, so
+/// that a misspelt marker fails to compile rather than marking the field.
+macro_rules! required {
+    (required) => {
+        true
+    };
+    ($other:ident) => {
+        compile_error!(concat!(
+            "`",
+            stringify!($other),
+            "` after an argument's name: the one marker is `required`"
+        ))
+    };
+}
+
 /// Set `key` in `out` when the argument is given: `to_json`'s one step per
 /// field, out of line so that `arguments!` expands to a call per field.
 #[inline(never)]
@@ -316,4 +331,4 @@ pub fn put(out: &mut Map<String, Value>, key: &str, value: Option<Value>) {
     }
 }
 
-pub(crate) use arguments;
+pub(crate) use {arguments, required};
