@@ -175,11 +175,15 @@ pub trait Contract: Arguments + Identity {
     /// What a model is shown.
     const SPEC: ToolSpec;
     /// What a successful call gives back, before it becomes JSON or WIT.
-    type Output;
+    type Output: serde::Serialize;
     /// Run the tool with validated arguments.
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Self::Output, Error>;
-    /// The result as `call-tool` returns it (a JSON object).
-    fn output_json(output: Self::Output) -> Result<Value, Error>;
+    /// The result as `call-tool` returns it (a JSON object): by default the
+    /// output as serde writes it; a tool whose output is a list or a plain
+    /// value puts it under a name.
+    fn output_json(output: Self::Output) -> Result<Value, Error> {
+        super::to_value(output)
+    }
     /// The description and input schema offered on this host
     /// (`spec` is [`Self::SPEC`]): by default as they are; a tool bounded by
     /// the host's configuration narrows them, or is not offered (`None`) when

@@ -51,9 +51,6 @@ Creates a new key on every call. Revoke it early with revoke_ephemeral_key; revo
             self.holder.as_deref(),
         )
     }
-    fn output_json(key: MintedKey) -> Result<Value, Error> {
-        super::to_value(key)
-    }
     const ADVERTISE: Advertise = within_ceiling;
 }
 
@@ -127,9 +124,6 @@ Refuses names that are not ephemeral keys minted here; use delete_api_key for an
             already_revoked: outcome == Revoked::AlreadyGone,
         })
     }
-    fn output_json(revoked: RevokedKey) -> Result<Value, Error> {
-        super::to_value(revoked)
-    }
 }
 
 arguments! {
@@ -175,8 +169,5 @@ a key that could not be revoked is simply found again on the next run. Expired k
     type Output = SweepReport;
     fn run<T: Transport>(self, client: &Client<T>) -> Result<SweepReport, Error> {
         sweep::sweep(client)
-    }
-    fn output_json(report: SweepReport) -> Result<Value, Error> {
-        super::to_value(report)
     }
 }

@@ -47,9 +47,6 @@ Use get_file_info for one path, search_files to find files by name under a direc
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Listing, Error> {
         files::list(client, &self.sandbox, &self.path)
     }
-    fn output_json(listing: Listing) -> Result<Value, Error> {
-        super::to_value(listing)
-    }
 }
 
 arguments! {
@@ -82,9 +79,6 @@ Binary files (NUL bytes or invalid UTF-8) are refused: use download_file for the
             self.start_line,
             self.end_line,
         )
-    }
-    fn output_json(text: Text) -> Result<Value, Error> {
-        super::to_value(text)
     }
 }
 
@@ -126,9 +120,6 @@ For small edits of existing text, replace_in_files avoids resending the file; re
             self.overwrite.unwrap_or(true),
         )
     }
-    fn output_json(written: Written) -> Result<Value, Error> {
-        super::to_value(written)
-    }
 }
 
 arguments! {
@@ -152,9 +143,6 @@ Read-only. At most about three quarters of the output limit in bytes is returned
     type Output = Download;
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Download, Error> {
         files::download(client, &self.sandbox, &self.path)
-    }
-    fn output_json(download: Download) -> Result<Value, Error> {
-        super::to_value(download)
     }
 }
 
@@ -278,9 +266,6 @@ Read-only and cheap: use it to check that a path exists, or a file's size before
     fn run<T: Transport>(self, client: &Client<T>) -> Result<FileInfo, Error> {
         files::info(client, &self.sandbox, &self.path)
     }
-    fn output_json(info: FileInfo) -> Result<Value, Error> {
-        super::to_value(info)
-    }
 }
 
 arguments! {
@@ -308,9 +293,6 @@ Then read_file with startLine/endLine around a match, or replace_in_files to cha
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Found, Error> {
         files::find(client, &self.sandbox, &self.path, &self.pattern)
     }
-    fn output_json(found: Found) -> Result<Value, Error> {
-        super::to_value(found)
-    }
 }
 
 arguments! {
@@ -336,9 +318,6 @@ Read-only. Paths beyond the output limit are left out (`truncated`, `total`). To
     type Output = Searched;
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Searched, Error> {
         files::search(client, &self.sandbox, &self.path, &self.pattern)
-    }
-    fn output_json(searched: Searched) -> Result<Value, Error> {
-        super::to_value(searched)
     }
 }
 

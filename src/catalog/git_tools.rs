@@ -61,9 +61,6 @@ Creates `path`; a non-empty directory there is a conflict, so repeating the call
         };
         git::clone(client, &self.sandbox, &spec)
     }
-    fn output_json(cloned: Cloned) -> Result<Value, Error> {
-        super::to_value(cloned)
-    }
 }
 
 arguments! {
@@ -87,9 +84,6 @@ Read-only. Files beyond the output limit are left out (`truncated`, `total`). Th
     type Output = Status;
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Status, Error> {
         git::status(client, &self.sandbox, &self.path)
-    }
-    fn output_json(status: Status) -> Result<Value, Error> {
-        super::to_value(status)
     }
 }
 
@@ -251,9 +245,6 @@ Read-only. Names beyond the output limit are left out (`truncated`, `total`). gi
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Branches, Error> {
         git::branches(client, &self.sandbox, &self.path)
     }
-    fn output_json(branches: Branches) -> Result<Value, Error> {
-        super::to_value(branches)
-    }
 }
 
 arguments! {
@@ -344,9 +335,6 @@ Read-only. At most `limit` commits (default 20, at most 100), within the output 
     type Output = Log;
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Log, Error> {
         git::log(client, &self.sandbox, &self.path, self.limit)
-    }
-    fn output_json(log: Log) -> Result<Value, Error> {
-        super::to_value(log)
     }
 }
 

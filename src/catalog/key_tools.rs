@@ -52,9 +52,6 @@ For a short-lived key for an agent or job, use mint_ephemeral_key instead: it de
             self.expires_at.as_deref(),
         )
     }
-    fn output_json(key: ApiKey) -> Result<Value, Error> {
-        super::to_value(key)
-    }
     const ADVERTISE: Advertise = create_within_ceiling;
 }
 
@@ -130,9 +127,6 @@ Read-only. Use it to check what the configured key may do; it is the one key ope
     fn run<T: Transport>(self, client: &Client<T>) -> Result<ApiKey, Error> {
         api_keys::current(client)
     }
-    fn output_json(key: ApiKey) -> Result<Value, Error> {
-        super::to_value(key)
-    }
 }
 
 arguments! {
@@ -155,9 +149,6 @@ Read-only. Use list_api_keys to find names, and get_current_api_key for the key 
     type Output = ApiKey;
     fn run<T: Transport>(self, client: &Client<T>) -> Result<ApiKey, Error> {
         api_keys::get(client, &self.name)
-    }
-    fn output_json(key: ApiKey) -> Result<Value, Error> {
-        super::to_value(key)
     }
 }
 
@@ -198,9 +189,6 @@ For an ephemeral key prefer revoke_ephemeral_key (an already revoked key counts 
             user_id: None,
         })
     }
-    fn output_json(deleted: Deleted) -> Result<Value, Error> {
-        super::to_value(deleted)
-    }
 }
 
 arguments! {
@@ -230,9 +218,6 @@ Use list_api_keys to find userId and names; use delete_api_key for your own keys
             deleted: self.name,
             user_id: Some(self.user_id),
         })
-    }
-    fn output_json(deleted: Deleted) -> Result<Value, Error> {
-        super::to_value(deleted)
     }
 }
 

@@ -6,7 +6,6 @@ use super::{Hints, ToolSpec, Ty, schemas};
 use crate::api::preview::{self, Expired, Preview};
 use crate::error::Error;
 use crate::http::{Client, Transport};
-use serde_json::Value;
 
 const STRING: Ty = Ty::String { min_len: 1 };
 
@@ -56,9 +55,6 @@ of a private sandbox that does not expire, so prefer signed URLs. The sandbox mu
             self.expires_in_seconds,
         )
     }
-    fn output_json(preview: Preview) -> Result<Value, Error> {
-        super::to_value(preview)
-    }
 }
 
 arguments! {
@@ -90,8 +86,5 @@ proxy cookie for up to an hour. The sandbox's own preview token (signed: false) 
             self.port.unwrap_or_default(),
             &self.token,
         )
-    }
-    fn output_json(expired: Expired) -> Result<Value, Error> {
-        super::to_value(expired)
     }
 }

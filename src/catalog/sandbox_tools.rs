@@ -92,9 +92,6 @@ Read-only. Use it to check whether a sandbox is started before execute_command; 
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Sandbox, Error> {
         sandboxes::get(client, &self.sandbox)
     }
-    fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
-        super::to_value(sandbox)
-    }
 }
 
 arguments! {
@@ -154,9 +151,6 @@ Give a `name` so a retry after a lost answer cannot create a second sandbox. If 
         };
         lifecycle::create(client, &body, self.timeout)
     }
-    fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
-        super::to_value(sandbox)
-    }
 }
 
 arguments! {
@@ -181,9 +175,6 @@ To pause billing but keep the files, use stop_sandbox instead.",
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Sandbox, Error> {
         lifecycle::delete(client, &self.sandbox)
     }
-    fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
-        super::to_value(sandbox)
-    }
 }
 
 arguments! {
@@ -207,9 +198,6 @@ an archived one takes longer, its files being restored first. Needed before exec
     type Output = Sandbox;
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Sandbox, Error> {
         lifecycle::start(client, &self.sandbox, self.timeout)
-    }
-    fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
-        super::to_value(sandbox)
     }
 }
 
@@ -236,9 +224,6 @@ Waits until it is stopped. Stopping a stopped sandbox returns it unchanged. Use 
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Sandbox, Error> {
         lifecycle::stop(client, &self.sandbox, self.force, self.timeout)
     }
-    fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
-        super::to_value(sandbox)
-    }
 }
 
 arguments! {
@@ -263,9 +248,6 @@ Only a stopped sandbox can be archived: a started one is a conflict, so call sto
     type Output = Sandbox;
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Sandbox, Error> {
         lifecycle::archive(client, &self.sandbox, self.timeout)
-    }
-    fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
-        super::to_value(sandbox)
     }
 }
 
@@ -333,9 +315,6 @@ If the sandbox is stopped, call start_sandbox first.",
             timeout: self.timeout,
         };
         execute::execute(client, &cmd, client.config.output_limit)
-    }
-    fn output_json(outcome: Outcome) -> Result<Value, Error> {
-        super::to_value(outcome)
     }
 }
 

@@ -79,9 +79,6 @@ So run servers and long jobs with async: true: the call returns the commandId at
             self.run_async.unwrap_or(false),
         )
     }
-    fn output_json(output: CommandOutput) -> Result<Value, Error> {
-        super::to_value(output)
-    }
 }
 
 arguments! {
@@ -115,9 +112,6 @@ Read-only; call it again to follow a server or a background job. `tail` keeps th
             &self.command_id,
             self.tail,
         )
-    }
-    fn output_json(output: CommandOutput) -> Result<Value, Error> {
-        super::to_value(output)
     }
 }
 
@@ -171,9 +165,6 @@ Use it to find a commandId for get_session_command_logs, or a session to reuse w
     fn run<T: Transport>(self, client: &Client<T>) -> Result<SessionList, Error> {
         sessions::list(client, &self.sandbox)
     }
-    fn output_json(list: SessionList) -> Result<Value, Error> {
-        super::to_value(list)
-    }
 }
 
 arguments! {
@@ -214,8 +205,5 @@ For state across runs or servers, use create_session and run_session_command; fo
             timeout: self.timeout,
         };
         sessions::run_code(client, &code)
-    }
-    fn output_json(run: CodeRun) -> Result<Value, Error> {
-        super::to_value(run)
     }
 }
