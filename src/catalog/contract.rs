@@ -10,7 +10,6 @@ use super::{Args, Field, Tool, ToolSpec};
 use crate::config::{Config, Secret};
 use crate::error::Error;
 use crate::http::{Client, Transport};
-use crate::keys::ceiling::MintCeiling;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -178,27 +177,11 @@ pub trait Contract: Arguments + Identity {
     type Output: serde::Serialize;
     /// Run the tool with validated arguments.
     fn run<T: Transport>(self, client: &Client<T>) -> Result<Self::Output, Error>;
-    /// The result as `call-tool` returns it (a JSON object): by default the
-    /// output as serde writes it; a tool whose output is a list or a plain
-    /// value puts it under a name.
+    /// The result as `call-tool` returns it (a JSON object).
+    /// By default the output as serde writes it; a tool whose output is a
+    /// list or a plain value puts it under a name.
     fn output_json(output: Self::Output) -> Result<Value, Error> {
         super::to_value(output)
-    }
-    /// The description and input schema offered on this host
-    /// (`spec` is [`Self::SPEC`]): by default as they are; a tool bounded by
-    /// the host's configuration narrows them, or is not offered (`None`) when
-    /// that configuration is malformed. A function rather than a method, so
-    /// that the default is compiled once, not once per tool.
-    const ADVERTISE: Advertise = ToolSpec::as_is;
-}
-
-/// How a tool is offered under the host's minting ceiling ([`Contract::ADVERTISE`]).
-pub type Advertise = fn(&ToolSpec, &Result<MintCeiling, Error>) -> Option<(String, Value)>;
-
-impl ToolSpec {
-    /// [`Contract::ADVERTISE`]'s default: the description and input schema as they are.
-    fn as_is(&self, _ceiling: &Result<MintCeiling, Error>) -> Option<(String, Value)> {
-        Some((self.description.to_string(), self.input_schema()))
     }
 }
 

@@ -2,7 +2,7 @@
 //! revoked early or swept once expired, each one's arguments, description
 //! and how a call runs.
 
-use super::contract::{Advertise, Arguments, Contract, arguments};
+use super::contract::{Arguments, Contract, arguments};
 use super::{Hints, ToolSpec, Ty, schemas};
 use crate::error::Error;
 use crate::http::{Client, Transport};
@@ -51,13 +51,12 @@ Creates a new key on every call. Revoke it early with revoke_ephemeral_key; revo
             self.holder.as_deref(),
         )
     }
-    const ADVERTISE: Advertise = within_ceiling;
 }
 
 /// `mint_ephemeral_key` narrowed to the host's ceiling: the scopes and the
 /// longest `ttl` that will be accepted. A malformed ceiling leaves the tool
 /// out (its calls say why).
-fn within_ceiling(
+pub(super) fn within_ceiling(
     spec: &ToolSpec,
     ceiling: &Result<MintCeiling, Error>,
 ) -> Option<(String, Value)> {

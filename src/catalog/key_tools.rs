@@ -1,7 +1,7 @@
 //! The API key tools: Daytona's API-key operations, each one's arguments,
 //! description and how a call runs (ephemeral keys: `ephemeral_tools`).
 
-use super::contract::{Advertise, Arguments, Contract, arguments};
+use super::contract::{Arguments, Contract, arguments};
 use super::{Hints, ToolSpec, Ty, schemas};
 use crate::api::api_keys::{self, PERMISSIONS};
 use crate::error::Error;
@@ -52,13 +52,12 @@ For a short-lived key for an agent or job, use mint_ephemeral_key instead: it de
             self.expires_at.as_deref(),
         )
     }
-    const ADVERTISE: Advertise = create_within_ceiling;
 }
 
 /// `create_api_key` narrowed to the host's ceiling: the permissions and the
 /// longest lifetime that will be accepted. A malformed ceiling leaves the
 /// tool out (its calls say why); `DAYTONA_KEY_ADMIN=unbounded` says so.
-fn create_within_ceiling(
+pub(super) fn create_within_ceiling(
     spec: &ToolSpec,
     ceiling: &Result<MintCeiling, Error>,
 ) -> Option<(String, Value)> {
