@@ -171,8 +171,10 @@ pub trait Identity {
 
 /// One tool: its description, its arguments ([`Arguments`]), its result and how it runs.
 pub trait Contract: Arguments + Identity {
-    /// What a model is shown.
-    const SPEC: ToolSpec;
+    /// What it says of itself: name, title, description, hints, result schema.
+    const ABOUT: super::About;
+    /// What a model is shown: [`Self::ABOUT`] with the arguments' fields.
+    const SPEC: ToolSpec = ToolSpec::new(Self::ABOUT, Self::FIELDS);
     /// What a successful call gives back, before it becomes JSON or WIT.
     type Output: serde::Serialize;
     /// Run the tool with validated arguments.

@@ -2,8 +2,8 @@
 //! revoked early or swept once expired, each one's arguments, description
 //! and how a call runs.
 
-use super::contract::{Arguments, Contract, arguments};
-use super::{Hints, ToolSpec, Ty, schemas};
+use super::contract::{Contract, arguments};
+use super::{About, Hints, ToolSpec, Ty, schemas};
 use crate::error::Error;
 use crate::http::{Client, Transport};
 use crate::keys::ceiling::MintCeiling;
@@ -27,7 +27,7 @@ arguments! {
 }
 
 impl Contract for MintEphemeralKey {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "mint_ephemeral_key",
         title: "Mint a short-lived API key",
         description: "Create a short-lived Daytona API key for an agent or job, with exactly the permissions of a scope: \
@@ -38,7 +38,6 @@ daytona:org:<id> (the daytona:workspaces permissions in organization <id>). \
 Daytona refuses the key once `ttl` has passed (1 minute to 24 hours, default 10 minutes). \
 The answer is the only time the value is shown: give it to the holder as DAYTONA_API_KEY and do not repeat it. \
 Creates a new key on every call. Revoke it early with revoke_ephemeral_key; revoke_expired_keys cleans up expired ones.",
-        fields: Self::FIELDS,
         hints: Hints::CREATE,
         output: Some(schemas::minted_key),
     };
@@ -105,13 +104,12 @@ arguments! {
 }
 
 impl Contract for RevokeEphemeralKey {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "revoke_ephemeral_key",
         title: "Revoke an ephemeral key",
         description: "Revoke one ephemeral key at once, by the name mint_ephemeral_key or list_ephemeral_keys gave. \
 Destructive for that key; idempotent: a key already revoked (or expired and swept) counts as success. \
 Refuses names that are not ephemeral keys minted here; use delete_api_key for any other key.",
-        fields: Self::FIELDS,
         hints: Hints::DELETE,
         output: Some(schemas::revoked),
     };
@@ -131,12 +129,11 @@ arguments! {
 }
 
 impl Contract for ListEphemeralKeys {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "list_ephemeral_keys",
         title: "List ephemeral keys",
         description: "List the ephemeral keys minted here (names eph-<holder>-<expiry>-<random>): holder, permissions, expiry and whether it has passed. \
 Read-only; never shows key values, and leaves out every other API key (list_api_keys shows those). Returns {\"ephemeralKeys\": [...]}.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::ephemeral_key_list),
     };
@@ -155,13 +152,12 @@ arguments! {
 }
 
 impl Contract for RevokeExpiredKeys {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "revoke_expired_keys",
         title: "Revoke expired ephemeral keys",
         description: "Delete every ephemeral key minted here whose expiry passed more than 30 seconds ago, and report {\"revoked\": [names], \"failed\": [{name, error}]}. \
 Never touches other API keys or unexpired ephemeral keys. Safe to run at any time, from any number of places at once; \
 a key that could not be revoked is simply found again on the next run. Expired keys already stop working; this removes them from the account.",
-        fields: Self::FIELDS,
         hints: Hints::DELETE,
         output: Some(schemas::sweep_report),
     };

@@ -1,8 +1,8 @@
 //! The file tools: files in a started sandbox through its toolbox. Paths are
 //! absolute, or relative to the sandbox user's home.
 
-use super::contract::{Arguments, Contract, arguments};
-use super::{Hints, ToolSpec, Ty, schemas};
+use super::contract::{Contract, arguments};
+use super::{About, Hints, Ty, schemas};
 use crate::api::files::{self, Download, Found, Listing, Searched, Text, Written};
 use crate::error::Error;
 use crate::http::{Client, Transport};
@@ -33,13 +33,12 @@ arguments! {
 }
 
 impl Contract for ListFiles {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "list_files",
         title: "List files",
         description: "List the entries of a directory in a started Daytona sandbox: name, isDir, size, mode, owner and modification time. \
 Read-only. Entries beyond the output limit are left out (`truncated`, `total`). \
 Use get_file_info for one path, search_files to find files by name under a directory, read_file to read one.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::file_listing),
     };
@@ -60,13 +59,12 @@ arguments! {
 }
 
 impl Contract for ReadFile {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "read_file",
         title: "Read a text file",
         description: "Read a UTF-8 text file in a started Daytona sandbox, optionally only lines startLine..endLine. \
 Read-only. The answer stops at the output limit (`truncated`; continue with startLine = endLine + 1). \
 Binary files (NUL bytes or invalid UTF-8) are refused: use download_file for them. Use find_in_files to locate lines first in large files.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::file_text),
     };
@@ -98,13 +96,12 @@ arguments! {
 }
 
 impl Contract for WriteFile {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "write_file",
         title: "Write a file",
         description: "Create or replace a file in a started Daytona sandbox with the given content (text, or base64 for binary), at most 8 MiB. \
 By default an existing file is overwritten and its old content lost; pass overwrite: false to refuse instead (one extra request). \
 For small edits of existing text, replace_in_files avoids resending the file; read_file or get_file_info checks the result.",
-        fields: Self::FIELDS,
         hints: Hints::OVERWRITE,
         output: Some(schemas::file_written),
     };
@@ -131,12 +128,11 @@ arguments! {
 }
 
 impl Contract for DownloadFile {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "download_file",
         title: "Download a file",
         description: "Get a file's bytes from a started Daytona sandbox, base64-encoded: for binary files (images, archives) that read_file refuses. \
 Read-only. At most about three quarters of the output limit in bytes is returned (`truncated`, `size`); for text, read_file is cheaper and can page by lines.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::file_download),
     };
@@ -157,12 +153,11 @@ arguments! {
 }
 
 impl Contract for DeleteFile {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "delete_file",
         title: "Delete a file",
         description: "Delete a file, or with recursive: true a directory and all it holds, in a started Daytona sandbox. \
 Permanent: there is no undo. Deleting a path that is already gone is a not-found error. Check the path first with list_files or get_file_info.",
-        fields: Self::FIELDS,
         hints: Hints::DELETE,
         output: Some(schemas::file_path),
     };
@@ -192,12 +187,11 @@ arguments! {
 }
 
 impl Contract for MoveFile {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "move_file",
         title: "Move a file",
         description: "Move or rename a file or directory in a started Daytona sandbox. \
 A file already at the destination is replaced and lost. Repeating the call fails, as the source is gone. Use list_files to check the result.",
-        fields: Self::FIELDS,
         hints: Hints::REWRITE,
         output: Some(schemas::file_moved),
     };
@@ -225,12 +219,11 @@ arguments! {
 }
 
 impl Contract for CreateFolder {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "create_folder",
         title: "Create a folder",
         description: "Create a directory, and any missing parents, in a started Daytona sandbox. \
 An existing directory is left as it is (only its mode is set), so repeating the call is harmless. write_file creates parents by itself; this is for empty directories.",
-        fields: Self::FIELDS,
         hints: Hints::SET_STATE,
         output: Some(schemas::file_path),
     };
@@ -253,12 +246,11 @@ arguments! {
 }
 
 impl Contract for GetFileInfo {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "get_file_info",
         title: "Get file info",
         description: "Get one file's or directory's details in a started Daytona sandbox: isDir, size in bytes, mode, permissions, owner, group, modification time. \
 Read-only and cheap: use it to check that a path exists, or a file's size before read_file or download_file.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::file_info),
     };
@@ -279,13 +271,12 @@ arguments! {
 }
 
 impl Contract for FindInFiles {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "find_in_files",
         title: "Find text in files",
         description: "Search the contents of the files under a path in a started Daytona sandbox for a text, like grep: each matching line with its file and line number. \
 Read-only. Binary files are skipped; matches beyond the output limit are left out (`truncated`, `total`). \
 Then read_file with startLine/endLine around a match, or replace_in_files to change it.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::file_matches),
     };
@@ -306,12 +297,11 @@ arguments! {
 }
 
 impl Contract for SearchFiles {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "search_files",
         title: "Search files by name",
         description: "Find files and directories whose names match a glob under a directory of a started Daytona sandbox, like find -name: their paths. \
 Read-only. Paths beyond the output limit are left out (`truncated`, `total`). To search inside files, use find_in_files.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::file_names),
     };
@@ -333,13 +323,12 @@ arguments! {
 }
 
 impl Contract for ReplaceInFiles {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "replace_in_files",
         title: "Replace text in files",
         description: "Replace every occurrence of a literal text with another in the given files of a started Daytona sandbox, in place. \
 The old text is lost, and repeating the call replaces again wherever newValue contains the pattern. Each file gets its own result: check `success` and `error`. \
 Use find_in_files first to see what will change, and read_file after to check.",
-        fields: Self::FIELDS,
         hints: Hints::REWRITE,
         output: Some(schemas::file_replacements),
     };

@@ -1,8 +1,8 @@
 //! The API key tools: Daytona's API-key operations, each one's arguments,
 //! description and how a call runs (ephemeral keys: `ephemeral_tools`).
 
-use super::contract::{Arguments, Contract, arguments};
-use super::{Hints, ToolSpec, Ty, schemas};
+use super::contract::{Contract, arguments};
+use super::{About, Hints, ToolSpec, Ty, schemas};
 use crate::api::api_keys::{self, PERMISSIONS};
 use crate::error::Error;
 use crate::http::{Client, Transport};
@@ -29,7 +29,7 @@ arguments! {
 }
 
 impl Contract for CreateApiKey {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "create_api_key",
         title: "Create an API key",
         description: "Create a Daytona API key with the given permissions and an expiry. \
@@ -39,7 +39,6 @@ The host's operator bounds new keys as it bounds mint_ephemeral_key: only the pe
 Give at least one permission from Daytona's list; listing and reading sandboxes needs none, so a key only for that can carry just read:volumes. \
 Needs DAYTONA_JWT_TOKEN and DAYTONA_ORGANIZATION_ID. \
 For a short-lived key for an agent or job, use mint_ephemeral_key instead: it derives the permissions from a scope and always expires.",
-        fields: Self::FIELDS,
         hints: Hints::CREATE,
         output: Some(schemas::api_key),
     };
@@ -88,13 +87,12 @@ arguments! {
 }
 
 impl Contract for ListApiKeys {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "list_api_keys",
         title: "List API keys",
         description: "List your API keys in the organization: name, permissions, masked value, creation, expiry, last use and owning user (userId). \
 Read-only; never shows a full key value. Returns {\"apiKeys\": [...]}. \
 Use get_api_key for one key by name, and list_ephemeral_keys for only the short-lived keys from mint_ephemeral_key.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::api_key_list),
     };
@@ -113,12 +111,11 @@ arguments! {
 }
 
 impl Contract for GetCurrentApiKey {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "get_current_api_key",
         title: "Describe the configured API key",
         description: "Describe the API key this component is configured with (DAYTONA_API_KEY): name, permissions, expiry and last use, value masked. \
 Read-only. Use it to check what the configured key may do; it is the one key operation that authenticates with the API key instead of the JWT.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::api_key),
     };
@@ -136,12 +133,11 @@ arguments! {
 }
 
 impl Contract for GetApiKey {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "get_api_key",
         title: "Get an API key",
         description: "Get one API key by name: permissions, masked value, creation, expiry and last use. \
 Read-only. Use list_api_keys to find names, and get_current_api_key for the key this component itself uses.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::api_key),
     };
@@ -170,13 +166,12 @@ arguments! {
 }
 
 impl Contract for DeleteApiKey {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "delete_api_key",
         title: "Delete an API key",
         description: "Delete (revoke) one of your API keys by name: everything using it is refused from then on, and it cannot be recovered. \
 Destructive. A key that does not exist is not-found. The key this component runs on (DAYTONA_API_KEY) is refused with forbidden and never deleted. \
 For an ephemeral key prefer revoke_ephemeral_key (an already revoked key counts as success there); for another user's key use delete_api_key_for_user.",
-        fields: Self::FIELDS,
         hints: Hints::DELETE,
         output: Some(schemas::deleted),
     };
@@ -200,13 +195,12 @@ arguments! {
 }
 
 impl Contract for DeleteApiKeyForUser {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "delete_api_key_for_user",
         title: "Delete another user's API key",
         description: "Delete (revoke) another user's API key by user ID and key name; for organization admins. \
 Destructive and cannot be undone. The key this component runs on (DAYTONA_API_KEY) is refused with forbidden and never deleted. \
 Use list_api_keys to find userId and names; use delete_api_key for your own keys.",
-        fields: Self::FIELDS,
         hints: Hints::DELETE,
         output: Some(schemas::deleted_for_user),
     };
@@ -223,6 +217,7 @@ Use list_api_keys to find userId and names; use delete_api_key for your own keys
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::contract::Arguments;
     use crate::catalog::ephemeral_tools::MintEphemeralKey;
     use crate::catalog::{Args, Tool, call};
     use crate::error::ErrorKind;

@@ -23,7 +23,7 @@ mod wit_contract;
 
 pub use args::Args;
 pub use contract::{Contract, invoke};
-pub use types::{Field, Hints, ToolSpec, Ty};
+pub use types::{About, Field, Hints, ToolSpec, Ty};
 
 use crate::error::{Error, ErrorKind};
 use crate::http::{Client, Transport};

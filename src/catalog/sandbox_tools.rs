@@ -1,7 +1,7 @@
 //! The sandbox tools: each one's arguments, description and how a call runs.
 
-use super::contract::{Arguments, Contract, arguments};
-use super::{Hints, ToolSpec, Ty, schemas};
+use super::contract::{Contract, arguments};
+use super::{About, Hints, Ty, schemas};
 use crate::api::execute::{self, Outcome};
 use crate::api::sandboxes::{self, ListFilter};
 use crate::api::{lifecycle, snapshots};
@@ -46,13 +46,12 @@ arguments! {
 }
 
 impl Contract for ListSandboxes {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "list_sandboxes",
         title: "List sandboxes",
         description: "List the Daytona sandboxes in the organization with their state, snapshot, resources and labels. \
 Read-only. Filter by name prefix, labels or states; `limit` caps how many are returned (all pages are followed otherwise). \
 Use get_sandbox for one sandbox you already know by ID or name.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::sandbox_list),
     };
@@ -79,12 +78,11 @@ arguments! {
 }
 
 impl Contract for GetSandbox {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "get_sandbox",
         title: "Get a sandbox",
         description: "Get one Daytona sandbox by ID or name: its state (started, stopped, error, ...), snapshot, resources, labels and timestamps. \
 Read-only. Use it to check whether a sandbox is started before execute_command; use list_sandboxes to find names.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::sandbox),
     };
@@ -123,13 +121,12 @@ arguments! {
 }
 
 impl Contract for CreateSandbox {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "create_sandbox",
         title: "Create a sandbox",
         description: "Create a new Daytona sandbox (starts billable compute) and wait until it is started, then return it. \
 Optionally from a snapshot (see list_snapshots), with env vars, labels and auto-stop/archive/delete intervals. \
 Give a `name` so a retry after a lost answer cannot create a second sandbox. If the wait runs out, the error names the sandbox: check it with get_sandbox instead of creating another.",
-        fields: Self::FIELDS,
         hints: Hints::CREATE,
         output: Some(schemas::sandbox),
     };
@@ -161,13 +158,12 @@ arguments! {
 }
 
 impl Contract for DeleteSandbox {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "delete_sandbox",
         title: "Delete a sandbox",
         description: "Delete a Daytona sandbox by ID or name, discarding its filesystem and state for good. \
 Deletion is asynchronous: the result is the sandbox as Daytona last saw it (usually `destroying`). \
 To pause billing but keep the files, use stop_sandbox instead.",
-        fields: Self::FIELDS,
         hints: Hints::DELETE,
         output: Some(schemas::sandbox),
     };
@@ -186,12 +182,11 @@ arguments! {
 }
 
 impl Contract for StartSandbox {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "start_sandbox",
         title: "Start a sandbox",
         description: "Start a stopped or archived Daytona sandbox (resumes billable compute) and wait until it is started; \
 an archived one takes longer, its files being restored first. Needed before execute_command when a sandbox has auto-stopped. Starting a started sandbox returns it unchanged.",
-        fields: Self::FIELDS,
         hints: Hints::SET_STATE,
         output: Some(schemas::sandbox),
     };
@@ -211,12 +206,11 @@ arguments! {
 }
 
 impl Contract for StopSandbox {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "stop_sandbox",
         title: "Stop a sandbox",
         description: "Stop a running Daytona sandbox to pause billable compute, keeping its filesystem; running processes end and its sessions are deleted, with their output. \
 Waits until it is stopped. Stopping a stopped sandbox returns it unchanged. Use start_sandbox to resume, archive_sandbox to keep it cheaply for longer, delete_sandbox to remove it.",
-        fields: Self::FIELDS,
         hints: Hints::STOP,
         output: Some(schemas::sandbox),
     };
@@ -235,13 +229,12 @@ arguments! {
 }
 
 impl Contract for ArchiveSandbox {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "archive_sandbox",
         title: "Archive a sandbox",
         description: "Archive a stopped Daytona sandbox: its filesystem moves to object storage, which is cheap to keep, and waits until it is archived. \
 Nothing is lost, but start_sandbox then takes longer (the files are restored first, depending on their size). \
 Only a stopped sandbox can be archived: a started one is a conflict, so call stop_sandbox first. Archiving an archived sandbox returns it unchanged.",
-        fields: Self::FIELDS,
         hints: Hints::SET_STATE,
         output: Some(schemas::sandbox),
     };
@@ -261,13 +254,12 @@ arguments! {
 }
 
 impl Contract for SetSandboxLabels {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "set_sandbox_labels",
         title: "Set a sandbox's labels",
         description: "Replace all labels of a Daytona sandbox with the given ones and return the labels it now carries. \
 Labels left out are removed, so to add one, pass the current labels (see get_sandbox) plus the new one. \
 Labels organise sandboxes: list_sandboxes filters by them. The sandbox may be in any state.",
-        fields: Self::FIELDS,
         hints: Hints::OVERWRITE,
         output: Some(schemas::labels),
     };
@@ -295,13 +287,12 @@ arguments! {
 }
 
 impl Contract for ExecuteCommand {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "execute_command",
         title: "Execute a command",
         description: "Run a shell command inside a started Daytona sandbox and return its exit code and merged stdout+stderr. \
 The command can change anything in the sandbox. Long output is cut (see `truncated` and `resultLength`); the command is killed after `timeout` seconds (default 10). \
 If the sandbox is stopped, call start_sandbox first.",
-        fields: Self::FIELDS,
         hints: Hints::RUN,
         output: Some(schemas::execution),
     };
@@ -328,12 +319,11 @@ arguments! {
 }
 
 impl Contract for ListSnapshots {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "list_snapshots",
         title: "List snapshots",
         description: "List the Daytona snapshots (sandbox base images) available to the organization, with state and resources. \
 Read-only. Use a snapshot's name or ID as `snapshot` in create_sandbox.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::snapshot_list),
     };
