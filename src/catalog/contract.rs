@@ -10,7 +10,6 @@ use super::selection::Selection;
 use super::{Args, Context, Field, Tool, ToolSpec};
 use crate::error::Error;
 use crate::http::Transport;
-use crate::keys::ceiling::MintCeiling;
 use crate::secret::Secret;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -173,29 +172,19 @@ pub trait Identity {
 
 /// One tool: its description, its arguments ([`Arguments`]), its result and how it runs.
 pub trait Contract: Arguments + Identity {
-    /// What a model is shown.
-    const SPEC: ToolSpec;
+    /// What it says of itself: name, title, description, hints, result schema.
+    const ABOUT: super::About;
+    /// What a model is shown: [`Self::ABOUT`] with the arguments' fields.
+    const SPEC: ToolSpec = ToolSpec::new(Self::ABOUT, Self::FIELDS);
     /// What a successful call gives back, before it becomes JSON or WIT.
-    type Output;
+    type Output: serde::Serialize;
     /// Run the tool with validated arguments.
     fn run<T: Transport>(self, client: &Context<T>) -> Result<Self::Output, Error>;
     /// The result as `call-tool` returns it (a JSON object).
-    fn output_json(output: Self::Output) -> Result<Value, Error>;
-    /// The description and input schema offered on this host
-    /// (`spec` is [`Self::SPEC`]): by default as they are; a tool bounded by
-    /// the host's configuration narrows them, or is not offered (`None`) when
-    /// that configuration is malformed. A function rather than a method, so
-    /// that the default is compiled once, not once per tool.
-    const ADVERTISE: Advertise = ToolSpec::as_is;
-}
-
-/// How a tool is offered under the host's minting ceiling ([`Contract::ADVERTISE`]).
-pub type Advertise = fn(&ToolSpec, &Result<MintCeiling, Error>) -> Option<(String, Value)>;
-
-impl ToolSpec {
-    /// [`Contract::ADVERTISE`]'s default: the description and input schema as they are.
-    fn as_is(&self, _ceiling: &Result<MintCeiling, Error>) -> Option<(String, Value)> {
-        Some((self.description.to_string(), self.input_schema()))
+    /// By default the output as serde writes it; a tool whose output is a
+    /// list or a plain value puts it under a name.
+    fn output_json(output: Self::Output) -> Result<Value, Error> {
+        super::to_value(output)
     }
 }
 
@@ -269,7 +258,7 @@ fn check_json(spec: &ToolSpec, json: Map<String, Value>) -> Result<(), Error> {
 /// A plain `String` is required; `required` after the name marks a list required.
 macro_rules! arguments {
     ($(#[$meta:meta])* pub struct $name:ident {
-        $( $field:ident : $ty:ty = $key:literal $($required:ident)?, $fty:expr => $desc:expr; )*
+        $( $field:ident : $ty:ty = $key:literal $($marker:ident)?, $fty:expr => $desc:expr; )*
     }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Default, PartialEq)]
@@ -283,7 +272,7 @@ macro_rules! arguments {
                     name: $key,
                     ty: $fty,
                     required: <$ty as $crate::catalog::contract::ArgValue>::REQUIRED
-                        $(|| !stringify!($required).is_empty())?,
+                        $(|| $crate::catalog::contract::required!($marker))?,
                     description: $desc,
                 },
             )*];
@@ -311,6 +300,21 @@ macro_rules! arguments {
     };
 }
 
+/// `arguments!`'s one marker after a name: `required` and no other word, so
+/// that a misspelt marker fails to compile rather than marking the field.
+macro_rules! required {
+    (required) => {
+        true
+    };
+    ($other:ident) => {
+        compile_error!(concat!(
+            "`",
+            stringify!($other),
+            "` after an argument's name: the one marker is `required`"
+        ))
+    };
+}
+
 /// Set `key` in `out` when the argument is given: `to_json`'s one step per
 /// field, out of line so that `arguments!` expands to a call per field.
 #[inline(never)]
@@ -320,4 +324,4 @@ pub fn put(out: &mut Map<String, Value>, key: &str, value: Option<Value>) {
     }
 }
 
-pub(crate) use arguments;
+pub(crate) use {arguments, required};

@@ -3,8 +3,8 @@
 //! and how a call runs.
 
 use super::Context;
-use super::contract::{Advertise, Arguments, Contract, arguments};
-use super::{Hints, ToolSpec, Ty, schemas};
+use super::contract::{Contract, arguments};
+use super::{About, Hints, ToolSpec, Ty, schemas};
 use crate::error::Error;
 use crate::http::Transport;
 use crate::keys::ceiling::MintCeiling;
@@ -28,7 +28,7 @@ arguments! {
 }
 
 impl Contract for MintEphemeralKey {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "mint_ephemeral_key",
         title: "Mint a short-lived API key",
         description: "Create a short-lived Daytona API key for an agent or job, with exactly the permissions of a scope: \
@@ -39,7 +39,6 @@ daytona:org:<id> (the daytona:workspaces permissions in organization <id>). \
 Daytona refuses the key once `ttl` has passed (1 minute to 24 hours, default 10 minutes). \
 The answer is the only time the value is shown: give it to the holder as DAYTONA_API_KEY and do not repeat it. \
 Creates a new key on every call. Revoke it early with revoke_ephemeral_key; revoke_expired_keys cleans up expired ones.",
-        fields: Self::FIELDS,
         hints: Hints::CREATE,
         output: Some(schemas::minted_key),
     };
@@ -53,16 +52,12 @@ Creates a new key on every call. Revoke it early with revoke_ephemeral_key; revo
             self.holder.as_deref(),
         )
     }
-    fn output_json(key: MintedKey) -> Result<Value, Error> {
-        super::to_value(key)
-    }
-    const ADVERTISE: Advertise = within_ceiling;
 }
 
 /// `mint_ephemeral_key` narrowed to the host's ceiling: the scopes and the
 /// longest `ttl` that will be accepted. A malformed ceiling leaves the tool
 /// out (its calls say why).
-fn within_ceiling(
+pub(super) fn within_ceiling(
     spec: &ToolSpec,
     ceiling: &Result<MintCeiling, Error>,
 ) -> Option<(String, Value)> {
@@ -111,13 +106,12 @@ arguments! {
 }
 
 impl Contract for RevokeEphemeralKey {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "revoke_ephemeral_key",
         title: "Revoke an ephemeral key",
         description: "Revoke one ephemeral key at once, by the name mint_ephemeral_key or list_ephemeral_keys gave. \
 Destructive for that key; idempotent: a key already revoked (or expired and swept) counts as success. \
 Refuses names that are not ephemeral keys minted here; use delete_api_key for any other key.",
-        fields: Self::FIELDS,
         hints: Hints::DELETE,
         output: Some(schemas::revoked),
     };
@@ -129,9 +123,6 @@ Refuses names that are not ephemeral keys minted here; use delete_api_key for an
             already_revoked: outcome == Revoked::AlreadyGone,
         })
     }
-    fn output_json(revoked: RevokedKey) -> Result<Value, Error> {
-        super::to_value(revoked)
-    }
 }
 
 arguments! {
@@ -140,12 +131,11 @@ arguments! {
 }
 
 impl Contract for ListEphemeralKeys {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "list_ephemeral_keys",
         title: "List ephemeral keys",
         description: "List the ephemeral keys minted here (names eph-<holder>-<expiry>-<random>): holder, permissions, expiry and whether it has passed. \
 Read-only; never shows key values, and leaves out every other API key (list_api_keys shows those). Returns {\"ephemeralKeys\": [...]}.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::ephemeral_key_list),
     };
@@ -164,21 +154,17 @@ arguments! {
 }
 
 impl Contract for RevokeExpiredKeys {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "revoke_expired_keys",
         title: "Revoke expired ephemeral keys",
         description: "Delete every ephemeral key minted here whose expiry passed more than 30 seconds ago, and report {\"revoked\": [names], \"failed\": [{name, error}]}. \
 Never touches other API keys or unexpired ephemeral keys. Safe to run at any time, from any number of places at once; \
 a key that could not be revoked is simply found again on the next run. Expired keys already stop working; this removes them from the account.",
-        fields: Self::FIELDS,
         hints: Hints::DELETE,
         output: Some(schemas::sweep_report),
     };
     type Output = SweepReport;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<SweepReport, Error> {
         sweep::sweep(client)
-    }
-    fn output_json(report: SweepReport) -> Result<Value, Error> {
-        super::to_value(report)
     }
 }

@@ -2,8 +2,8 @@
 //! absolute, or relative to the sandbox user's home.
 
 use super::Context;
-use super::contract::{Arguments, Contract, arguments};
-use super::{Hints, ToolSpec, Ty, schemas};
+use super::contract::{Contract, arguments};
+use super::{About, Hints, Ty, schemas};
 use crate::api::files::{self, Download, Found, Listing, Searched, Text, Written};
 use crate::error::Error;
 use crate::http::Transport;
@@ -34,22 +34,18 @@ arguments! {
 }
 
 impl Contract for ListFiles {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "list_files",
         title: "List files",
         description: "List the entries of a directory in a started Daytona sandbox: name, isDir, size, mode, owner and modification time. \
 Read-only. Entries beyond the output limit are left out (`truncated`, `total`). \
 Use get_file_info for one path, search_files to find files by name under a directory, read_file to read one.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::file_listing),
     };
     type Output = Listing;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<Listing, Error> {
         files::list(client, &self.sandbox, &self.path)
-    }
-    fn output_json(listing: Listing) -> Result<Value, Error> {
-        super::to_value(listing)
     }
 }
 
@@ -64,13 +60,12 @@ arguments! {
 }
 
 impl Contract for ReadFile {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "read_file",
         title: "Read a text file",
         description: "Read a UTF-8 text file in a started Daytona sandbox, optionally only lines startLine..endLine. \
 Read-only. The answer stops at the output limit (`truncated`; continue with startLine = endLine + 1). \
 Binary files (NUL bytes or invalid UTF-8) are refused: use download_file for them. Use find_in_files to locate lines first in large files.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::file_text),
     };
@@ -83,9 +78,6 @@ Binary files (NUL bytes or invalid UTF-8) are refused: use download_file for the
             self.start_line,
             self.end_line,
         )
-    }
-    fn output_json(text: Text) -> Result<Value, Error> {
-        super::to_value(text)
     }
 }
 
@@ -105,13 +97,12 @@ arguments! {
 }
 
 impl Contract for WriteFile {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "write_file",
         title: "Write a file",
         description: "Create or replace a file in a started Daytona sandbox with the given content (text, or base64 for binary), at most 8 MiB. \
 By default an existing file is overwritten and its old content lost; pass overwrite: false to refuse instead (one extra request). \
 For small edits of existing text, replace_in_files avoids resending the file; read_file or get_file_info checks the result.",
-        fields: Self::FIELDS,
         hints: Hints::OVERWRITE,
         output: Some(schemas::file_written),
     };
@@ -127,9 +118,6 @@ For small edits of existing text, replace_in_files avoids resending the file; re
             self.overwrite.unwrap_or(true),
         )
     }
-    fn output_json(written: Written) -> Result<Value, Error> {
-        super::to_value(written)
-    }
 }
 
 arguments! {
@@ -141,21 +129,17 @@ arguments! {
 }
 
 impl Contract for DownloadFile {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "download_file",
         title: "Download a file",
         description: "Get a file's bytes from a started Daytona sandbox, base64-encoded: for binary files (images, archives) that read_file refuses. \
 Read-only. At most about three quarters of the output limit in bytes is returned (`truncated`, `size`); for text, read_file is cheaper and can page by lines.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::file_download),
     };
     type Output = Download;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<Download, Error> {
         files::download(client, &self.sandbox, &self.path)
-    }
-    fn output_json(download: Download) -> Result<Value, Error> {
-        super::to_value(download)
     }
 }
 
@@ -170,12 +154,11 @@ arguments! {
 }
 
 impl Contract for DeleteFile {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "delete_file",
         title: "Delete a file",
         description: "Delete a file, or with recursive: true a directory and all it holds, in a started Daytona sandbox. \
 Permanent: there is no undo. Deleting a path that is already gone is a not-found error. Check the path first with list_files or get_file_info.",
-        fields: Self::FIELDS,
         hints: Hints::DELETE,
         output: Some(schemas::file_path),
     };
@@ -205,12 +188,11 @@ arguments! {
 }
 
 impl Contract for MoveFile {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "move_file",
         title: "Move a file",
         description: "Move or rename a file or directory in a started Daytona sandbox. \
 A file already at the destination is replaced and lost. Repeating the call fails, as the source is gone. Use list_files to check the result.",
-        fields: Self::FIELDS,
         hints: Hints::REWRITE,
         output: Some(schemas::file_moved),
     };
@@ -238,12 +220,11 @@ arguments! {
 }
 
 impl Contract for CreateFolder {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "create_folder",
         title: "Create a folder",
         description: "Create a directory, and any missing parents, in a started Daytona sandbox. \
 An existing directory is left as it is (only its mode is set), so repeating the call is harmless. write_file creates parents by itself; this is for empty directories.",
-        fields: Self::FIELDS,
         hints: Hints::SET_STATE,
         output: Some(schemas::file_path),
     };
@@ -266,21 +247,17 @@ arguments! {
 }
 
 impl Contract for GetFileInfo {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "get_file_info",
         title: "Get file info",
         description: "Get one file's or directory's details in a started Daytona sandbox: isDir, size in bytes, mode, permissions, owner, group, modification time. \
 Read-only and cheap: use it to check that a path exists, or a file's size before read_file or download_file.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::file_info),
     };
     type Output = FileInfo;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<FileInfo, Error> {
         files::info(client, &self.sandbox, &self.path)
-    }
-    fn output_json(info: FileInfo) -> Result<Value, Error> {
-        super::to_value(info)
     }
 }
 
@@ -295,22 +272,18 @@ arguments! {
 }
 
 impl Contract for FindInFiles {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "find_in_files",
         title: "Find text in files",
         description: "Search the contents of the files under a path in a started Daytona sandbox for a text, like grep: each matching line with its file and line number. \
 Read-only. Binary files are skipped; matches beyond the output limit are left out (`truncated`, `total`). \
 Then read_file with startLine/endLine around a match, or replace_in_files to change it.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::file_matches),
     };
     type Output = Found;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<Found, Error> {
         files::find(client, &self.sandbox, &self.path, &self.pattern)
-    }
-    fn output_json(found: Found) -> Result<Value, Error> {
-        super::to_value(found)
     }
 }
 
@@ -325,21 +298,17 @@ arguments! {
 }
 
 impl Contract for SearchFiles {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "search_files",
         title: "Search files by name",
         description: "Find files and directories whose names match a glob under a directory of a started Daytona sandbox, like find -name: their paths. \
 Read-only. Paths beyond the output limit are left out (`truncated`, `total`). To search inside files, use find_in_files.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::file_names),
     };
     type Output = Searched;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<Searched, Error> {
         files::search(client, &self.sandbox, &self.path, &self.pattern)
-    }
-    fn output_json(searched: Searched) -> Result<Value, Error> {
-        super::to_value(searched)
     }
 }
 
@@ -355,13 +324,12 @@ arguments! {
 }
 
 impl Contract for ReplaceInFiles {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "replace_in_files",
         title: "Replace text in files",
         description: "Replace every occurrence of a literal text with another in the given files of a started Daytona sandbox, in place. \
 The old text is lost, and repeating the call replaces again wherever newValue contains the pattern. Each file gets its own result: check `success` and `error`. \
 Use find_in_files first to see what will change, and read_file after to check.",
-        fields: Self::FIELDS,
         hints: Hints::REWRITE,
         output: Some(schemas::file_replacements),
     };

@@ -4,8 +4,8 @@
 //! request's body to the toolbox only, scrubbed from every error.
 
 use super::Context;
-use super::contract::{Arguments, Contract, arguments};
-use super::{Hints, ToolSpec, Ty, schemas};
+use super::contract::{Contract, arguments};
+use super::{About, Hints, Ty, schemas};
 use crate::api::git::{
     self, Branches, CloneSpec, Cloned, CommitSpec, Credentials, Log, MAX_LOG_LIMIT, Status,
 };
@@ -41,13 +41,12 @@ arguments! {
 }
 
 impl Contract for GitClone {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "git_clone",
         title: "Clone a git repository",
         description: "Clone a git repository into a directory of a started Daytona sandbox: an https, http, ssh or git URL, a file:// URL or a path. \
 For a private repository pass `username` and `password` (a token as the password): they go only to the sandbox's toolbox and never appear in results or errors; a URL with credentials in it is refused. \
 Creates `path`; a non-empty directory there is a conflict, so repeating the call fails. Then git_status, or the file tools on the clone.",
-        fields: Self::FIELDS,
         hints: Hints::CREATE,
         output: Some(schemas::git_cloned),
     };
@@ -62,9 +61,6 @@ Creates `path`; a non-empty directory there is a conflict, so repeating the call
         };
         git::clone(client, &self.sandbox, &spec)
     }
-    fn output_json(cloned: Cloned) -> Result<Value, Error> {
-        super::to_value(cloned)
-    }
 }
 
 arguments! {
@@ -76,21 +72,17 @@ arguments! {
 }
 
 impl Contract for GitStatus {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "git_status",
         title: "Git status",
         description: "Show the state of a git repository in a started Daytona sandbox: the current branch, commits ahead of and behind its upstream (branchPublished says whether it has one), and each changed file with its staging and work-tree state (Untracked, Modified, Added, Deleted, Renamed, ...). \
 Read-only. Files beyond the output limit are left out (`truncated`, `total`). Then git_add to stage changes and git_commit to record them.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::git_status),
     };
     type Output = Status;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<Status, Error> {
         git::status(client, &self.sandbox, &self.path)
-    }
-    fn output_json(status: Status) -> Result<Value, Error> {
-        super::to_value(status)
     }
 }
 
@@ -105,12 +97,11 @@ arguments! {
 }
 
 impl Contract for GitAdd {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "git_add",
         title: "Stage files",
         description: "Stage files of a git repository in a started Daytona sandbox for the next commit: new, modified and deleted files, by path relative to the repository, or [\".\"] for every change. \
 Only the staging area changes; staging the same files again changes nothing more. Then git_commit; git_status shows what is staged.",
-        fields: Self::FIELDS,
         hints: Hints::SET_STATE,
         output: Some(schemas::git_staged),
     };
@@ -141,12 +132,11 @@ arguments! {
 }
 
 impl Contract for GitCommit {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "git_commit",
         title: "Commit",
         description: "Record the staged changes of a git repository in a started Daytona sandbox as a new commit with the given message and author; returns the commit's hash. \
 Every call makes a new commit; with nothing staged it is refused unless allowEmpty is true. Stage with git_add first; git_push sends commits to the remote.",
-        fields: Self::FIELDS,
         hints: Hints::CREATE,
         output: Some(schemas::git_committed),
     };
@@ -177,13 +167,12 @@ arguments! {
 }
 
 impl Contract for GitPush {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "git_push",
         title: "Push",
         description: "Push the current branch of a git repository in a started Daytona sandbox to its remote (origin), under the same name: others then see its commits. \
 Never forced: a remote with commits this branch lacks refuses (conflict), then git_pull and push again. Pushing again when nothing is new changes nothing. \
 Credentials as for git_clone (`username`, `password`), never shown in results or errors.",
-        fields: Self::FIELDS,
         hints: Hints::SET_STATE,
         output: Some(schemas::file_path),
     };
@@ -209,13 +198,12 @@ arguments! {
 }
 
 impl Contract for GitPull {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "git_pull",
         title: "Pull",
         description: "Fetch the remote's new commits and merge them into the current branch of a git repository in a started Daytona sandbox, updating its files. \
 Refused (conflict) when uncommitted local changes are in the way: commit them first. Pulling again when nothing is new changes nothing. \
 Credentials as for git_clone (`username`, `password`), never shown in results or errors. git_log shows what arrived.",
-        fields: Self::FIELDS,
         hints: Hints::SET_STATE,
         output: Some(schemas::file_path),
     };
@@ -239,21 +227,17 @@ arguments! {
 }
 
 impl Contract for GitBranches {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "git_branches",
         title: "List branches",
         description: "List the local branches of a git repository in a started Daytona sandbox. \
 Read-only. Names beyond the output limit are left out (`truncated`, `total`). git_status shows which branch is checked out; git_checkout switches, git_create_branch makes one.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::git_branches),
     };
     type Output = Branches;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<Branches, Error> {
         git::branches(client, &self.sandbox, &self.path)
-    }
-    fn output_json(branches: Branches) -> Result<Value, Error> {
-        super::to_value(branches)
     }
 }
 
@@ -267,12 +251,11 @@ arguments! {
 }
 
 impl Contract for GitCreateBranch {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "git_create_branch",
         title: "Create a branch",
         description: "Create a branch at the current commit of a git repository in a started Daytona sandbox and switch to it; the files stay as they are. \
 A branch of that name already there is a conflict, so repeating the call fails. Commit on it with git_add and git_commit; git_push publishes it; git_checkout switches back.",
-        fields: Self::FIELDS,
         hints: Hints::CREATE,
         output: Some(schemas::git_branch),
     };
@@ -300,12 +283,11 @@ arguments! {
 }
 
 impl Contract for GitCheckout {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "git_checkout",
         title: "Switch branch",
         description: "Switch a git repository in a started Daytona sandbox to another branch (or a commit, by full hash), updating its files to that branch's. \
 Refused (conflict) when uncommitted changes would be overwritten: commit them first. Switching to the branch already checked out changes nothing. git_branches lists the branches.",
-        fields: Self::FIELDS,
         hints: Hints::SET_STATE,
         output: Some(schemas::git_branch),
     };
@@ -333,12 +315,11 @@ arguments! {
 }
 
 impl Contract for GitLog {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "git_log",
         title: "Commit history",
         description: "List the commits of the current branch of a git repository in a started Daytona sandbox, newest first: hash, author, email, message and timestamp. \
 Read-only. At most `limit` commits (default 20, at most 100), within the output limit; messages over 2000 bytes (a quarter of the output limit, if less) are cut, ending in …; `truncated` says older commits were left out.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::git_log),
     };
@@ -346,15 +327,13 @@ Read-only. At most `limit` commits (default 20, at most 100), within the output 
     fn run<T: Transport>(self, client: &Context<T>) -> Result<Log, Error> {
         git::log(client, &self.sandbox, &self.path, self.limit)
     }
-    fn output_json(log: Log) -> Result<Value, Error> {
-        super::to_value(log)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::catalog::Args;
+    use crate::catalog::contract::Arguments;
 
     #[test]
     fn credentials_are_read_into_secrets_and_written_back_for_validation() {

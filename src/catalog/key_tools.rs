@@ -2,8 +2,8 @@
 //! description and how a call runs (ephemeral keys: `ephemeral_tools`).
 
 use super::Context;
-use super::contract::{Advertise, Arguments, Contract, arguments};
-use super::{Hints, ToolSpec, Ty, schemas};
+use super::contract::{Contract, arguments};
+use super::{About, Hints, ToolSpec, Ty, schemas};
 use crate::api::api_keys::{self, PERMISSIONS};
 use crate::error::Error;
 use crate::http::Transport;
@@ -30,7 +30,7 @@ arguments! {
 }
 
 impl Contract for CreateApiKey {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "create_api_key",
         title: "Create an API key",
         description: "Create a Daytona API key with the given permissions and an expiry. \
@@ -40,7 +40,6 @@ The host's operator bounds new keys as it bounds mint_ephemeral_key: only the pe
 Give at least one permission from Daytona's list; listing and reading sandboxes needs none, so a key only for that can carry just read:volumes. \
 Needs DAYTONA_JWT_TOKEN and DAYTONA_ORGANIZATION_ID. \
 For a short-lived key for an agent or job, use mint_ephemeral_key instead: it derives the permissions from a scope and always expires.",
-        fields: Self::FIELDS,
         hints: Hints::CREATE,
         output: Some(schemas::api_key),
     };
@@ -54,16 +53,12 @@ For a short-lived key for an agent or job, use mint_ephemeral_key instead: it de
             self.expires_at.as_deref(),
         )
     }
-    fn output_json(key: ApiKey) -> Result<Value, Error> {
-        super::to_value(key)
-    }
-    const ADVERTISE: Advertise = create_within_ceiling;
 }
 
 /// `create_api_key` narrowed to the host's ceiling: the permissions and the
 /// longest lifetime that will be accepted. A malformed ceiling leaves the
 /// tool out (its calls say why); `DAYTONA_KEY_ADMIN=unbounded` says so.
-fn create_within_ceiling(
+pub(super) fn create_within_ceiling(
     spec: &ToolSpec,
     ceiling: &Result<MintCeiling, Error>,
 ) -> Option<(String, Value)> {
@@ -94,13 +89,12 @@ arguments! {
 }
 
 impl Contract for ListApiKeys {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "list_api_keys",
         title: "List API keys",
         description: "List your API keys in the organization: name, permissions, masked value, creation, expiry, last use and owning user (userId). \
 Read-only; never shows a full key value. Returns {\"apiKeys\": [...]}. \
 Use get_api_key for one key by name, and list_ephemeral_keys for only the short-lived keys from mint_ephemeral_key.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::api_key_list),
     };
@@ -119,21 +113,17 @@ arguments! {
 }
 
 impl Contract for GetCurrentApiKey {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "get_current_api_key",
         title: "Describe the configured API key",
         description: "Describe the API key this component is configured with (DAYTONA_API_KEY): name, permissions, expiry and last use, value masked. \
 Read-only. Use it to check what the configured key may do; it is the one key operation that authenticates with the API key instead of the JWT.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::api_key),
     };
     type Output = ApiKey;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<ApiKey, Error> {
         api_keys::current(client)
-    }
-    fn output_json(key: ApiKey) -> Result<Value, Error> {
-        super::to_value(key)
     }
 }
 
@@ -145,21 +135,17 @@ arguments! {
 }
 
 impl Contract for GetApiKey {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "get_api_key",
         title: "Get an API key",
         description: "Get one API key by name: permissions, masked value, creation, expiry and last use. \
 Read-only. Use list_api_keys to find names, and get_current_api_key for the key this component itself uses.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::api_key),
     };
     type Output = ApiKey;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<ApiKey, Error> {
         api_keys::get(client, &self.name)
-    }
-    fn output_json(key: ApiKey) -> Result<Value, Error> {
-        super::to_value(key)
     }
 }
 
@@ -182,13 +168,12 @@ arguments! {
 }
 
 impl Contract for DeleteApiKey {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "delete_api_key",
         title: "Delete an API key",
         description: "Delete (revoke) one of your API keys by name: everything using it is refused from then on, and it cannot be recovered. \
 Destructive. A key that does not exist is not-found. The key this component runs on (DAYTONA_API_KEY) is refused with forbidden and never deleted. \
 For an ephemeral key prefer revoke_ephemeral_key (an already revoked key counts as success there); for another user's key use delete_api_key_for_user.",
-        fields: Self::FIELDS,
         hints: Hints::DELETE,
         output: Some(schemas::deleted),
     };
@@ -199,9 +184,6 @@ For an ephemeral key prefer revoke_ephemeral_key (an already revoked key counts 
             deleted: self.name,
             user_id: None,
         })
-    }
-    fn output_json(deleted: Deleted) -> Result<Value, Error> {
-        super::to_value(deleted)
     }
 }
 
@@ -215,13 +197,12 @@ arguments! {
 }
 
 impl Contract for DeleteApiKeyForUser {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "delete_api_key_for_user",
         title: "Delete another user's API key",
         description: "Delete (revoke) another user's API key by user ID and key name; for organization admins. \
 Destructive and cannot be undone. The key this component runs on (DAYTONA_API_KEY) is refused with forbidden and never deleted. \
 Use list_api_keys to find userId and names; use delete_api_key for your own keys.",
-        fields: Self::FIELDS,
         hints: Hints::DELETE,
         output: Some(schemas::deleted_for_user),
     };
@@ -233,14 +214,12 @@ Use list_api_keys to find userId and names; use delete_api_key for your own keys
             user_id: Some(self.user_id),
         })
     }
-    fn output_json(deleted: Deleted) -> Result<Value, Error> {
-        super::to_value(deleted)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::contract::Arguments;
     use crate::catalog::ephemeral_tools::MintEphemeralKey;
     use crate::catalog::{Args, Policy, Tool, call};
     use crate::error::ErrorKind;

@@ -27,7 +27,7 @@ mod wit_contract;
 pub use args::Args;
 pub use contract::{Contract, invoke};
 pub use policy::{Context, Policy};
-pub use types::{Field, Hints, ToolSpec, Ty};
+pub use types::{About, Field, Hints, ToolSpec, Ty};
 
 use crate::error::{Error, ErrorKind};
 use crate::http::Transport;
@@ -78,15 +78,6 @@ macro_rules! catalog {
                 }
             }
 
-            /// Its description and input schema under the host's minting
-            /// ceiling, or `None` when the tool cannot be offered under it.
-            pub fn advertised(self, ceiling: &Result<MintCeiling, Error>) -> Option<(String, Value)> {
-                let advertise: contract::Advertise = match self {
-                    $($(Tool::$tool => <$module::$tool as Contract>::ADVERTISE,)*)*
-                };
-                advertise(self.spec(), ceiling)
-            }
-
             /// Run it with JSON arguments; the result is a JSON object.
             pub fn call<T: Transport>(self, client: &Context<T>, arguments: &str) -> Result<Value, Error> {
                 let args = contract::admit(&client.policy.tools, self, arguments)?;
@@ -130,6 +121,19 @@ impl Tool {
     /// Its snake_case name.
     pub fn name(self) -> &'static str {
         self.spec().name
+    }
+
+    /// Its description and input schema under the host's minting ceiling:
+    /// as they are, but for the two tools the ceiling bounds, which say and
+    /// accept only what it allows, or are not offered (`None`) when it is
+    /// malformed (their calls say why).
+    pub fn advertised(self, ceiling: &Result<MintCeiling, Error>) -> Option<(String, Value)> {
+        let spec = self.spec();
+        match self {
+            Tool::CreateApiKey => key_tools::create_within_ceiling(spec, ceiling),
+            Tool::MintEphemeralKey => ephemeral_tools::within_ceiling(spec, ceiling),
+            _ => Some((spec.description.to_string(), spec.input_schema())),
+        }
     }
 
     /// The tool called `name`, if there is one.

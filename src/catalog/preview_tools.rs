@@ -2,12 +2,11 @@
 //! sandbox, and ending a signed one early.
 
 use super::Context;
-use super::contract::{Arguments, Contract, arguments};
-use super::{Hints, ToolSpec, Ty, schemas};
+use super::contract::{Contract, arguments};
+use super::{About, Hints, Ty, schemas};
 use crate::api::preview::{self, Expired, Preview};
 use crate::error::Error;
 use crate::http::Transport;
-use serde_json::Value;
 
 const STRING: Ty = Ty::String { min_len: 1 };
 
@@ -34,7 +33,7 @@ preview token, to send as header X-Daytona-Preview-Token: a long-lived credentia
 }
 
 impl Contract for GetPreviewUrl {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "get_preview_url",
         title: "Get a preview URL",
         description: "Get a URL that reaches an HTTP server listening on a port of a Daytona sandbox (a web app or API started there). \
@@ -43,7 +42,6 @@ By default a signed URL: its token is in the URL, so anyone holding it can reach
 Each call creates a new token; expire_preview_url ends one early. A browser that opened it keeps access for up to an hour through Daytona's proxy cookie. \
 signed: false instead returns the sandbox's preview token, to send as header X-Daytona-Preview-Token: a long-lived credential for every port \
 of a private sandbox that does not expire, so prefer signed URLs. The sandbox must be started for the URL to answer.",
-        fields: Self::FIELDS,
         hints: Hints::CREATE,
         output: Some(schemas::preview_url),
     };
@@ -57,9 +55,6 @@ of a private sandbox that does not expire, so prefer signed URLs. The sandbox mu
             self.expires_in_seconds,
         )
     }
-    fn output_json(preview: Preview) -> Result<Value, Error> {
-        super::to_value(preview)
-    }
 }
 
 arguments! {
@@ -72,14 +67,13 @@ arguments! {
 }
 
 impl Contract for ExpirePreviewUrl {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "expire_preview_url",
         title: "Expire a signed preview URL",
         description: "Make a signed preview URL from get_preview_url stop working at once, before its expiry: new requests through it are refused. \
 Give the sandbox, the port and the `token` it was returned with. Daytona reports success whether or not the token existed or was for that port, \
 so pass the port the URL was made for; expiring again changes nothing. A browser that already opened the URL may keep access through Daytona's \
 proxy cookie for up to an hour. The sandbox's own preview token (signed: false) cannot be expired this way.",
-        fields: Self::FIELDS,
         hints: Hints::DELETE,
         output: Some(schemas::preview_expired),
     };
@@ -91,8 +85,5 @@ proxy cookie for up to an hour. The sandbox's own preview token (signed: false) 
             self.port.unwrap_or_default(),
             &self.token,
         )
-    }
-    fn output_json(expired: Expired) -> Result<Value, Error> {
-        super::to_value(expired)
     }
 }

@@ -1,8 +1,8 @@
 //! The sandbox tools: each one's arguments, description and how a call runs.
 
 use super::Context;
-use super::contract::{Arguments, Contract, arguments};
-use super::{Hints, ToolSpec, Ty, schemas};
+use super::contract::{Contract, arguments};
+use super::{About, Hints, Ty, schemas};
 use crate::api::execute::{self, Outcome};
 use crate::api::sandboxes::{self, ListFilter};
 use crate::api::{lifecycle, snapshots};
@@ -47,13 +47,12 @@ arguments! {
 }
 
 impl Contract for ListSandboxes {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "list_sandboxes",
         title: "List sandboxes",
         description: "List the Daytona sandboxes in the organization with their state, snapshot, resources and labels. \
 Read-only. Filter by name prefix, labels or states; `limit` caps how many are returned (all pages are followed otherwise). \
 Use get_sandbox for one sandbox you already know by ID or name.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::sandbox_list),
     };
@@ -80,21 +79,17 @@ arguments! {
 }
 
 impl Contract for GetSandbox {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "get_sandbox",
         title: "Get a sandbox",
         description: "Get one Daytona sandbox by ID or name: its state (started, stopped, error, ...), snapshot, resources, labels and timestamps. \
 Read-only. Use it to check whether a sandbox is started before execute_command; use list_sandboxes to find names.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::sandbox),
     };
     type Output = Sandbox;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<Sandbox, Error> {
         sandboxes::get(client, &self.sandbox)
-    }
-    fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
-        super::to_value(sandbox)
     }
 }
 
@@ -127,13 +122,12 @@ arguments! {
 }
 
 impl Contract for CreateSandbox {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "create_sandbox",
         title: "Create a sandbox",
         description: "Create a new Daytona sandbox (starts billable compute) and wait until it is started, then return it. \
 Optionally from a snapshot (see list_snapshots), with env vars, labels and auto-stop/archive/delete intervals. \
 Give a `name` so a retry after a lost answer cannot create a second sandbox. If the wait runs out, the error names the sandbox: check it with get_sandbox instead of creating another.",
-        fields: Self::FIELDS,
         hints: Hints::CREATE,
         output: Some(schemas::sandbox),
     };
@@ -155,9 +149,6 @@ Give a `name` so a retry after a lost answer cannot create a second sandbox. If 
         };
         lifecycle::create(client, &body, self.timeout)
     }
-    fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
-        super::to_value(sandbox)
-    }
 }
 
 arguments! {
@@ -168,22 +159,18 @@ arguments! {
 }
 
 impl Contract for DeleteSandbox {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "delete_sandbox",
         title: "Delete a sandbox",
         description: "Delete a Daytona sandbox by ID or name, discarding its filesystem and state for good. \
 Deletion is asynchronous: the result is the sandbox as Daytona last saw it (usually `destroying`). \
 To pause billing but keep the files, use stop_sandbox instead.",
-        fields: Self::FIELDS,
         hints: Hints::DELETE,
         output: Some(schemas::sandbox),
     };
     type Output = Sandbox;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<Sandbox, Error> {
         lifecycle::delete(client, &self.sandbox)
-    }
-    fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
-        super::to_value(sandbox)
     }
 }
 
@@ -196,21 +183,17 @@ arguments! {
 }
 
 impl Contract for StartSandbox {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "start_sandbox",
         title: "Start a sandbox",
         description: "Start a stopped or archived Daytona sandbox (resumes billable compute) and wait until it is started; \
 an archived one takes longer, its files being restored first. Needed before execute_command when a sandbox has auto-stopped. Starting a started sandbox returns it unchanged.",
-        fields: Self::FIELDS,
         hints: Hints::SET_STATE,
         output: Some(schemas::sandbox),
     };
     type Output = Sandbox;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<Sandbox, Error> {
         lifecycle::start(client, &self.sandbox, self.timeout)
-    }
-    fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
-        super::to_value(sandbox)
     }
 }
 
@@ -224,21 +207,17 @@ arguments! {
 }
 
 impl Contract for StopSandbox {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "stop_sandbox",
         title: "Stop a sandbox",
         description: "Stop a running Daytona sandbox to pause billable compute, keeping its filesystem; running processes end and its sessions are deleted, with their output. \
 Waits until it is stopped. Stopping a stopped sandbox returns it unchanged. Use start_sandbox to resume, archive_sandbox to keep it cheaply for longer, delete_sandbox to remove it.",
-        fields: Self::FIELDS,
         hints: Hints::STOP,
         output: Some(schemas::sandbox),
     };
     type Output = Sandbox;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<Sandbox, Error> {
         lifecycle::stop(client, &self.sandbox, self.force, self.timeout)
-    }
-    fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
-        super::to_value(sandbox)
     }
 }
 
@@ -251,22 +230,18 @@ arguments! {
 }
 
 impl Contract for ArchiveSandbox {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "archive_sandbox",
         title: "Archive a sandbox",
         description: "Archive a stopped Daytona sandbox: its filesystem moves to object storage, which is cheap to keep, and waits until it is archived. \
 Nothing is lost, but start_sandbox then takes longer (the files are restored first, depending on their size). \
 Only a stopped sandbox can be archived: a started one is a conflict, so call stop_sandbox first. Archiving an archived sandbox returns it unchanged.",
-        fields: Self::FIELDS,
         hints: Hints::SET_STATE,
         output: Some(schemas::sandbox),
     };
     type Output = Sandbox;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<Sandbox, Error> {
         lifecycle::archive(client, &self.sandbox, self.timeout)
-    }
-    fn output_json(sandbox: Sandbox) -> Result<Value, Error> {
-        super::to_value(sandbox)
     }
 }
 
@@ -280,13 +255,12 @@ arguments! {
 }
 
 impl Contract for SetSandboxLabels {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "set_sandbox_labels",
         title: "Set a sandbox's labels",
         description: "Replace all labels of a Daytona sandbox with the given ones and return the labels it now carries. \
 Labels left out are removed, so to add one, pass the current labels (see get_sandbox) plus the new one. \
 Labels organise sandboxes: list_sandboxes filters by them. The sandbox may be in any state.",
-        fields: Self::FIELDS,
         hints: Hints::OVERWRITE,
         output: Some(schemas::labels),
     };
@@ -314,13 +288,12 @@ arguments! {
 }
 
 impl Contract for ExecuteCommand {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "execute_command",
         title: "Execute a command",
         description: "Run a shell command inside a started Daytona sandbox and return its exit code and merged stdout+stderr. \
 The command can change anything in the sandbox. Long output is cut (see `truncated` and `resultLength`); the command is killed after `timeout` seconds (default 10). \
 If the sandbox is stopped, call start_sandbox first.",
-        fields: Self::FIELDS,
         hints: Hints::RUN,
         output: Some(schemas::execution),
     };
@@ -335,9 +308,6 @@ If the sandbox is stopped, call start_sandbox first.",
         };
         execute::execute(client, &cmd, client.config.output_limit)
     }
-    fn output_json(outcome: Outcome) -> Result<Value, Error> {
-        super::to_value(outcome)
-    }
 }
 
 arguments! {
@@ -350,12 +320,11 @@ arguments! {
 }
 
 impl Contract for ListSnapshots {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "list_snapshots",
         title: "List snapshots",
         description: "List the Daytona snapshots (sandbox base images) available to the organization, with state and resources. \
 Read-only. Use a snapshot's name or ID as `snapshot` in create_sandbox.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::snapshot_list),
     };

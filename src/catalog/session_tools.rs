@@ -2,8 +2,8 @@
 //! sessions of a started sandbox, and one-off programs (`run_code`).
 
 use super::Context;
-use super::contract::{Arguments, Contract, arguments};
-use super::{Hints, ToolSpec, Ty, schemas};
+use super::contract::{Contract, arguments};
+use super::{About, Hints, Ty, schemas};
 use crate::api::sessions::{self, Code, CodeRun, CommandOutput, SessionList};
 use crate::error::Error;
 use crate::http::Transport;
@@ -27,13 +27,12 @@ arguments! {
 }
 
 impl Contract for CreateSession {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "create_session",
         title: "Create a shell session",
         description: "Create a named shell session in a started Daytona sandbox: one shell that keeps its working directory and exported variables from one command to the next, for servers and long jobs. \
 Cheap, and nothing runs yet. A name already in use is a conflict error: reuse that session, or delete_session it first. \
 Next: run_session_command (async: true for a server), then get_session_command_logs.",
-        fields: Self::FIELDS,
         hints: Hints::CREATE,
         output: Some(schemas::session_id),
     };
@@ -60,13 +59,12 @@ arguments! {
 }
 
 impl Contract for RunSessionCommand {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "run_session_command",
         title: "Run a command in a session",
         description: "Run a shell command in a session of a started Daytona sandbox (create_session first); `cd` and `export` carry over to the session's next commands. The command can change anything in the sandbox. \
 Without async the call waits for the command to end and returns its exitCode, stdout and stderr (cut to the output limit: `truncated`); the toolbox takes no timeout, and the wait ends with a timeout error after the response timeout (60 s by default) while the command keeps running. \
 So run servers and long jobs with async: true: the call returns the commandId at once; follow the output with get_session_command_logs, reach a server's port with get_preview_url, stop it with delete_session.",
-        fields: Self::FIELDS,
         hints: Hints::RUN,
         output: Some(schemas::command_output),
     };
@@ -79,9 +77,6 @@ So run servers and long jobs with async: true: the call returns the commandId at
             &self.command,
             self.run_async.unwrap_or(false),
         )
-    }
-    fn output_json(output: CommandOutput) -> Result<Value, Error> {
-        super::to_value(output)
     }
 }
 
@@ -98,12 +93,11 @@ arguments! {
 }
 
 impl Contract for GetSessionCommandLogs {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "get_session_command_logs",
         title: "Get a session command's output",
         description: "Read the output so far of a command run in a session of a started Daytona sandbox: stdout, stderr, and its exitCode once it has finished (null while it runs). \
 Read-only; call it again to follow a server or a background job. `tail` keeps the last N lines of each stream; the output, of any size, is cut to the output limit, keeping its start and end (`truncated`; `outputLength` is the whole size).",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::command_output),
     };
@@ -117,9 +111,6 @@ Read-only; call it again to follow a server or a background job. `tail` keeps th
             self.tail,
         )
     }
-    fn output_json(output: CommandOutput) -> Result<Value, Error> {
-        super::to_value(output)
-    }
 }
 
 arguments! {
@@ -131,12 +122,11 @@ arguments! {
 }
 
 impl Contract for DeleteSession {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "delete_session",
         title: "Delete a session",
         description: "Delete a shell session of a started Daytona sandbox and kill every process it runs, servers started with async included; their output is gone too. \
 Permanent; deleting it again is a not-found error. list_sessions shows the sessions and what runs in them.",
-        fields: Self::FIELDS,
         hints: Hints::DELETE,
         output: Some(schemas::session_id),
     };
@@ -158,22 +148,18 @@ arguments! {
 }
 
 impl Contract for ListSessions {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "list_sessions",
         title: "List sessions",
         description: "List the shell sessions of a started Daytona sandbox, each with its most recent commands (id, command line, exitCode: null while it runs) and commandCount. \
 Read-only and cheap. Sessions beyond the output limit are left out (`truncated`, `total`). \
 Use it to find a commandId for get_session_command_logs, or a session to reuse with run_session_command.",
-        fields: Self::FIELDS,
         hints: Hints::READ,
         output: Some(schemas::session_list),
     };
     type Output = SessionList;
     fn run<T: Transport>(self, client: &Context<T>) -> Result<SessionList, Error> {
         sessions::list(client, &self.sandbox)
-    }
-    fn output_json(list: SessionList) -> Result<Value, Error> {
-        super::to_value(list)
     }
 }
 
@@ -194,13 +180,12 @@ arguments! {
 }
 
 impl Contract for RunCode {
-    const SPEC: ToolSpec = ToolSpec {
+    const ABOUT: About = About {
         name: "run_code",
         title: "Run code",
         description: "Run a Python, JavaScript or TypeScript program in a started Daytona sandbox, in a fresh interpreter (nothing is kept between calls), and return its exit code, merged stdout and stderr (cut to the output limit: `truncated`), and the charts it drew with matplotlib, described by type, title, axis labels and element count (images are not returned). \
 The program can change anything in the sandbox. It is killed after `timeout` seconds (default 60), which is a timeout error. \
 For state across runs or servers, use create_session and run_session_command; for shell commands, execute_command.",
-        fields: Self::FIELDS,
         hints: Hints::RUN,
         output: Some(schemas::code_run),
     };
@@ -215,8 +200,5 @@ For state across runs or servers, use create_session and run_session_command; fo
             timeout: self.timeout,
         };
         sessions::run_code(client, &code)
-    }
-    fn output_json(run: CodeRun) -> Result<Value, Error> {
-        super::to_value(run)
     }
 }

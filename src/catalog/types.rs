@@ -97,6 +97,22 @@ impl Hints {
     }
 }
 
+/// What a tool says of itself ([`super::Contract::ABOUT`]): its
+/// [`ToolSpec`] but for the arguments, which come from its `arguments!`.
+#[derive(Debug, Clone, Copy)]
+pub struct About {
+    /// snake_case name.
+    pub name: &'static str,
+    /// Short title.
+    pub title: &'static str,
+    /// Description for a model.
+    pub description: &'static str,
+    /// Behaviour hints.
+    pub hints: Hints,
+    /// The JSON Schema of the result, where it has a fixed shape.
+    pub output: Option<fn() -> serde_json::Value>,
+}
+
 /// A tool: what a model sees.
 #[derive(Debug, Clone, Copy)]
 pub struct ToolSpec {
@@ -112,4 +128,25 @@ pub struct ToolSpec {
     pub hints: Hints,
     /// The JSON Schema of the result, where it has a fixed shape.
     pub output: Option<fn() -> serde_json::Value>,
+}
+
+impl ToolSpec {
+    /// A tool's [`About`] with its arguments ([`super::Contract::SPEC`]).
+    pub const fn new(about: About, fields: &'static [Field]) -> ToolSpec {
+        let About {
+            name,
+            title,
+            description,
+            hints,
+            output,
+        } = about;
+        ToolSpec {
+            name,
+            title,
+            description,
+            fields,
+            hints,
+            output,
+        }
+    }
 }
