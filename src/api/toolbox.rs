@@ -117,6 +117,14 @@ pub fn shown(text: &str) -> String {
     format!("{}...", &text[..end])
 }
 
+/// [`keep_within`], and how many items there were before: the `total` of a
+/// bounded listing.
+pub fn bounded<S: Serialize>(items: Vec<S>, limit: usize) -> (Vec<S>, bool, u64) {
+    let total = items.len() as u64;
+    let (items, truncated) = keep_within(items, limit);
+    (items, truncated, total)
+}
+
 /// The first items whose JSON fits in `limit` bytes, and whether any were left out.
 /// Each item is measured as the `serde_json::Value` it becomes in the result,
 /// so that no item type is compiled with a second serializer (to bytes) just for this.

@@ -18,7 +18,7 @@ pub use search::{Found, Searched, find, replace, search};
 pub use write::{Written, decode_content, multipart, write};
 
 pub use super::toolbox::{MAX_PATH_BYTES, check_path};
-use super::toolbox::{Toolbox, keep_within};
+use super::toolbox::{Toolbox, bounded};
 use crate::error::{Error, scrub};
 use crate::http::{Client, Method, Request, Response, Transport, When};
 use crate::models::files::FileInfo;
@@ -79,8 +79,7 @@ pub fn list<T: Transport>(client: &Client<T>, sandbox: &str, path: &str) -> Resu
     let tb = Toolbox::open(client, sandbox)?;
     let req = request(&tb, Method::Get, "/files", tb.what("list", path)).query("path", path);
     let files: Vec<FileInfo> = json(client, req)?;
-    let total = files.len() as u64;
-    let (files, truncated) = keep_within(files, client.config.output_limit);
+    let (files, truncated, total) = bounded(files, client.config.output_limit);
     Ok(Listing {
         files,
         truncated,

@@ -1,10 +1,11 @@
 //! Searching and replacing: lines by content (`find_in_files`), paths by
 //! name (`search_files`), text in named files (`replace_in_files`).
 
-use super::super::toolbox::{MAX_PATH_BYTES, Toolbox, check_path, keep_within};
+use super::super::toolbox::{MAX_PATH_BYTES, Toolbox, bounded, check_path};
 use super::{MAX_FILE_ERROR, MAX_REPLACE_FILES, MAX_WRITE_BYTES, json, request};
 use crate::error::{Error, scrub};
 use crate::http::{Client, Method, Transport};
+use crate::models::Wire;
 use crate::models::files::{Match, ReplaceRequest, ReplaceResult, SearchResponse};
 use serde::Serialize;
 
@@ -27,20 +28,15 @@ pub fn find<T: Transport>(
     path: &str,
     pattern: &str,
 ) -> Result<Found, Error> {
-    check_path("path", path)?;
-    check_pattern(pattern)?;
-    let tb = Toolbox::open(client, sandbox)?;
-    let req = request(
-        &tb,
-        Method::Get,
+    let matches: Vec<Match> = matching(
+        client,
+        sandbox,
         "/files/find",
-        tb.what("search contents under", path),
-    )
-    .query("path", path)
-    .query("pattern", pattern);
-    let matches: Vec<Match> = json(client, req)?;
-    let total = matches.len() as u64;
-    let (matches, truncated) = keep_within(matches, client.config.output_limit);
+        "search contents under",
+        path,
+        pattern,
+    )?;
+    let (matches, truncated, total) = bounded(matches, client.config.output_limit);
     Ok(Found {
         matches,
         truncated,
@@ -67,25 +63,40 @@ pub fn search<T: Transport>(
     path: &str,
     pattern: &str,
 ) -> Result<Searched, Error> {
-    check_path("path", path)?;
-    check_pattern(pattern)?;
-    let tb = Toolbox::open(client, sandbox)?;
-    let req = request(
-        &tb,
-        Method::Get,
+    let answer: SearchResponse = matching(
+        client,
+        sandbox,
         "/files/search",
-        tb.what("search names under", path),
-    )
-    .query("path", path)
-    .query("pattern", pattern);
-    let answer: SearchResponse = json(client, req)?;
-    let total = answer.files.len() as u64;
-    let (files, truncated) = keep_within(answer.files, client.config.output_limit);
+        "search names under",
+        path,
+        pattern,
+    )?;
+    let (files, truncated, total) = bounded(answer.files, client.config.output_limit);
     Ok(Searched {
         files,
         truncated,
         total,
     })
+}
+
+/// The part `find` and `search` share: `path` and `pattern` checked before
+/// the sandbox is looked up, then what a GET of `route` with both as its
+/// query answers.
+fn matching<T: Transport, R: Wire>(
+    client: &Client<T>,
+    sandbox: &str,
+    route: &str,
+    action: &str,
+    path: &str,
+    pattern: &str,
+) -> Result<R, Error> {
+    check_path("path", path)?;
+    check_pattern(pattern)?;
+    let tb = Toolbox::open(client, sandbox)?;
+    let req = request(&tb, Method::Get, route, tb.what(action, path))
+        .query("path", path)
+        .query("pattern", pattern);
+    json(client, req)
 }
 
 fn check_pattern(pattern: &str) -> Result<(), Error> {

@@ -1,6 +1,7 @@
 use super::read::{Downloaded, text_lines};
 use super::write::{contains, file_name};
 use super::*;
+use crate::api::toolbox::keep_within;
 use crate::error::ErrorKind;
 
 #[test]

@@ -1,7 +1,7 @@
 //! The git operations but the log: clone, status, add, commit, push and
 //! pull, branches.
 
-use super::super::toolbox::{Toolbox, check_path, keep_within, shown};
+use super::super::toolbox::{Toolbox, bounded, check_path, shown};
 use super::checks::{Credentials, check_commit_id, check_ref, check_text, check_url};
 use super::explain::{Op, request};
 use super::{MAX_ADD_FILES, MAX_MESSAGE_BYTES};
@@ -120,8 +120,7 @@ pub fn status<T: Transport>(
     )
     .query("path", path);
     let status: GitStatus = client.json(&req)?;
-    let total = status.file_status.len() as u64;
-    let (file_status, truncated) = keep_within(status.file_status, client.config.output_limit);
+    let (file_status, truncated, total) = bounded(status.file_status, client.config.output_limit);
     Ok(Status {
         current_branch: status.current_branch,
         ahead: status.ahead,
@@ -290,8 +289,7 @@ pub fn branches<T: Transport>(
     )
     .query("path", path);
     let answer: ListBranchResponse = client.json(&req)?;
-    let total = answer.branches.len() as u64;
-    let (branches, truncated) = keep_within(answer.branches, client.config.output_limit);
+    let (branches, truncated, total) = bounded(answer.branches, client.config.output_limit);
     Ok(Branches {
         branches,
         truncated,
