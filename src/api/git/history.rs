@@ -1,11 +1,12 @@
 //! The log: the newest commits of a history the toolbox sends whole, read
 //! only as far as needed, even from an answer cut at the cap.
 
-use super::super::toolbox::{Toolbox, check_path, keep_within};
-use super::explain::{Op, request};
+use super::super::toolbox::{check_path, keep_within};
+use super::explain::Op;
+use super::ops::get;
 use super::{DEFAULT_LOG_LIMIT, MAX_LOG_LIMIT, MAX_SHOWN_MESSAGE_BYTES};
 use crate::error::Error;
-use crate::http::{Client, Method, Transport, decode};
+use crate::http::{Client, Transport, decode};
 use crate::models::git::GitCommitInfo;
 use serde::Serialize;
 
@@ -32,17 +33,16 @@ pub fn log<T: Transport>(
             "`limit` must be 1 to {MAX_LOG_LIMIT}"
         )));
     }
-    let tb = Toolbox::open(client, sandbox)?;
     // The toolbox sends the whole history; a long one is cut by the answer
     // cap, and only its first commits are read.
-    let req = request(
-        &tb,
-        Method::Get,
+    let req = get(
+        client,
+        sandbox,
         "/git/history",
-        tb.what("get the history of", path),
+        "get the history of",
+        path,
         Op::Log,
-    )
-    .query("path", path)
+    )?
     .keep_ends();
     let answer = client.send(&req)?;
     let (commits, more) = leading(

@@ -103,6 +103,20 @@ pub struct Status {
     pub total: u64,
 }
 
+/// A GET of `route` about the repository at `path` (already checked): the
+/// request `status`, `branches` and `log` read with.
+pub(super) fn get<T: Transport>(
+    client: &Client<T>,
+    sandbox: &str,
+    route: &str,
+    action: &str,
+    path: &str,
+    op: Op,
+) -> Result<Request, Error> {
+    let tb = Toolbox::open(client, sandbox)?;
+    Ok(request(&tb, Method::Get, route, tb.what(action, path), op).query("path", path))
+}
+
 /// The state of the repository at `path`.
 pub fn status<T: Transport>(
     client: &Client<T>,
@@ -110,15 +124,14 @@ pub fn status<T: Transport>(
     path: &str,
 ) -> Result<Status, Error> {
     check_path("path", path)?;
-    let tb = Toolbox::open(client, sandbox)?;
-    let req = request(
-        &tb,
-        Method::Get,
+    let req = get(
+        client,
+        sandbox,
         "/git/status",
-        tb.what("get git status of", path),
+        "get git status of",
+        path,
         Op::Status,
-    )
-    .query("path", path);
+    )?;
     let status: GitStatus = client.json(&req)?;
     let (file_status, truncated, total) = bounded(status.file_status, client.config.output_limit);
     Ok(Status {
@@ -279,15 +292,14 @@ pub fn branches<T: Transport>(
     path: &str,
 ) -> Result<Branches, Error> {
     check_path("path", path)?;
-    let tb = Toolbox::open(client, sandbox)?;
-    let req = request(
-        &tb,
-        Method::Get,
+    let req = get(
+        client,
+        sandbox,
         "/git/branches",
-        tb.what("list branches of", path),
+        "list branches of",
+        path,
         Op::Branches,
-    )
-    .query("path", path);
+    )?;
     let answer: ListBranchResponse = client.json(&req)?;
     let (branches, truncated, total) = bounded(answer.branches, client.config.output_limit);
     Ok(Branches {
