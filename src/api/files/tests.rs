@@ -1,7 +1,7 @@
 use super::read::{Downloaded, text_lines};
 use super::write::{contains, file_name};
 use super::*;
-use crate::api::toolbox::keep_within;
+use crate::api::toolbox::{bounded, keep_within};
 use crate::error::ErrorKind;
 
 #[test]
@@ -136,4 +136,12 @@ fn listings_keep_what_fits() {
     assert!(truncated);
     let (kept, truncated) = keep_within(vec!["a"; 3], 100);
     assert_eq!((kept.len(), truncated), (3, false));
+}
+
+#[test]
+fn a_bounded_listing_counts_what_it_left_out() {
+    let (kept, truncated, total) = bounded(vec!["aaaa"; 10], 20);
+    assert_eq!((kept.len(), truncated, total), (2, true, 10));
+    let (kept, truncated, total) = bounded(vec!["a"; 3], 100);
+    assert_eq!((kept.len(), truncated, total), (3, false, 3));
 }
