@@ -43,17 +43,15 @@ fn seconds(value: &Value) -> Value {
     Value::from(count.parse::<u64>().unwrap() * unit)
 }
 
-fn kebab(camel: &str) -> String {
-    let mut out = String::new();
-    for c in camel.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('-');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(if c == '_' { '-' } else { c });
-        }
-    }
-    out
+/// A tool's or argument's name as WIT writes it: `get_api_key` → `get-api-key`,
+/// `autoStopInterval` → `auto-stop-interval`.
+fn kebab(name: &str) -> String {
+    let word = |c: char| match c {
+        '_' => "-".to_string(),
+        c if c.is_ascii_uppercase() => format!("-{}", c.to_ascii_lowercase()),
+        c => c.to_string(),
+    };
+    name.chars().map(word).collect()
 }
 
 /// `tool`'s JSON arguments under their WIT names, with their values written for WIT.
@@ -91,18 +89,10 @@ fn val(ty: &Type, json: Option<&Value>, at: &str) -> Val {
         Type::List(list) => {
             let item = list.ty();
             match json {
-                Value::Object(entries) => Val::List(
-                    entries
-                        .iter()
-                        .map(|(k, v)| {
-                            val(
-                                &item,
-                                Some(&Value::from(vec![k.clone().into(), v.clone()])),
-                                at,
-                            )
-                        })
-                        .collect(),
-                ),
+                Value::Object(entries) => {
+                    let pairs = entries.iter().map(|(k, v)| serde_json::json!([k, v]));
+                    Val::List(pairs.map(|p| val(&item, Some(&p), at)).collect())
+                }
                 Value::Array(items) => {
                     Val::List(items.iter().map(|i| val(&item, Some(i), at)).collect())
                 }
@@ -304,4 +294,25 @@ async fn every_typed_function_sends_what_call_tool_sends() {
          the wrong WIT field or none):\n{}",
         differ.join("\n")
     );
+}
+
+#[test]
+fn names_durations_and_random_parts_are_written_as_compared() {
+    assert_eq!(kebab("get_api_key"), "get-api-key");
+    assert_eq!(kebab("autoStopInterval"), "auto-stop-interval");
+    assert_eq!(seconds(&Value::from("2h")), 7200);
+    assert_eq!(seconds(&Value::from("90s")), 90);
+    assert_eq!(seconds(&Value::from(60)), 60);
+    let boundary = "daytona-tools-0123456789abcdef0123456789abcdef";
+    assert_eq!(
+        unrandom(&format!("--{boundary}\r\nx\r\n--{boundary}--\r\n")),
+        "--daytona-tools-{random}\r\nx\r\n--daytona-tools-{random}--\r\n"
+    );
+    assert_eq!(
+        unrandom(r#"{"name":"eph-ci-1796692184-cde47561d418"}"#),
+        r#"{"name":"eph-ci-1796692184-{random}"}"#
+    );
+    // Only those: a sandbox id or a commit stays as it is.
+    let kept = "/toolbox/6c78a887-e912-4781-802c-d110fe7a09bd/git eph-ci-12 0123456789ab";
+    assert_eq!(unrandom(kept), kept);
 }
