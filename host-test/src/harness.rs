@@ -389,10 +389,18 @@ impl Harness {
             ..HostState::new(wasi, hooks)
         };
         let mut store = state.into_store(&self.engine);
-        let bindings = self.pre.instantiate_async(&mut store).await?;
+        // Instantiated by hand, not `pre.instantiate_async`, to keep the untyped
+        // instance for calls by name (see `Instance::func`).
+        let instance = self
+            .pre
+            .instance_pre()
+            .instantiate_async(&mut store)
+            .await?;
+        let bindings = DaytonaTools::new(&mut store, &instance)?;
         Ok(Instance {
             store,
             bindings,
+            instance,
             stdout,
             stderr,
         })
@@ -405,6 +413,7 @@ pub struct Instance {
     pub store: Store<HostState>,
     /// The typed exports.
     pub bindings: DaytonaTools,
+    instance: wasmtime::component::Instance,
     stdout: MemoryOutputPipe,
     stderr: MemoryOutputPipe,
 }
@@ -430,6 +439,18 @@ impl Instance {
             .daytona_tools_tools()
             .call_call_tool(&mut self.store, name, arguments)
             .await?)
+    }
+
+    /// Function `func` of exported interface `interface` (e.g. `daytona:tools/files@0.1.0`),
+    /// for calls with values built at run time; `None` if there is no such export.
+    pub fn func(&mut self, interface: &str, func: &str) -> Option<wasmtime::component::Func> {
+        let interface = self
+            .instance
+            .get_export_index(&mut self.store, None, interface)?;
+        let func = self
+            .instance
+            .get_export_index(&mut self.store, Some(&interface), func)?;
+        self.instance.get_func(&mut self.store, func)
     }
 
     /// The guest's `sandboxes` interface and the store, for typed calls.

@@ -7,6 +7,7 @@ use crate::common;
 
 mod reach;
 mod tables;
+mod typed;
 
 use common::*;
 use daytona_tools::catalog::Tool as Catalog;
