@@ -117,6 +117,13 @@ fn mcp_config(emu: &Emulator, token: bool) -> CallConfig {
     }
 }
 
+/// The MCP server on `emu` (with the bearer token when `token`).
+async fn serve(emu: &Emulator, token: bool) -> McpServer {
+    McpServer::start_default(mcp_config(emu, token))
+        .await
+        .unwrap()
+}
+
 /// Run tests/mcp_clients/sdk.py against `url`; its transcript.
 async fn python_sdk(url: &str) -> Outcome {
     let vars = install("host-test/tests/mcp_clients/setup.sh", "python").await;
@@ -154,9 +161,7 @@ fn assert_sdk_passed(outcome: &Outcome) {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_python_sdk_connects_lists_and_calls_tools_through_the_embedding() {
     let emu = emulator();
-    let server = McpServer::start_default(mcp_config(&emu, true))
-        .await
-        .unwrap();
+    let server = serve(&emu, true).await;
     let outcome = python_sdk(&server.url()).await;
     assert_no_secrets(
         &emu,
@@ -359,9 +364,7 @@ async fn the_conformance_suite_passes_every_scenario_that_applies() {
     let emu = emulator();
     // The suite sends no Authorization header: it runs against a loopback-only server
     // with authentication explicitly off, which is what its DNS-rebinding scenario is for.
-    let server = McpServer::start_default(mcp_config(&emu, false))
-        .await
-        .unwrap();
+    let server = serve(&emu, false).await;
     let list = run(
         conformance(&vars, &["list", "--server"]),
         "conformance list",
@@ -417,9 +420,7 @@ fn conformance(vars: &HashMap<String, String>, args: &[&str]) -> Command {
 async fn the_inspector_cli_lists_tools_and_calls_one() {
     let vars = install("host-test/tests/mcp_clients/setup.sh", "node").await;
     let emu = emulator();
-    let server = McpServer::start_default(mcp_config(&emu, true))
-        .await
-        .unwrap();
+    let server = serve(&emu, true).await;
     let auth = format!("Authorization: Bearer {TOKEN}");
     let inspector = |args: &[&str]| {
         let mut cmd = Command::new(&vars["NODE22"]);
