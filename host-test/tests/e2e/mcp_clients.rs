@@ -268,10 +268,15 @@ async fn wasmtime_serve_runs_the_component_for_the_python_sdk() {
 #[tokio::test(flavor = "multi_thread")]
 async fn wasmtime_serve_bounds_a_stalled_body_and_refuses_a_rebinding_host() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    /// `host:port` of an `http://` URL.
+    fn host_port(url: &str) -> &str {
+        url.trim_start_matches("http://").split('/').next().unwrap()
+    }
     /// Write `request`, never more; the status line of the answer.
     async fn status_line(url: &str, request: &str) -> String {
-        let authority = url.trim_start_matches("http://").split('/').next().unwrap();
-        let mut conn = tokio::net::TcpStream::connect(authority).await.unwrap();
+        let mut conn = tokio::net::TcpStream::connect(host_port(url))
+            .await
+            .unwrap();
         conn.write_all(request.as_bytes()).await.unwrap();
         let mut answer = Vec::new();
         let mut buf = [0u8; 4096];
@@ -293,13 +298,7 @@ async fn wasmtime_serve_bounds_a_stalled_body_and_refuses_a_rebinding_host() {
         ],
     )
     .await;
-    let authority = serve
-        .url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let authority = host_port(&serve.url).to_string();
     let stalled = format!(
         "POST /mcp HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {TOKEN}\r\n\
          Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"jsonrpc\""
@@ -314,13 +313,7 @@ async fn wasmtime_serve_bounds_a_stalled_body_and_refuses_a_rebinding_host() {
     serve.child.kill().await.ok();
 
     let mut open = WasmtimeServe::start_with(&emu, &[("DAYTONA_MCP_AUTH", "none")]).await;
-    let authority = open
-        .url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let authority = host_port(&open.url).to_string();
     let ping = r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#;
     let request = |host: &str| {
         format!(
