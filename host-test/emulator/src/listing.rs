@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
@@ -65,9 +65,8 @@ fn decode_cursor(cursor: &str) -> Option<u64> {
 pub(crate) async fn list(
     State(shared): State<Arc<Shared>>,
     _caller: Principal,
-    RawQuery(raw): RawQuery,
+    q: Query,
 ) -> Result<Json<Value>, ApiError> {
-    let q = Query::parse(raw.as_deref());
     let mut limit = q.int_in("limit", 1, 200, 100)?;
     let labels: BTreeMap<String, String> = match q.get("labels") {
         None => BTreeMap::new(),

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::body::{Body, to_bytes};
-use axum::extract::{OriginalUri, Path, RawQuery, Request, State};
+use axum::extract::{OriginalUri, Path, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -109,10 +109,9 @@ pub(crate) async fn get_signed_preview_url(
     State(shared): State<Arc<Shared>>,
     _caller: Principal,
     Path((id_or_name, port)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
+    q: Query,
 ) -> Result<Json<Value>, ApiError> {
     let port = parse_port(&port)?;
-    let q = Query::parse(raw.as_deref());
     let secs = match q.get("expiresInSeconds").filter(|v| !v.is_empty()) {
         None => DEFAULT_SIGNED_SECS,
         Some(v) => v

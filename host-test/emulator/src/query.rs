@@ -3,12 +3,27 @@
 //! Repeated keys are kept (`states=a&states=b`), and so are the bracket forms clients use
 //! for arrays (`states[]=a`, `states[0]=a`).
 
+use std::convert::Infallible;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
 use super::errors::ApiError;
 
 /// A parsed query string.
 #[derive(Debug, Default)]
 pub(crate) struct Query {
     pairs: Vec<(String, String)>,
+}
+
+/// A route's query string, parsed; never refuses (as `RawQuery`), so it can stand anywhere
+/// in a handler's extractors without changing which error answers first.
+impl<S: Send + Sync> FromRequestParts<S> for Query {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Query::parse(parts.uri.query()))
+    }
 }
 
 impl Query {

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -365,9 +365,9 @@ pub(crate) async fn stop(
     State(shared): State<Arc<Shared>>,
     caller: Principal,
     Path(id_or_name): Path<String>,
-    RawQuery(raw): RawQuery,
+    q: Query,
 ) -> Result<Json<Value>, ApiError> {
-    Query::parse(raw.as_deref()).bool("force")?;
+    q.bool("force")?;
     act(&shared, &caller, &id_or_name, Action::Stop)
 }
 

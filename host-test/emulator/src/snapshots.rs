@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
 use super::auth::Principal;
@@ -26,9 +26,8 @@ pub use super::records::DEFAULT_SNAPSHOTS;
 pub(crate) async fn list(
     State(shared): State<Arc<Shared>>,
     _caller: Principal,
-    RawQuery(raw): RawQuery,
+    q: Query,
 ) -> Result<Json<Value>, ApiError> {
-    let q = Query::parse(raw.as_deref());
     let page = q.int_in("page", 1, i64::from(u32::MAX), 1)?;
     let mut limit = q.int_in("limit", 1, 200, 100)?;
     let sort = q.get("sort").unwrap_or("lastUsedAt");

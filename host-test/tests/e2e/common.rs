@@ -10,6 +10,15 @@ pub fn emulator() -> Emulator {
     Emulator::start(EmulatorOptions::default()).expect("starting the emulator")
 }
 
+/// Execute requests that reached the emulator (either route).
+pub fn executes(emu: &Emulator) -> Vec<String> {
+    emu.requests()
+        .into_iter()
+        .filter(|r| r.path_only().ends_with("/process/execute"))
+        .map(|r| r.path)
+        .collect()
+}
+
 /// Guest configuration pointing at `emu` with its master API key.
 pub fn config(emu: &Emulator) -> CallConfig {
     CallConfig::default()

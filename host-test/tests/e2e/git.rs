@@ -27,14 +27,17 @@ fn seed(bare: &Path) -> PathBuf {
     bare.parent().unwrap().join("seed")
 }
 
+/// `tool` on the repository `work/repo` of sandbox `box`, with `more` arguments besides.
+async fn on_repo(emu: &Emulator, cfg: &CallConfig, tool: &str, more: Value) -> Value {
+    let mut args = json!({"sandbox": "box", "path": "work/repo"});
+    args.as_object_mut()
+        .unwrap()
+        .extend(more.as_object().unwrap().clone());
+    ok(emu, cfg, tool, args).await
+}
+
 async fn status(emu: &Emulator, cfg: &CallConfig) -> Value {
-    ok(
-        emu,
-        cfg,
-        "git_status",
-        json!({"sandbox": "box", "path": "work/repo"}),
-    )
-    .await
+    on_repo(emu, cfg, "git_status", json!({})).await
 }
 
 /// `(name, staging, worktree)` of each changed file, sorted.
@@ -103,11 +106,11 @@ async fn a_repository_round_trips_through_every_git_tool() {
     );
     assert_eq!(dirty["total"], 2);
 
-    let added = ok(
+    let added = on_repo(
         &emu,
         &cfg,
         "git_add",
-        json!({"sandbox": "box", "path": "work/repo", "files": ["agent.txt", "README.md"]}),
+        json!({"files": ["agent.txt", "README.md"]}),
     )
     .await;
     assert_eq!(
@@ -122,11 +125,11 @@ async fn a_repository_round_trips_through_every_git_tool() {
         ]
     );
 
-    let committed = ok(
+    let committed = on_repo(
         &emu,
         &cfg,
         "git_commit",
-        json!({"sandbox": "box", "path": "work/repo", "message": "Add agent.txt", "author": "Agent Smith", "email": "agent@example.com"}),
+        json!({"message": "Add agent.txt", "author": "Agent Smith", "email": "agent@example.com"}),
     )
     .await;
     let hash = committed["hash"].as_str().unwrap().to_string();
@@ -142,13 +145,7 @@ async fn a_repository_round_trips_through_every_git_tool() {
         (Some(1), Some(0))
     );
 
-    let log = ok(
-        &emu,
-        &cfg,
-        "git_log",
-        json!({"sandbox": "box", "path": "work/repo"}),
-    )
-    .await;
+    let log = on_repo(&emu, &cfg, "git_log", json!({})).await;
     assert_eq!(log["truncated"], false);
     let commits = log["commits"].as_array().unwrap();
     assert_eq!(commits.len(), 2);
@@ -158,87 +155,45 @@ async fn a_repository_round_trips_through_every_git_tool() {
     assert_eq!(commits[0]["message"], "Add agent.txt");
     assert!(commits[0]["timestamp"].as_str().unwrap().len() >= 20);
     assert_eq!(commits[1]["message"], "seed");
-    let newest = ok(
-        &emu,
-        &cfg,
-        "git_log",
-        json!({"sandbox": "box", "path": "work/repo", "limit": 1}),
-    )
-    .await;
+    let newest = on_repo(&emu, &cfg, "git_log", json!({"limit": 1})).await;
     assert_eq!(newest["commits"].as_array().unwrap().len(), 1);
     assert_eq!(newest["truncated"], true);
 
     // Push, and the commit is in the bare repository.
-    let pushed = ok(
-        &emu,
-        &cfg,
-        "git_push",
-        json!({"sandbox": "box", "path": "work/repo"}),
-    )
-    .await;
+    let pushed = on_repo(&emu, &cfg, "git_push", json!({})).await;
     assert_eq!(pushed, json!({"path": "work/repo"}));
     assert_eq!(git(&bare, &["rev-parse", "main"]), hash);
     assert_eq!(git(&bare, &["show", "main:agent.txt"]), "by the agent");
     assert_eq!(status(&emu, &cfg).await["ahead"], 0);
 
-    let branches = ok(
-        &emu,
-        &cfg,
-        "git_branches",
-        json!({"sandbox": "box", "path": "work/repo"}),
-    )
-    .await;
+    let branches = on_repo(&emu, &cfg, "git_branches", json!({})).await;
     assert_eq!(
         branches,
         json!({"branches": ["main"], "truncated": false, "total": 1})
     );
-    let created = ok(
+    let created = on_repo(
         &emu,
         &cfg,
         "git_create_branch",
-        json!({"sandbox": "box", "path": "work/repo", "name": "feature/x"}),
+        json!({"name": "feature/x"}),
     )
     .await;
     assert_eq!(created, json!({"path": "work/repo", "branch": "feature/x"}));
     assert_eq!(status(&emu, &cfg).await["currentBranch"], "feature/x");
-    let branches = ok(
-        &emu,
-        &cfg,
-        "git_branches",
-        json!({"sandbox": "box", "path": "work/repo"}),
-    )
-    .await;
+    let branches = on_repo(&emu, &cfg, "git_branches", json!({})).await;
     assert_eq!(branches["branches"], json!(["feature/x", "main"]));
-    let switched = ok(
-        &emu,
-        &cfg,
-        "git_checkout",
-        json!({"sandbox": "box", "path": "work/repo", "branch": "main"}),
-    )
-    .await;
+    let switched = on_repo(&emu, &cfg, "git_checkout", json!({"branch": "main"})).await;
     assert_eq!(switched, json!({"path": "work/repo", "branch": "main"}));
     assert_eq!(status(&emu, &cfg).await["currentBranch"], "main");
 
     // Someone else pushes; pull brings it in.
     let theirs = push_theirs(&seed(&bare), "theirs.txt", "theirs\n");
-    ok(
-        &emu,
-        &cfg,
-        "git_pull",
-        json!({"sandbox": "box", "path": "work/repo"}),
-    )
-    .await;
+    on_repo(&emu, &cfg, "git_pull", json!({})).await;
     assert_eq!(
         std::fs::read_to_string(repo.join("theirs.txt")).unwrap(),
         "theirs\n"
     );
-    let log = ok(
-        &emu,
-        &cfg,
-        "git_log",
-        json!({"sandbox": "box", "path": "work/repo", "limit": 1}),
-    )
-    .await;
+    let log = on_repo(&emu, &cfg, "git_log", json!({"limit": 1})).await;
     assert_eq!(log["commits"][0]["hash"], theirs.as_str());
 
     // The requests went to the sandbox's toolbox, the git routes the toolbox spec names.
@@ -335,18 +290,12 @@ async fn failures_map_to_error_kinds_with_hints_a_model_can_act_on() {
 
     // A local commit while someone else pushed: the push is rejected, pull then push works.
     std::fs::write(repo.join("mine.txt"), "mine\n").unwrap();
-    ok(
-        &emu,
-        &cfg,
-        "git_add",
-        json!({"sandbox": "box", "path": "work/repo", "files": ["."]}),
-    )
-    .await;
-    ok(
+    on_repo(&emu, &cfg, "git_add", json!({"files": ["."]})).await;
+    on_repo(
         &emu,
         &cfg,
         "git_commit",
-        json!({"sandbox": "box", "path": "work/repo", "message": "mine", "author": "A", "email": "a@example.com"}),
+        json!({"message": "mine", "author": "A", "email": "a@example.com"}),
     )
     .await;
     let theirs = push_theirs(&seed(&bare), "theirs.txt", "theirs\n");
@@ -354,20 +303,8 @@ async fn failures_map_to_error_kinds_with_hints_a_model_can_act_on() {
     assert_kind(&rejected, ErrorKind::Conflict);
     assert!(hint(&rejected).contains("git_pull"), "{rejected:?}");
     assert_eq!(git(&bare, &["rev-parse", "main"]), theirs, "nothing pushed");
-    ok(
-        &emu,
-        &cfg,
-        "git_pull",
-        json!({"sandbox": "box", "path": "work/repo"}),
-    )
-    .await;
-    ok(
-        &emu,
-        &cfg,
-        "git_push",
-        json!({"sandbox": "box", "path": "work/repo"}),
-    )
-    .await;
+    on_repo(&emu, &cfg, "git_pull", json!({})).await;
+    on_repo(&emu, &cfg, "git_push", json!({})).await;
     assert_eq!(
         git(&bare, &["rev-parse", "main"]),
         git(&repo, &["rev-parse", "HEAD"])
@@ -638,13 +575,7 @@ async fn status_branches_and_log_are_bounded() {
     }
     let small = config(&emu).env("DAYTONA_OUTPUT_LIMIT_BYTES", "1024");
 
-    let status = ok(
-        &emu,
-        &small,
-        "git_status",
-        json!({"sandbox": "box", "path": "work/repo"}),
-    )
-    .await;
+    let status = on_repo(&emu, &small, "git_status", json!({})).await;
     assert_eq!(status["total"], 300);
     assert_eq!(status["truncated"], true);
     assert!(!status["fileStatus"].as_array().unwrap().is_empty());
@@ -654,13 +585,7 @@ async fn status_branches_and_log_are_bounded() {
         status.to_string().len()
     );
 
-    let branches = ok(
-        &emu,
-        &small,
-        "git_branches",
-        json!({"sandbox": "box", "path": "work/repo"}),
-    )
-    .await;
+    let branches = on_repo(&emu, &small, "git_branches", json!({})).await;
     assert_eq!(
         (branches["total"].as_u64(), branches["truncated"].as_bool()),
         (Some(201), Some(true))
@@ -669,13 +594,7 @@ async fn status_branches_and_log_are_bounded() {
 
     // The default limit, the longest message cut, and the output limit.
     let cfg = config(&emu);
-    let log = ok(
-        &emu,
-        &cfg,
-        "git_log",
-        json!({"sandbox": "box", "path": "work/repo"}),
-    )
-    .await;
+    let log = on_repo(&emu, &cfg, "git_log", json!({})).await;
     let commits = log["commits"].as_array().unwrap();
     assert_eq!(
         (commits.len(), log["truncated"].as_bool()),
@@ -688,22 +607,10 @@ async fn status_branches_and_log_are_bounded() {
         first.len()
     );
     assert_eq!(commits[1]["message"], "c29");
-    let all = ok(
-        &emu,
-        &cfg,
-        "git_log",
-        json!({"sandbox": "box", "path": "work/repo", "limit": 100}),
-    )
-    .await;
+    let all = on_repo(&emu, &cfg, "git_log", json!({"limit": 100})).await;
     assert_eq!(all["commits"].as_array().unwrap().len(), 32);
     assert_eq!(all["truncated"], false);
-    let cut = ok(
-        &emu,
-        &small,
-        "git_log",
-        json!({"sandbox": "box", "path": "work/repo", "limit": 100}),
-    )
-    .await;
+    let cut = on_repo(&emu, &small, "git_log", json!({"limit": 100})).await;
     assert_eq!(cut["truncated"], true);
     assert!(cut.to_string().len() < 2048);
     // Messages are cut to a quarter of the limit, so a long one does not hide the rest.

@@ -74,15 +74,6 @@ fn emulator_with_proxy(url: &str) -> Emulator {
     emu
 }
 
-/// Execute requests that reached the emulator (either route).
-fn executes(emu: &Emulator) -> Vec<String> {
-    emu.requests()
-        .into_iter()
-        .filter(|r| r.path_only().ends_with("/process/execute"))
-        .map(|r| r.path)
-        .collect()
-}
-
 /// Call `execute_command` and return the error, checking the host was never asked.
 async fn refused(emu: &Emulator, cfg: &CallConfig) -> host_test::harness::types::Error {
     let mut inst = instance(cfg).await;

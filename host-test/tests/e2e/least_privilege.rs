@@ -21,15 +21,6 @@ fn emulator_with_proxy(url: impl Fn(u16) -> String) -> Emulator {
     emu
 }
 
-/// Execute requests that reached the emulator (either route).
-fn executes(emu: &Emulator) -> Vec<String> {
-    emu.requests()
-        .into_iter()
-        .filter(|r| r.path_only().ends_with("/process/execute"))
-        .map(|r| r.path)
-        .collect()
-}
-
 const ECHO: &str = r#"{"sandbox": "dev", "command": "echo hi"}"#;
 
 #[tokio::test]

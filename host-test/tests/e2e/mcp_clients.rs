@@ -117,6 +117,13 @@ fn mcp_config(emu: &Emulator, token: bool) -> CallConfig {
     }
 }
 
+/// The MCP server on `emu` (with the bearer token when `token`).
+async fn serve(emu: &Emulator, token: bool) -> McpServer {
+    McpServer::start_default(mcp_config(emu, token))
+        .await
+        .unwrap()
+}
+
 /// Run tests/mcp_clients/sdk.py against `url`; its transcript.
 async fn python_sdk(url: &str) -> Outcome {
     let vars = install("host-test/tests/mcp_clients/setup.sh", "python").await;
@@ -154,9 +161,7 @@ fn assert_sdk_passed(outcome: &Outcome) {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_python_sdk_connects_lists_and_calls_tools_through_the_embedding() {
     let emu = emulator();
-    let server = McpServer::start_default(mcp_config(&emu, true))
-        .await
-        .unwrap();
+    let server = serve(&emu, true).await;
     let outcome = python_sdk(&server.url()).await;
     assert_no_secrets(
         &emu,
@@ -263,10 +268,15 @@ async fn wasmtime_serve_runs_the_component_for_the_python_sdk() {
 #[tokio::test(flavor = "multi_thread")]
 async fn wasmtime_serve_bounds_a_stalled_body_and_refuses_a_rebinding_host() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    /// `host:port` of an `http://` URL.
+    fn host_port(url: &str) -> &str {
+        url.trim_start_matches("http://").split('/').next().unwrap()
+    }
     /// Write `request`, never more; the status line of the answer.
     async fn status_line(url: &str, request: &str) -> String {
-        let authority = url.trim_start_matches("http://").split('/').next().unwrap();
-        let mut conn = tokio::net::TcpStream::connect(authority).await.unwrap();
+        let mut conn = tokio::net::TcpStream::connect(host_port(url))
+            .await
+            .unwrap();
         conn.write_all(request.as_bytes()).await.unwrap();
         let mut answer = Vec::new();
         let mut buf = [0u8; 4096];
@@ -288,13 +298,7 @@ async fn wasmtime_serve_bounds_a_stalled_body_and_refuses_a_rebinding_host() {
         ],
     )
     .await;
-    let authority = serve
-        .url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let authority = host_port(&serve.url).to_string();
     let stalled = format!(
         "POST /mcp HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {TOKEN}\r\n\
          Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"jsonrpc\""
@@ -309,13 +313,7 @@ async fn wasmtime_serve_bounds_a_stalled_body_and_refuses_a_rebinding_host() {
     serve.child.kill().await.ok();
 
     let mut open = WasmtimeServe::start_with(&emu, &[("DAYTONA_MCP_AUTH", "none")]).await;
-    let authority = open
-        .url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let authority = host_port(&open.url).to_string();
     let ping = r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#;
     let request = |host: &str| {
         format!(
@@ -359,9 +357,7 @@ async fn the_conformance_suite_passes_every_scenario_that_applies() {
     let emu = emulator();
     // The suite sends no Authorization header: it runs against a loopback-only server
     // with authentication explicitly off, which is what its DNS-rebinding scenario is for.
-    let server = McpServer::start_default(mcp_config(&emu, false))
-        .await
-        .unwrap();
+    let server = serve(&emu, false).await;
     let list = run(
         conformance(&vars, &["list", "--server"]),
         "conformance list",
@@ -417,9 +413,7 @@ fn conformance(vars: &HashMap<String, String>, args: &[&str]) -> Command {
 async fn the_inspector_cli_lists_tools_and_calls_one() {
     let vars = install("host-test/tests/mcp_clients/setup.sh", "node").await;
     let emu = emulator();
-    let server = McpServer::start_default(mcp_config(&emu, true))
-        .await
-        .unwrap();
+    let server = serve(&emu, true).await;
     let auth = format!("Authorization: Bearer {TOKEN}");
     let inspector = |args: &[&str]| {
         let mut cmd = Command::new(&vars["NODE22"]);

@@ -200,6 +200,29 @@ async fn the_unsigned_url_needs_the_preview_token_header() {
     assert!(emu.requests().is_empty());
 }
 
+/// `expire_preview_url` of `web`:3000 with `token` while Daytona refuses it (400 `message`):
+/// the error must be `InvalidInput`; answers it and the guest's output, as a user sees them.
+async fn refused_expiry(
+    emu: &Emulator,
+    cfg: &host_test::CallConfig,
+    token: &str,
+    message: &str,
+) -> String {
+    emu.fail_next(
+        "POST",
+        "/api/sandbox/web/ports/3000/signed-preview-url/",
+        Fault::api(400, message),
+    );
+    let mut inst = instance(cfg).await;
+    let (previews, store) = inst.previews();
+    let err = previews
+        .call_expire_preview_url(&mut *store, "web", 3000, token)
+        .await
+        .failed();
+    assert_kind(&err, ErrorKind::InvalidInput);
+    format!("{err:?}{}", inst.output())
+}
+
 #[tokio::test]
 async fn bad_ports_and_tokens_are_refused_before_sending_and_tokens_never_appear_in_errors() {
     let (emu, cfg) = setup();
@@ -254,37 +277,14 @@ async fn bad_ports_and_tokens_are_refused_before_sending_and_tokens_never_appear
     .unwrap_err();
     assert_kind(&err, ErrorKind::NotFound);
     assert!(err.message.contains("ghost"), "{err:?}");
-    emu.fail_next(
-        "POST",
-        "/api/sandbox/web/ports/3000/signed-preview-url/",
-        Fault::api(400, &format!("token {token} is malformed")),
-    );
-    let mut inst = instance(&cfg).await;
-    let (previews, store) = inst.previews();
-    let err = previews
-        .call_expire_preview_url(&mut *store, "web", 3000, token)
-        .await
-        .failed();
-    assert_kind(&err, ErrorKind::InvalidInput);
-    let shown = format!("{err:?}{}", inst.output());
+    let shown = refused_expiry(&emu, &cfg, token, &format!("token {token} is malformed")).await;
     assert!(shown.contains("is malformed"), "{shown}");
     assert!(!shown.contains(token), "{shown}");
 
     // A token where Daytona's message is cut (300 characters) leaves no prefix:
     // it is scrubbed before the cut.
-    emu.fail_next(
-        "POST",
-        "/api/sandbox/web/ports/3000/signed-preview-url/",
-        Fault::api(400, &format!("{} {token} is malformed", "x".repeat(290))),
-    );
-    let mut inst = instance(&cfg).await;
-    let (previews, store) = inst.previews();
-    let err = previews
-        .call_expire_preview_url(&mut *store, "web", 3000, token)
-        .await
-        .failed();
-    assert_kind(&err, ErrorKind::InvalidInput);
-    let shown = format!("{err:?}{}", inst.output());
+    let message = format!("{} {token} is malformed", "x".repeat(290));
+    let shown = refused_expiry(&emu, &cfg, token, &message).await;
     assert!(shown.contains("xxxx"), "{shown}");
     assert!(!shown.contains(&token[..8]), "{shown}");
 }

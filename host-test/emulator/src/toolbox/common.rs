@@ -9,8 +9,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
+use axum::extract::{FromRequestParts, Path as UrlPath};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 
 use super::super::auth::Principal;
 use super::super::errors::ApiError;
@@ -22,6 +26,48 @@ pub(crate) struct Target {
     /// Canonical path of the sandbox's directory: its home and working directory.
     pub(crate) home: PathBuf,
     pub(crate) env: BTreeMap<String, String>,
+}
+
+/// What a toolbox route on `/{sandboxId}/...` reads first: the state, the caller and the
+/// sandbox id, extracted in that order (as the separate extractors were), so a refused caller
+/// still answers before a bad path.
+pub(crate) struct Call {
+    shared: Arc<Shared>,
+    caller: Principal,
+    id: String,
+}
+
+impl FromRequestParts<Arc<Shared>> for Call {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        shared: &Arc<Shared>,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = Principal::from_request_parts(parts, shared)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let UrlPath(id) = UrlPath::<String>::from_request_parts(parts, shared)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Call {
+            shared: shared.clone(),
+            caller,
+            id,
+        })
+    }
+}
+
+impl Call {
+    /// The sandbox this request acts on (see [`target`]).
+    pub(crate) fn target(&self) -> Result<Target, ApiError> {
+        target(&self.shared, &self.caller, &self.id)
+    }
+
+    /// The emulator's state, for routes that keep more than the sandbox's files.
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
 }
 
 /// Resolves the sandbox of a toolbox request: 404 when the proxy is off (as for execute),

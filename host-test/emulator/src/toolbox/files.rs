@@ -25,23 +25,20 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path as FsPath, PathBuf};
-use std::sync::Arc;
 use std::time::SystemTime;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::RawQuery;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::super::auth::Principal;
 use super::super::clock::format_rfc3339;
 use super::super::errors::ApiError;
 use super::super::query::Query;
-use super::super::state::Shared;
-use super::common::{Target, access_denied, bad_request, io_error, parse_body, parse_mode, target};
+use super::common::{Call, Target, access_denied, bad_request, io_error, parse_body, parse_mode};
 use super::multipart;
 
 /// Largest upload body accepted.
@@ -64,46 +61,29 @@ fn flag(q: &Query, name: &str) -> bool {
         .is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
 }
 
-/// What most file routes start with: the sandbox checked ([`target`]), then the query and
+/// What most file routes start with: the sandbox checked ([`Call::target`]), then the query and
 /// its `path` (required, confined to the sandbox directory).
-fn target_path(
-    shared: &Shared,
-    caller: &Principal,
-    id: &str,
-    raw: &Option<String>,
-) -> Result<(Query, PathBuf), ApiError> {
-    let t = target(shared, caller, id)?;
+fn target_path(call: &Call, raw: &Option<String>) -> Result<(Query, PathBuf), ApiError> {
+    let t = call.target()?;
     let q = query(raw);
     let path = t.path(required(&q, "path")?)?;
     Ok((q, path))
 }
 
 /// `GET /user-home-dir`.
-pub(crate) async fn user_home_dir(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn user_home_dir(call: Call) -> Res {
+    let t = call.target()?;
     Ok(Json(json!({ "dir": t.home.display().to_string() })).into_response())
 }
 
 /// `GET /work-dir`.
-pub(crate) async fn work_dir(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-) -> Res {
-    user_home_dir(State(shared), caller, Path(id)).await
+pub(crate) async fn work_dir(call: Call) -> Res {
+    user_home_dir(call).await
 }
 
 /// `GET /version`.
-pub(crate) async fn version(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-) -> Res {
-    target(&shared, &caller, &id)?;
+pub(crate) async fn version(call: Call) -> Res {
+    call.target()?;
     Ok(Json(json!({ "version": "v0.0.0-emulator" })).into_response())
 }
 
@@ -212,13 +192,8 @@ fn walk(dir: &FsPath, depth: usize, out: &mut Vec<(PathBuf, fs::Metadata)>) -> s
 }
 
 /// `GET /files?path=&depth=`.
-pub(crate) async fn list(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn list(call: Call, RawQuery(raw): RawQuery) -> Res {
+    let t = call.target()?;
     let q = query(&raw);
     let dir = t.path(q.get("path").unwrap_or_default())?;
     let depth = match q.get("depth").filter(|d| !d.is_empty()) {
@@ -244,13 +219,8 @@ pub(crate) async fn list(
 }
 
 /// `GET /files/info?path=`.
-pub(crate) async fn info(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Res {
-    let (_, path) = target_path(&shared, &caller, &id, &raw)?;
+pub(crate) async fn info(call: Call, RawQuery(raw): RawQuery) -> Res {
+    let (_, path) = target_path(&call, &raw)?;
     let meta = fs::metadata(&path).map_err(|e| io_error("cannot stat", &path, &e))?;
     Ok(Json(file_info(&path, &meta, &Names::load())).into_response())
 }
@@ -266,13 +236,8 @@ fn read_file(t: &Target, raw: &str) -> Result<Vec<u8>, ApiError> {
 }
 
 /// `GET /files/download?path=`.
-pub(crate) async fn download(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn download(call: Call, RawQuery(raw): RawQuery) -> Res {
+    let t = call.target()?;
     let q = query(&raw);
     let raw_path = required(&q, "path")?;
     let data = read_file(&t, raw_path)?;
@@ -298,13 +263,8 @@ struct DownloadRequest {
 }
 
 /// `POST /files/bulk-download`.
-pub(crate) async fn bulk_download(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn bulk_download(call: Call, body: Bytes) -> Res {
+    let t = call.target()?;
     let req: DownloadRequest = parse_body(&body)?;
     let paths = req.paths.ok_or_else(|| bad_request("paths is required"))?;
     let mut b = multipart::Builder::new();
@@ -353,14 +313,12 @@ fn form(headers: &HeaderMap, body: &[u8]) -> Result<Vec<multipart::Part>, ApiErr
 
 /// `POST /files/upload?path=` (multipart field `file`).
 pub(crate) async fn upload(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
+    call: Call,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Res {
-    let (_, path) = target_path(&shared, &caller, &id, &raw)?;
+    let (_, path) = target_path(&call, &raw)?;
     let parts = form(&headers, &body)?;
     let file = parts
         .iter()
@@ -371,14 +329,8 @@ pub(crate) async fn upload(
 }
 
 /// `POST /files/bulk-upload` (multipart `files[i].path` and `files[i].file`).
-pub(crate) async fn bulk_upload(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn bulk_upload(call: Call, headers: HeaderMap, body: Bytes) -> Res {
+    let t = call.target()?;
     let parts = form(&headers, &body)?;
     let mut by_index: BTreeMap<usize, (Option<String>, Option<Vec<u8>>)> = BTreeMap::new();
     for part in parts {
@@ -430,13 +382,8 @@ pub(crate) async fn bulk_upload(
 }
 
 /// `DELETE /files?path=&recursive=`.
-pub(crate) async fn delete(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Res {
-    let (q, path) = target_path(&shared, &caller, &id, &raw)?;
+pub(crate) async fn delete(call: Call, RawQuery(raw): RawQuery) -> Res {
+    let (q, path) = target_path(&call, &raw)?;
     let meta = fs::symlink_metadata(&path).map_err(|e| io_error("cannot delete", &path, &e))?;
     if meta.is_dir() {
         if !flag(&q, "recursive") {
@@ -453,13 +400,8 @@ pub(crate) async fn delete(
 }
 
 /// `POST /files/folder?path=&mode=`.
-pub(crate) async fn create_folder(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Res {
-    let (q, path) = target_path(&shared, &caller, &id, &raw)?;
+pub(crate) async fn create_folder(call: Call, RawQuery(raw): RawQuery) -> Res {
+    let (q, path) = target_path(&call, &raw)?;
     let mode = match q.get("mode").filter(|m| !m.is_empty()) {
         Some(m) => parse_mode(m)?,
         None => 0o755,
@@ -471,13 +413,8 @@ pub(crate) async fn create_folder(
 }
 
 /// `POST /files/move?source=&destination=`.
-pub(crate) async fn move_file(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn move_file(call: Call, RawQuery(raw): RawQuery) -> Res {
+    let t = call.target()?;
     let q = query(&raw);
     let source = t.path(required(&q, "source")?)?;
     let destination = t.path(required(&q, "destination")?)?;
@@ -490,13 +427,8 @@ pub(crate) async fn move_file(
 }
 
 /// `POST /files/permissions?path=&mode=&owner=&group=`.
-pub(crate) async fn set_permissions(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Res {
-    let (q, path) = target_path(&shared, &caller, &id, &raw)?;
+pub(crate) async fn set_permissions(call: Call, RawQuery(raw): RawQuery) -> Res {
+    let (q, path) = target_path(&call, &raw)?;
     fs::metadata(&path).map_err(|e| io_error("cannot stat", &path, &e))?;
     if let Some(mode) = q.get("mode").filter(|m| !m.is_empty()) {
         let mode = parse_mode(mode)?;
@@ -539,13 +471,8 @@ fn files_under(path: &FsPath) -> Result<Vec<PathBuf>, ApiError> {
 }
 
 /// `GET /files/find?path=&pattern=`.
-pub(crate) async fn find(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Res {
-    let (q, path) = target_path(&shared, &caller, &id, &raw)?;
+pub(crate) async fn find(call: Call, RawQuery(raw): RawQuery) -> Res {
+    let (q, path) = target_path(&call, &raw)?;
     let pattern = required(&q, "pattern")?;
     let mut matches = Vec::new();
     for file in files_under(&path)? {
@@ -613,13 +540,8 @@ pub(crate) fn glob_match(pattern: &str, name: &str) -> bool {
 }
 
 /// `GET /files/search?path=&pattern=`.
-pub(crate) async fn search(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Res {
-    let (q, path) = target_path(&shared, &caller, &id, &raw)?;
+pub(crate) async fn search(call: Call, RawQuery(raw): RawQuery) -> Res {
+    let (q, path) = target_path(&call, &raw)?;
     let pattern = required(&q, "pattern")?;
     fs::metadata(&path).map_err(|e| io_error("cannot search", &path, &e))?;
     let mut entries = Vec::new();
@@ -644,13 +566,8 @@ struct ReplaceRequest {
 }
 
 /// `POST /files/replace`.
-pub(crate) async fn replace(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn replace(call: Call, body: Bytes) -> Res {
+    let t = call.target()?;
     let req: ReplaceRequest = parse_body(&body)?;
     let files = req.files.ok_or_else(|| bad_request("files is required"))?;
     let pattern = req

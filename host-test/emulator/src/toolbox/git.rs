@@ -28,22 +28,19 @@
 
 use std::path::{Path as FsPath, PathBuf};
 use std::process::Stdio;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::RawQuery;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::super::auth::Principal;
 use super::super::errors::ApiError;
 use super::super::query::Query;
-use super::super::state::Shared;
-use super::common::{Target, bad_request, internal, parse_body, target};
+use super::common::{Call, Target, bad_request, internal, parse_body};
 
 /// How long one git command may take.
 const GIT_TIMEOUT: Duration = Duration::from_secs(120);
@@ -311,13 +308,8 @@ struct CloneRequest {
 }
 
 /// `POST /git/clone`.
-pub(crate) async fn clone(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn clone(call: Call, body: Bytes) -> Res {
+    let t = call.target()?;
     let req: CloneRequest = parse_body(&body)?;
     let url = required(req.url, "url")?;
     let dest = t.path(&required(req.path, "path")?)?;
@@ -443,13 +435,8 @@ fn path_query(raw: &Option<String>) -> Result<String, ApiError> {
 }
 
 /// `GET /git/status?path=`.
-pub(crate) async fn status(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn status(call: Call, RawQuery(raw): RawQuery) -> Res {
+    let t = call.target()?;
     let dir = repo(&t, &path_query(&raw)?).await?;
     let out = git_ok(
         &t,
@@ -475,13 +462,8 @@ struct AddRequest {
 }
 
 /// `POST /git/add`.
-pub(crate) async fn add(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn add(call: Call, body: Bytes) -> Res {
+    let t = call.target()?;
     let req: AddRequest = parse_body(&body)?;
     let dir = repo(&t, &required(req.path, "path")?).await?;
     let files = req.files.unwrap_or_default();
@@ -515,13 +497,8 @@ struct CommitRequest {
 }
 
 /// `POST /git/commit`.
-pub(crate) async fn commit(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn commit(call: Call, body: Bytes) -> Res {
+    let t = call.target()?;
     let req: CommitRequest = parse_body(&body)?;
     let dir = repo(&t, &required(req.path, "path")?).await?;
     let message = required(req.message, "message")?;
@@ -568,13 +545,8 @@ pub(crate) async fn commit(
 }
 
 /// `GET /git/history?path=`.
-pub(crate) async fn history(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn history(call: Call, RawQuery(raw): RawQuery) -> Res {
+    let t = call.target()?;
     let dir = repo(&t, &path_query(&raw)?).await?;
     let out = git(
         &t,
@@ -611,13 +583,8 @@ pub(crate) async fn history(
 }
 
 /// `GET /git/branches?path=`.
-pub(crate) async fn list_branches(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn list_branches(call: Call, RawQuery(raw): RawQuery) -> Res {
+    let t = call.target()?;
     let dir = repo(&t, &path_query(&raw)?).await?;
     let out = git_ok(
         &t,
@@ -664,26 +631,16 @@ async fn on_branch(
 }
 
 /// `POST /git/branches`.
-pub(crate) async fn create_branch(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn create_branch(call: Call, body: Bytes) -> Res {
+    let t = call.target()?;
     let req: BranchRequest = parse_body(&body)?;
     let args = ["checkout", "--quiet", "-b"];
     on_branch(&t, req.path, req.name, "branch", &args, StatusCode::CREATED).await
 }
 
 /// `DELETE /git/branches`.
-pub(crate) async fn delete_branch(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn delete_branch(call: Call, body: Bytes) -> Res {
+    let t = call.target()?;
     let req: BranchRequest = parse_body(&body)?;
     let args = ["branch", "-D"];
     on_branch(
@@ -704,13 +661,8 @@ struct CheckoutRequest {
 }
 
 /// `POST /git/checkout`.
-pub(crate) async fn checkout(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn checkout(call: Call, body: Bytes) -> Res {
+    let t = call.target()?;
     let req: CheckoutRequest = parse_body(&body)?;
     let args = ["checkout", "--quiet"];
     on_branch(&t, req.path, req.branch, "checkout", &args, StatusCode::OK).await
@@ -726,8 +678,8 @@ struct RemoteRequest {
     set_upstream: Option<bool>,
 }
 
-async fn sync(shared: &Shared, caller: &Principal, id: &str, body: &[u8], push: bool) -> Res {
-    let t = target(shared, caller, id)?;
+async fn sync(call: &Call, body: &[u8], push: bool) -> Res {
+    let t = call.target()?;
     let req: RemoteRequest = parse_body(body)?;
     let dir = repo(&t, &required(req.path, "path")?).await?;
     let creds = Creds {
@@ -765,23 +717,13 @@ async fn sync(shared: &Shared, caller: &Principal, id: &str, body: &[u8], push: 
 }
 
 /// `POST /git/push`.
-pub(crate) async fn push(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Res {
-    sync(&shared, &caller, &id, &body, true).await
+pub(crate) async fn push(call: Call, body: Bytes) -> Res {
+    sync(&call, &body, true).await
 }
 
 /// `POST /git/pull`.
-pub(crate) async fn pull(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Res {
-    sync(&shared, &caller, &id, &body, false).await
+pub(crate) async fn pull(call: Call, body: Bytes) -> Res {
+    sync(&call, &body, false).await
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ use super::super::errors::ApiError;
 use super::super::ids::{random_hex, uuid_v4};
 use super::super::process::{group_alive, kill_group};
 use super::super::state::Shared;
-use super::common::{Target, bad_request, not_found, parse_body, target};
+use super::common::{Call, Target, bad_request, not_found, parse_body, target};
 use super::records::{CommandLogs, Session, SessionCommand};
 
 type Res = Result<Response, ApiError>;
@@ -84,18 +84,14 @@ struct CreateSession {
 }
 
 /// `POST /process/session`.
-pub(crate) async fn create(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn create(call: Call, body: Bytes) -> Res {
+    let t = call.target()?;
     let req: CreateSession = parse_body(&body)?;
     let session_id = req
         .session_id
         .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| bad_request("sessionId is required"))?;
+    let shared = call.shared();
     let state_dir = shared.root.join(".sessions").join(random_hex(8));
     let mut inner = shared.lock();
     let sessions = inner.toolbox.sessions.entry(t.id.clone()).or_default();
@@ -115,13 +111,9 @@ pub(crate) async fn create(
 }
 
 /// `GET /process/session`.
-pub(crate) async fn list(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
-    let inner = shared.lock();
+pub(crate) async fn list(call: Call) -> Res {
+    let t = call.target()?;
+    let inner = call.shared().lock();
     let list: Vec<Value> = inner
         .toolbox
         .sessions
@@ -416,13 +408,8 @@ fn sh_quote(s: &str) -> String {
 }
 
 /// `POST /process/code-run`.
-pub(crate) async fn code_run(
-    State(shared): State<Arc<Shared>>,
-    caller: Principal,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Res {
-    let t = target(&shared, &caller, &id)?;
+pub(crate) async fn code_run(call: Call, body: Bytes) -> Res {
+    let t = call.target()?;
     let req: CodeRunRequest = parse_body(&body)?;
     let code = req.code.ok_or_else(|| bad_request("code is required"))?;
     let language = req
@@ -450,7 +437,7 @@ pub(crate) async fn code_run(
         .timeout
         .filter(|t| t.is_finite() && *t > 0.0)
         .unwrap_or(CODE_RUN_DEFAULT_TIMEOUT_SECS);
-    let (code, result) = super::run(&shared, &command, &t.home, None, &env, timeout)
+    let (code, result) = super::run(call.shared(), &command, &t.home, None, &env, timeout)
         .await
         .map_err(|e| e.with_code("PROCESS_EXECUTION_TIMEOUT").toolbox())?;
     Ok(

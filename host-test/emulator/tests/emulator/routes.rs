@@ -978,6 +978,26 @@ async fn sandboxes_can_fail_to_start() {
     );
 }
 
+/// The status of `true` run through the toolbox proxy's execute route.
+async fn proxy_execute(c: &Client, id: &str) -> u16 {
+    c.post(
+        &format!("/toolbox/{id}/process/execute"),
+        json!({"command": "true"}),
+    )
+    .await
+    .status
+}
+
+/// The answer to `command` run through the deprecated execute route.
+async fn legacy_execute(c: &Client, id: &str, command: &str) -> Value {
+    c.post(
+        &format!("/api/toolbox/{id}/toolbox/process/execute"),
+        json!({ "command": command }),
+    )
+    .await
+    .json()
+}
+
 #[tokio::test]
 async fn without_the_toolbox_proxy_only_the_legacy_route_executes() {
     let emu = start(EmulatorOptions {
@@ -994,22 +1014,8 @@ async fn without_the_toolbox_proxy_only_the_legacy_route_executes() {
             .status,
         404
     );
-    assert_eq!(
-        c.post(
-            &format!("/toolbox/{id}/process/execute"),
-            json!({"command": "true"})
-        )
-        .await
-        .status,
-        404
-    );
-    let r = c
-        .post(
-            &format!("/api/toolbox/{id}/toolbox/process/execute"),
-            json!({"command": "echo ok"}),
-        )
-        .await;
-    assert_eq!(r.json()["result"], "ok\n");
+    assert_eq!(proxy_execute(&c, id).await, 404);
+    assert_eq!(legacy_execute(&c, id, "echo ok").await["result"], "ok\n");
     emu.update_options(|o| {
         o.toolbox_proxy = true;
         o.toolbox_proxy_404 = true;
@@ -1025,23 +1031,9 @@ async fn without_the_toolbox_proxy_only_the_legacy_route_executes() {
             .json()["url"],
         format!("{}/toolbox", emu.base_url())
     );
+    assert_eq!(proxy_execute(&c, id).await, 404);
     assert_eq!(
-        c.post(
-            &format!("/toolbox/{id}/process/execute"),
-            json!({"command": "true"})
-        )
-        .await
-        .status,
-        404
-    );
-    let r = c
-        .post(
-            &format!("/api/toolbox/{id}/toolbox/process/execute"),
-            json!({"command": "exit 4"}),
-        )
-        .await;
-    assert_eq!(
-        r.json(),
+        legacy_execute(&c, id, "exit 4").await,
         json!({"code": 4, "result": ""}),
         "older daemons say code"
     );

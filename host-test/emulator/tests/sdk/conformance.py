@@ -35,34 +35,7 @@ from daytona import (
 )
 from daytona import CreateSandboxFromSnapshotParams, ListSandboxesQuery
 
-STARTED = time.monotonic()
-STEPS = 0
-
-
-def step(name, detail=""):
-    global STEPS
-    STEPS += 1
-    print(f"[{time.monotonic() - STARTED:6.2f}s] ok   {name}{': ' + detail if detail else ''}", flush=True)
-
-
-def fail(name, detail):
-    print(f"[{time.monotonic() - STARTED:6.2f}s] FAIL {name}: {detail}", flush=True)
-    sys.exit(1)
-
-
-def check(cond, name, detail):
-    if not cond:
-        fail(name, detail)
-
-
-def expect_error(name, error_class, fn):
-    try:
-        fn()
-    except error_class as e:
-        return e
-    except Exception as e:  # noqa: BLE001 - report whatever came instead
-        fail(name, f"expected {error_class.__name__}, got {type(e).__name__}: {e}")
-    fail(name, f"expected {error_class.__name__}, got no error")
+from steps import check, elapsed, expect_error, passed, step
 
 
 def state_of(sandbox):
@@ -187,7 +160,7 @@ def main():
         api_keys(api_url, api_key, jwt, org)
     snapshots(daytona, api_url, api_key)
 
-    print(f"conformance: {STEPS} steps passed in {time.monotonic() - STARTED:.2f}s", flush=True)
+    print(f"conformance: {passed()} steps passed in {elapsed():.2f}s", flush=True)
 
 
 def generated_client(api_url, token, org=None):

@@ -12,7 +12,6 @@ Environment:
 """
 
 import os
-import sys
 import tempfile
 import time
 import urllib.error
@@ -29,31 +28,7 @@ from daytona import (
     SessionExecuteRequest,
 )
 
-STARTED = time.monotonic()
-
-
-def step(name, detail=""):
-    print(f"[{time.monotonic() - STARTED:6.2f}s] ok   {name}{': ' + detail if detail else ''}", flush=True)
-
-
-def fail(name, detail):
-    print(f"[{time.monotonic() - STARTED:6.2f}s] FAIL {name}: {detail}", flush=True)
-    sys.exit(1)
-
-
-def check(cond, name, detail):
-    if not cond:
-        fail(name, detail)
-
-
-def expect_error(name, error_class, fn):
-    try:
-        fn()
-    except error_class as e:
-        return e
-    except Exception as e:  # noqa: BLE001 - report whatever came instead
-        fail(name, f"expected {error_class.__name__}, got {type(e).__name__}: {e}")
-    fail(name, f"expected {error_class.__name__}, got no error")
+from steps import check, elapsed, expect_error, step
 
 
 def fetch(url, headers=None):
@@ -205,7 +180,7 @@ def main():
     expect_error("get deleted session", DaytonaError, lambda: sandbox.process.get_session("web"))
     sandbox.delete(timeout=30)
     step("delete_session, delete")
-    print(f"toolbox conformance: all steps passed in {time.monotonic() - STARTED:.2f}s", flush=True)
+    print(f"toolbox conformance: all steps passed in {elapsed():.2f}s", flush=True)
 
 
 if __name__ == "__main__":
