@@ -95,9 +95,22 @@ impl Transport for Scripted {
 }
 
 pub fn config() -> Config {
-    Config::from_env(&Env::from_pairs([
+    config_with(&[])
+}
+
+/// [`config`] with more variables; a variable given again overrides it.
+pub fn config_with(vars: &[(&str, &str)]) -> Config {
+    let base = [
         ("DAYTONA_API_KEY", "dtn_testkey"),
         ("DAYTONA_API_URL", "http://emu/api"),
-    ]))
-    .unwrap()
+    ];
+    Config::from_env(&Env::from_pairs(base.iter().chain(vars).copied())).unwrap()
+}
+
+/// [`config`] with a user JWT and its organization too (the key tools' credentials).
+pub fn config_with_jwt() -> Config {
+    config_with(&[
+        ("DAYTONA_JWT_TOKEN", "jwt.token.value"),
+        ("DAYTONA_ORGANIZATION_ID", "org-1"),
+    ])
 }

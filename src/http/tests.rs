@@ -1,8 +1,6 @@
 use super::retry::seconds;
 use super::testing::*;
 use super::*;
-use crate::config::Config;
-use crate::env::Env;
 use crate::error::ErrorKind;
 use std::time::Duration;
 
@@ -251,11 +249,7 @@ fn bodies_over_the_cap_fail_unless_the_ends_are_kept() {
 
 #[test]
 fn every_request_passes_the_host_policy_before_the_transport_sees_it() {
-    let cfg = Config::from_env(&Env::from_pairs([
-        ("DAYTONA_API_KEY", "k"),
-        ("DAYTONA_API_URL", "http://localhost:3000/api"),
-    ]))
-    .unwrap();
+    let cfg = config_with(&[("DAYTONA_API_URL", "http://localhost:3000/api")]);
     let t = Scripted::default();
     let client = Client::new(&cfg, &t);
     for (url, kind) in [
@@ -304,14 +298,11 @@ fn only_a_successful_json_answer_has_its_strings_cut() {
 
 #[test]
 fn attempts_get_the_configured_bounds_and_a_commands_own_wait() {
-    let cfg = Config::from_env(&Env::from_pairs([
-        ("DAYTONA_API_KEY", "k"),
-        ("DAYTONA_API_URL", "http://emu/api"),
+    let cfg = config_with(&[
         ("DAYTONA_CONNECT_TIMEOUT_MS", "100"),
         ("DAYTONA_RESPONSE_TIMEOUT_MS", "300"),
         ("DAYTONA_REQUEST_TIMEOUT_MS", "2000"),
-    ]))
-    .unwrap();
+    ]);
     let t = Scripted::default();
     t.answer(200, &[], "{}").answer(200, &[], "{}");
     let client = Client::new(&cfg, &t);
@@ -331,12 +322,7 @@ fn attempts_get_the_configured_bounds_and_a_commands_own_wait() {
 
 #[test]
 fn retries_stop_when_the_call_budget_would_run_out() {
-    let cfg = Config::from_env(&Env::from_pairs([
-        ("DAYTONA_API_KEY", "k"),
-        ("DAYTONA_API_URL", "http://emu/api"),
-        ("DAYTONA_CALL_TIMEOUT_MS", "1000"),
-    ]))
-    .unwrap();
+    let cfg = config_with(&[("DAYTONA_CALL_TIMEOUT_MS", "1000")]);
     let t = Scripted::default();
     t.send_cost.set(Duration::from_millis(400));
     for _ in 0..4 {
@@ -356,12 +342,7 @@ fn retries_stop_when_the_call_budget_would_run_out() {
 
 #[test]
 fn nothing_is_sent_once_the_call_budget_is_spent() {
-    let cfg = Config::from_env(&Env::from_pairs([
-        ("DAYTONA_API_KEY", "k"),
-        ("DAYTONA_API_URL", "http://emu/api"),
-        ("DAYTONA_CALL_TIMEOUT_MS", "1000"),
-    ]))
-    .unwrap();
+    let cfg = config_with(&[("DAYTONA_CALL_TIMEOUT_MS", "1000")]);
     let t = Scripted::default();
     let client = Client::new(&cfg, &t);
     t.sleep(Duration::from_secs(1));

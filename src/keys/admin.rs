@@ -178,23 +178,11 @@ fn audit_delete<T: Transport>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::env::Env;
     use crate::http::Method;
-    use crate::http::testing::Scripted;
+    use crate::http::testing::{Scripted, config_with_jwt};
 
     const CURRENT: &str =
         r#"{"name":"host key","value":"dtn_****","permissions":[],"userId":"u1"}"#;
-
-    fn both() -> Config {
-        Config::from_env(&Env::from_pairs([
-            ("DAYTONA_JWT_TOKEN", "jwt.token.value"),
-            ("DAYTONA_ORGANIZATION_ID", "org-1"),
-            ("DAYTONA_API_KEY", "dtn_testkey"),
-            ("DAYTONA_API_URL", "http://emu/api"),
-        ]))
-        .unwrap()
-    }
 
     fn methods(t: &Scripted) -> Vec<Method> {
         t.sent.borrow().iter().map(|(r, _)| r.method).collect()
@@ -202,7 +190,7 @@ mod tests {
 
     #[test]
     fn the_configured_key_is_never_deleted() {
-        let cfg = both();
+        let cfg = config_with_jwt();
         let t = Scripted::default();
         t.answer(200, &[], CURRENT).answer(200, &[], CURRENT);
         let c = Client::new(&cfg, &t);
@@ -217,7 +205,7 @@ mod tests {
 
     #[test]
     fn other_keys_and_other_owners_are_deleted() {
-        let cfg = both();
+        let cfg = config_with_jwt();
         let t = Scripted::default();
         t.answer(200, &[], CURRENT).answer(204, &[], "");
         t.answer(200, &[], CURRENT).answer(204, &[], "");
@@ -237,7 +225,7 @@ mod tests {
         delete(&Client::new(&jwt_only, &t), "host key").unwrap();
         assert_eq!(methods(&t), [Method::Delete]);
 
-        let cfg = both();
+        let cfg = config_with_jwt();
         let t = Scripted::default();
         t.answer(401, &[], r#"{"message":"Invalid credentials"}"#)
             .answer(204, &[], "");
@@ -247,7 +235,7 @@ mod tests {
 
     #[test]
     fn when_the_configured_key_cannot_be_named_nothing_is_deleted() {
-        let cfg = both();
+        let cfg = config_with_jwt();
         let t = Scripted::default();
         t.answer(403, &[], r#"{"message":"Forbidden"}"#);
         let err = delete(&Client::new(&cfg, &t), "k").unwrap_err();

@@ -197,19 +197,7 @@ fn masked(mut key: ApiKey) -> ApiKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::env::Env;
-    use crate::http::testing::{Scripted, config};
-
-    fn jwt_config() -> Config {
-        Config::from_env(&Env::from_pairs([
-            ("DAYTONA_JWT_TOKEN", "jwt.token.value"),
-            ("DAYTONA_ORGANIZATION_ID", "org-1"),
-            ("DAYTONA_API_KEY", "dtn_testkey"),
-            ("DAYTONA_API_URL", "http://emu/api"),
-        ]))
-        .unwrap()
-    }
+    use crate::http::testing::{Scripted, config, config_with_jwt};
 
     fn header<'a>(headers: &'a [(String, String)], name: &str) -> Vec<&'a str> {
         headers
@@ -223,7 +211,7 @@ mod tests {
 
     #[test]
     fn create_sends_the_jwt_with_the_organization_and_returns_the_full_value() {
-        let cfg = jwt_config();
+        let cfg = config_with_jwt();
         let t = Scripted::default();
         t.answer(201, &[], KEY);
         let perms = vec!["write:sandboxes".to_string(), "write:sandboxes".to_string()];
@@ -273,7 +261,7 @@ mod tests {
 
     #[test]
     fn current_uses_the_api_key_even_with_a_jwt() {
-        let cfg = jwt_config();
+        let cfg = config_with_jwt();
         let t = Scripted::default();
         t.answer(200, &[], KEY);
         let key = current(&Client::new(&cfg, &t)).unwrap();
@@ -290,7 +278,7 @@ mod tests {
 
     #[test]
     fn list_masks_values_and_get_refuses_the_current_route() {
-        let cfg = jwt_config();
+        let cfg = config_with_jwt();
         let t = Scripted::default();
         t.answer(200, &[], &format!("[{KEY}]"));
         let keys = list(&Client::new(&cfg, &t)).unwrap();
@@ -300,7 +288,7 @@ mod tests {
 
     #[test]
     fn missing_keys_are_not_found_with_a_hint_and_paths_are_encoded() {
-        let cfg = jwt_config();
+        let cfg = config_with_jwt();
         let t = Scripted::default();
         t.answer(404, &[], r#"{"message":"API key not found"}"#);
         let err = delete_for_user(&Client::new(&cfg, &t), "user 1", "my key").unwrap_err();
@@ -311,7 +299,7 @@ mod tests {
 
     #[test]
     fn a_taken_name_is_a_conflict_with_a_hint() {
-        let cfg = jwt_config();
+        let cfg = config_with_jwt();
         let t = Scripted::default();
         t.answer(
             409,
@@ -332,7 +320,7 @@ mod tests {
             permissions: vec![],
             expires_at: None,
         };
-        let cfg = jwt_config();
+        let cfg = config_with_jwt();
         let t = Scripted::default();
         t.answer(201, &[], KEY);
         post(&Client::new(&cfg, &t), &body, Some("org-1")).unwrap();

@@ -1,7 +1,5 @@
 use super::*;
-use crate::config::Config;
-use crate::env::Env;
-use crate::http::testing::{Scripted, config};
+use crate::http::testing::{Scripted, config, config_with};
 
 fn sandbox(state: &str) -> String {
     format!(r#"{{"id":"sb-1","name":"dev","state":"{state}","errorReason":"image pull failed"}}"#)
@@ -285,12 +283,7 @@ fn waits_run_on_the_monotonic_clock_not_the_wall_clock() {
 
 #[test]
 fn a_slow_daytona_ends_the_wait_at_the_call_budget() {
-    let cfg = Config::from_env(&Env::from_pairs([
-        ("DAYTONA_API_KEY", "k"),
-        ("DAYTONA_API_URL", "http://emu/api"),
-        ("DAYTONA_CALL_TIMEOUT_MS", "1000"),
-    ]))
-    .unwrap();
+    let cfg = config_with(&[("DAYTONA_CALL_TIMEOUT_MS", "1000")]);
     let t = Scripted::default();
     // Every request takes 2 s: the 1 s budget plus the 2 s wait is gone after two.
     t.send_cost.set(Duration::from_secs(2));
