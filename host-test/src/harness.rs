@@ -320,7 +320,9 @@ impl WasiHttpView for HostState {
 /// cheap to instantiate from.
 pub struct Harness {
     engine: Engine,
-    pre: generated::DaytonaToolsPre<HostState>,
+    pre: wasmtime::component::InstancePre<HostState>,
+    /// Where the typed exports are, looked up once rather than per instance.
+    indices: generated::DaytonaToolsIndices,
     pool: Pool,
 }
 
@@ -328,20 +330,19 @@ impl Harness {
     /// Compile and link the component at `path`.
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         let (engine, component, linker) = compile_and_link(path.as_ref())?;
-        let pre = generated::DaytonaToolsPre::new(linker.instantiate_pre(&component)?)?;
-        Ok(Harness {
-            engine,
-            pre,
-            pool: Pool::new(),
-        })
+        Harness::linked(engine, linker.instantiate_pre(&component)?)
     }
 
     /// Link a component already compiled (or deserialized) for `engine`,
     /// with a pool of its own.
     pub fn from_component(engine: &Engine, component: &Component) -> Result<Self> {
-        let pre = generated::DaytonaToolsPre::new(link(engine)?.instantiate_pre(component)?)?;
+        Harness::linked(engine.clone(), link(engine)?.instantiate_pre(component)?)
+    }
+
+    fn linked(engine: Engine, pre: wasmtime::component::InstancePre<HostState>) -> Result<Self> {
         Ok(Harness {
-            engine: engine.clone(),
+            engine,
+            indices: generated::DaytonaToolsIndices::new(&pre)?,
             pre,
             pool: Pool::new(),
         })
@@ -389,14 +390,10 @@ impl Harness {
             ..HostState::new(wasi, hooks)
         };
         let mut store = state.into_store(&self.engine);
-        // Instantiated by hand, not `pre.instantiate_async`, to keep the untyped
-        // instance for calls by name (see `Instance::func`).
-        let instance = self
-            .pre
-            .instance_pre()
-            .instantiate_async(&mut store)
-            .await?;
-        let bindings = DaytonaTools::new(&mut store, &instance)?;
+        // The untyped instance is kept for calls by name (`Instance::func`);
+        // the typed exports come from indices found once, in `linked`.
+        let instance = self.pre.instantiate_async(&mut store).await?;
+        let bindings = self.indices.load(&mut store, &instance)?;
         Ok(Instance {
             store,
             bindings,
