@@ -30,16 +30,16 @@ fn main() -> ExitCode {
     // Quiet: if this build fails, that one fails the same way and cargo shows
     // its errors.
     let components = components_to_build();
-    let mut early = (!components.is_empty())
-        .then(|| {
-            build_components_command(&root, &components)
-                .arg("--quiet")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .ok()
-        })
-        .flatten();
+    let mut early = if components.is_empty() {
+        None
+    } else {
+        build_components_command(&root, &components)
+            .arg("--quiet")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()
+    };
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(&root)
