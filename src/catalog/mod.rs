@@ -23,6 +23,7 @@ pub mod session_tools;
 pub mod types;
 #[cfg(test)]
 mod wit_contract;
+pub mod wit_names;
 
 pub use args::Args;
 pub use contract::{Contract, invoke};

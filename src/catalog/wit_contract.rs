@@ -4,25 +4,10 @@
 //! exactly the tool's arguments; a required argument is never an `option`;
 //! and every typed result record has the fields of the tool's output schema.
 
+use super::wit_names::{kebab, wit_argument};
 use super::{Field, Tool};
 
 const WIT: &str = include_str!("../../wit/world.wit");
-
-/// Where a WIT name differs from the JSON argument beyond kebab-casing.
-const RENAMED: &[(&str, &str, &str)] = &[("mint_ephemeral_key", "ttl", "ttl-seconds")];
-
-fn kebab(camel: &str) -> String {
-    let mut out = String::new();
-    for c in camel.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('-');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(if c == '_' { '-' } else { c });
-        }
-    }
-    out
-}
 
 /// `name: type` pairs of a comma list, where types may hold commas inside `<>`.
 fn pairs(list: &str) -> Vec<(String, String)> {
@@ -76,10 +61,7 @@ fn parameters(func: &str) -> Vec<(String, String)> {
 }
 
 fn wit_name(tool: Tool, field: &Field) -> String {
-    RENAMED
-        .iter()
-        .find(|(t, f, _)| *t == tool.name() && *f == field.name)
-        .map_or_else(|| kebab(field.name), |(_, _, w)| w.to_string())
+    wit_argument(tool.name(), field.name)
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! reads the wrong WIT field, or ignores one, fails here naming the tool.
 
 use super::*;
+use daytona_tools::catalog::wit_names::{kebab, wit_argument};
 use host_test::emulator::RecordedRequest;
 use host_test::harness::Instance;
 use wasmtime::component::{Type, Val};
@@ -23,10 +24,9 @@ const INTERFACES: [&str; 7] = [
 /// How a JSON argument's value is written for its WIT parameter.
 type Convert = fn(&Value) -> Value;
 
-/// Where a WIT parameter differs from its JSON argument beyond kebab-casing (as in
-/// `catalog::wit_contract`'s `RENAMED`), and how the JSON value is written for it.
-const RENAMED: &[(&str, &str, &str, Convert)] =
-    &[("mint_ephemeral_key", "ttl", "ttl-seconds", seconds)];
+/// Where a WIT parameter takes its JSON argument's value written otherwise (its
+/// name comes from `daytona_tools::catalog::wit_names`): (tool, argument, conversion).
+const CONVERTED: &[(&str, &str, Convert)] = &[("mint_ephemeral_key", "ttl", seconds)];
 
 /// A duration sample (`"1h"`, `"90s"`, or already seconds) in seconds.
 fn seconds(value: &Value) -> Value {
@@ -43,25 +43,17 @@ fn seconds(value: &Value) -> Value {
     Value::from(count.parse::<u64>().unwrap() * unit)
 }
 
-/// A tool's or argument's name as WIT writes it: `get_api_key` → `get-api-key`,
-/// `autoStopInterval` → `auto-stop-interval`.
-fn kebab(name: &str) -> String {
-    let word = |c: char| match c {
-        '_' => "-".to_string(),
-        c if c.is_ascii_uppercase() => format!("-{}", c.to_ascii_lowercase()),
-        c => c.to_string(),
-    };
-    name.chars().map(word).collect()
-}
-
 /// `tool`'s JSON arguments under their WIT names, with their values written for WIT.
 fn wit_arguments(tool: &str, args: &str) -> serde_json::Map<String, Value> {
     let args: serde_json::Map<String, Value> = serde_json::from_str(args).unwrap();
-    let renamed = |arg: &str| RENAMED.iter().find(|(t, a, ..)| *t == tool && *a == arg);
+    let convert = |arg: &str| CONVERTED.iter().find(|(t, a, _)| *t == tool && *a == arg);
     args.into_iter()
-        .map(|(arg, value)| match renamed(&arg) {
-            Some((_, _, wit, convert)) => (wit.to_string(), convert(&value)),
-            None => (kebab(&arg), value),
+        .map(|(arg, value)| {
+            let value = match convert(&arg) {
+                Some((_, _, convert)) => convert(&value),
+                None => value,
+            };
+            (wit_argument(tool, &arg), value)
         })
         .collect()
 }
@@ -297,9 +289,7 @@ async fn every_typed_function_sends_what_call_tool_sends() {
 }
 
 #[test]
-fn names_durations_and_random_parts_are_written_as_compared() {
-    assert_eq!(kebab("get_api_key"), "get-api-key");
-    assert_eq!(kebab("autoStopInterval"), "auto-stop-interval");
+fn durations_and_random_parts_are_written_as_compared() {
     assert_eq!(seconds(&Value::from("2h")), 7200);
     assert_eq!(seconds(&Value::from("90s")), 90);
     assert_eq!(seconds(&Value::from(60)), 60);
